@@ -1,0 +1,149 @@
+package dev.edgeproxy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code gateway} configuration tree exactly as users write it in YAML (CONTRACT §2).
+ *
+ * <p>This is the loose, user-facing shape: almost every member is optional so that the
+ * {@link RouteCompiler} — not SmallRye — decides what is missing or contradictory and can name the
+ * route and the field in its message. Nothing on the request path reads these interfaces.
+ * Keys are camelCase (agentgateway's spelling), hence the verbatim naming strategy.
+ */
+@ConfigMapping(prefix = "gateway", namingStrategy = ConfigMapping.NamingStrategy.VERBATIM)
+public interface GatewayConfig {
+
+    Optional<List<Route>> routes();
+
+    /** The built-in demo upstream that the sample configuration forwards to. */
+    Demo demo();
+
+    interface Demo {
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("8090")
+        int port();
+    }
+
+    interface Route {
+        Optional<String> name();
+
+        Optional<List<String>> hostnames();
+
+        Optional<List<Match>> matches();
+
+        Optional<List<Backend>> backends();
+
+        Optional<Policies> policies();
+    }
+
+    interface Match {
+        Optional<Path> path();
+
+        Optional<String> method();
+
+        Optional<List<NamedMatch>> headers();
+
+        Optional<List<NamedMatch>> query();
+    }
+
+    interface Path {
+        Optional<String> exact();
+
+        Optional<String> pathPrefix();
+
+        Optional<String> regex();
+    }
+
+    interface NamedMatch {
+        Optional<String> name();
+
+        Optional<ValueMatch> value();
+    }
+
+    interface ValueMatch {
+        Optional<String> exact();
+
+        Optional<String> regex();
+    }
+
+    interface Backend {
+        Optional<String> host();
+    }
+
+    interface Policies {
+        Optional<JwtAuth> jwtAuth();
+
+        Optional<Authorization> authorization();
+
+        Optional<Transformations> transformations();
+
+        Optional<Timeout> timeout();
+    }
+
+    interface JwtAuth {
+        Optional<String> mode();
+
+        Optional<String> issuer();
+
+        Optional<List<String>> audiences();
+
+        Optional<Jwks> jwks();
+
+        Optional<List<Provider>> providers();
+
+        Optional<String> clockSkew();
+    }
+
+    interface Provider {
+        Optional<String> issuer();
+
+        Optional<List<String>> audiences();
+
+        Optional<Jwks> jwks();
+    }
+
+    interface Jwks {
+        Optional<String> file();
+
+        Optional<String> url();
+
+        Optional<String> inline();
+    }
+
+    interface Authorization {
+        Optional<List<Rule>> rules();
+    }
+
+    interface Rule {
+        Optional<String> allow();
+
+        Optional<String> deny();
+
+        Optional<String> require();
+    }
+
+    interface Transformations {
+        Optional<HeaderTransform> request();
+    }
+
+    interface HeaderTransform {
+        /** Header name to CEL expression; replaces what the user agent sent. */
+        Map<String, String> set();
+
+        /** Header name to CEL expression; appended to what the user agent sent. */
+        Map<String, String> add();
+
+        Optional<List<String>> remove();
+    }
+
+    interface Timeout {
+        Optional<String> requestTimeout();
+    }
+}

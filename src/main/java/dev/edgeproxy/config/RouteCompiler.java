@@ -1,0 +1,436 @@
+package dev.edgeproxy.config;
+
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.edgeproxy.authz.Authorizer;
+import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.authz.Rule;
+import dev.edgeproxy.jwt.JwtAuthenticator;
+import dev.edgeproxy.jwt.JwtMode;
+import dev.edgeproxy.jwt.KeySetParser;
+import dev.edgeproxy.jwt.TokenVerifier;
+import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.route.HostMatch;
+import dev.edgeproxy.route.PathMatch;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RouteMatch;
+import dev.edgeproxy.route.RouteTable;
+import dev.edgeproxy.route.ValueMatch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The only place where configuration can be wrong: turns the {@link GatewayConfig} tree into an
+ * immutable {@link RouteTable}, loading keys and compiling every CEL expression on the way.
+ *
+ * <p>It never stops at the first problem: every error is collected with the route and the field it
+ * concerns, and if there is any, {@link #compile} throws them all in one {@link InvalidConfigException}
+ * so that nothing ever runs half-configured.
+ */
+public final class RouteCompiler {
+
+    static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+
+    private static final Pattern METHOD = Pattern.compile("[A-Z]+");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
+    private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+    private static final Set<CelType> RULE_TYPES = Set.of(SimpleType.BOOL);
+    private static final Set<CelType> HEADER_VALUE_TYPES = Set.of(SimpleType.STRING, SimpleType.INT, SimpleType.UINT,
+            SimpleType.DOUBLE, SimpleType.BOOL);
+
+    private final CelEnvironment cel;
+    private final List<String> errors = new ArrayList<>();
+    private String where;
+
+    private RouteCompiler(CelEnvironment cel) {
+        this.cel = cel;
+    }
+
+    /**
+     * @throws InvalidConfigException listing every problem, each prefixed with its route and field
+     */
+    public static RouteTable compile(GatewayConfig config, CelEnvironment cel) {
+        return new RouteCompiler(cel).compileAll(config.routes().orElse(List.of()));
+    }
+
+    private RouteTable compileAll(List<GatewayConfig.Route> configs) {
+        List<Route> routes = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < configs.size(); i++) {
+            GatewayConfig.Route rc = configs.get(i);
+            String name = rc.name().map(String::strip).orElse("");
+            where = name.isEmpty() ? "route #" + i : "route '" + name + "'";
+            if (name.isEmpty()) {
+                error("name", "is required");
+            } else if (!names.add(name)) {
+                error("name", "is used by more than one route");
+            }
+            int before = errors.size();
+            Route route = compileRoute(name, rc);
+            if (errors.size() == before) {
+                routes.add(route);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigException(errors);
+        }
+        return new RouteTable(routes);
+    }
+
+    private Route compileRoute(String name, GatewayConfig.Route rc) {
+        HostMatch hosts = hostnames(rc.hostnames().orElse(List.of()));
+        List<RouteMatch> matches = matches(rc.matches().orElse(List.of()));
+        UpstreamPool upstreams = backends(rc.backends().orElse(List.of()));
+        Optional<GatewayConfig.Policies> policies = rc.policies();
+        JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
+                .map(j -> jwtAuth(name, j)).orElse(null);
+        Authorizer authorizer = policies.flatMap(GatewayConfig.Policies::authorization)
+                .map(a -> authorization(name, a)).orElse(Authorizer.ALLOW_ALL);
+        HeaderTransform transform = policies.flatMap(GatewayConfig.Policies::transformations)
+                .flatMap(GatewayConfig.Transformations::request)
+                .map(t -> transform(name, t)).orElse(HeaderTransform.NONE);
+        Duration timeout = policies.flatMap(GatewayConfig.Policies::timeout)
+                .flatMap(GatewayConfig.Timeout::requestTimeout)
+                .map(t -> positiveDuration("policies.timeout.requestTimeout", t, DEFAULT_REQUEST_TIMEOUT))
+                .orElse(DEFAULT_REQUEST_TIMEOUT);
+        return new Route(name, hosts, matches, upstreams, authenticator, authorizer, transform, timeout);
+    }
+
+    // --- matching -------------------------------------------------------------------------------
+
+    private HostMatch hostnames(List<String> hostnames) {
+        for (int i = 0; i < hostnames.size(); i++) {
+            String h = hostnames.get(i).strip().toLowerCase(Locale.ROOT);
+            String bare = h.startsWith("*.") ? h.substring(2) : h;
+            if (!HOST_LABELS.matcher(bare).matches()) {
+                error("hostnames[" + i + "]", "'" + hostnames.get(i)
+                        + "' is not a hostname or a leading wildcard such as *.example.org");
+            }
+        }
+        return HostMatch.of(hostnames.stream().map(String::strip).toList());
+    }
+
+    private List<RouteMatch> matches(List<GatewayConfig.Match> configs) {
+        if (configs.isEmpty()) {
+            return List.of(RouteMatch.ANY);
+        }
+        List<RouteMatch> out = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            GatewayConfig.Match m = configs.get(i);
+            String field = "matches[" + i + "]";
+            PathMatch path = m.path().map(p -> path(field + ".path", p)).orElse(new PathMatch.Prefix("/"));
+            String method = m.method().map(String::strip).map(s -> s.toUpperCase(Locale.ROOT)).orElse(null);
+            if (method != null && !METHOD.matcher(method).matches()) {
+                error(field + ".method", "'" + m.method().get() + "' is not an HTTP method");
+            }
+            List<ValueMatch> headers = valueMatches(field + ".headers", m.headers().orElse(List.of()), true);
+            List<ValueMatch> query = valueMatches(field + ".query", m.query().orElse(List.of()), false);
+            if (path != null) {
+                out.add(new RouteMatch(path, method, headers, query));
+            }
+        }
+        return out;
+    }
+
+    private PathMatch path(String field, GatewayConfig.Path p) {
+        int given = count(p.exact(), p.pathPrefix(), p.regex());
+        if (given != 1) {
+            error(field, "needs exactly one of exact, pathPrefix or regex (found " + given + ")");
+            return null;
+        }
+        if (p.exact().isPresent()) {
+            return slashPath(field + ".exact", p.exact().get()) ? new PathMatch.Exact(p.exact().get()) : null;
+        }
+        if (p.pathPrefix().isPresent()) {
+            String prefix = p.pathPrefix().get();
+            if (!slashPath(field + ".pathPrefix", prefix)) {
+                return null;
+            }
+            // "/api/" and "/api" mean the same segment-aware prefix; "/" stays "/".
+            String normalized = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+            return new PathMatch.Prefix(normalized);
+        }
+        Pattern pattern = regex(field + ".regex", p.regex().get());
+        return pattern == null ? null : new PathMatch.Regex(pattern);
+    }
+
+    private boolean slashPath(String field, String value) {
+        if (!value.startsWith("/")) {
+            error(field, "'" + value + "' must start with /");
+            return false;
+        }
+        return true;
+    }
+
+    private List<ValueMatch> valueMatches(String field, List<GatewayConfig.NamedMatch> configs, boolean header) {
+        List<ValueMatch> out = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            GatewayConfig.NamedMatch nm = configs.get(i);
+            String f = field + "[" + i + "]";
+            String name = nm.name().map(String::strip).orElse("");
+            if (name.isEmpty()) {
+                error(f + ".name", "is required");
+                continue;
+            }
+            if (header && !HEADER_NAME.matcher(name).matches()) {
+                error(f + ".name", "'" + name + "' is not a valid header name");
+                continue;
+            }
+            if (nm.value().isEmpty()) {
+                error(f + ".value", "is required ({exact: ...} or {regex: ...})");
+                continue;
+            }
+            GatewayConfig.ValueMatch v = nm.value().get();
+            if (count(v.exact(), v.regex()) != 1) {
+                error(f + ".value", "needs exactly one of exact or regex");
+                continue;
+            }
+            String key = header ? name.toLowerCase(Locale.ROOT) : name;
+            if (v.exact().isPresent()) {
+                out.add(ValueMatch.exact(key, v.exact().get()));
+            } else {
+                Pattern p = regex(f + ".value.regex", v.regex().get());
+                if (p != null) {
+                    out.add(ValueMatch.regex(key, p));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Pattern regex(String field, String source) {
+        try {
+            return Pattern.compile(source);
+        } catch (PatternSyntaxException e) {
+            error(field, "invalid regex '" + source + "': " + e.getDescription());
+            return null;
+        }
+    }
+
+    private UpstreamPool backends(List<GatewayConfig.Backend> configs) {
+        if (configs.isEmpty()) {
+            error("backends", "needs at least one backend with host: host:port");
+            return null;
+        }
+        List<Upstream> upstreams = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            String field = "backends[" + i + "].host";
+            Optional<String> host = configs.get(i).host();
+            if (host.isEmpty()) {
+                error(field, "is required (host:port)");
+                continue;
+            }
+            try {
+                upstreams.add(Upstream.parse(host.get()));
+            } catch (IllegalArgumentException e) {
+                error(field, e.getMessage());
+            }
+        }
+        return upstreams.isEmpty() ? null : new UpstreamPool(upstreams);
+    }
+
+    // --- policies -------------------------------------------------------------------------------
+
+    private JwtAuthenticator jwtAuth(String routeName, GatewayConfig.JwtAuth j) {
+        String base = "policies.jwtAuth";
+        JwtMode mode = JwtMode.OPTIONAL;
+        if (j.mode().isPresent()) {
+            try {
+                mode = JwtMode.valueOf(j.mode().get().strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                error(base + ".mode", "unknown mode '" + j.mode().get() + "' (expected strict, optional or permissive)");
+            }
+        }
+        Duration skew = j.clockSkew()
+                .map(s -> duration(base + ".clockSkew", s, DEFAULT_CLOCK_SKEW))
+                .orElse(DEFAULT_CLOCK_SKEW);
+        List<TokenVerifier.ProviderSpec> specs = new ArrayList<>();
+        boolean single = j.issuer().isPresent() || j.jwks().isPresent() || j.audiences().isPresent();
+        if (j.providers().isPresent()) {
+            if (single) {
+                error(base, "use either issuer/audiences/jwks or providers, not both");
+            }
+            List<GatewayConfig.Provider> providers = j.providers().get();
+            if (providers.isEmpty()) {
+                error(base + ".providers", "is empty");
+            }
+            for (int i = 0; i < providers.size(); i++) {
+                GatewayConfig.Provider p = providers.get(i);
+                provider(base + ".providers[" + i + "]", p.issuer(), p.audiences(), p.jwks()).ifPresent(specs::add);
+            }
+        } else {
+            provider(base, j.issuer(), j.audiences(), j.jwks()).ifPresent(specs::add);
+        }
+        return specs.isEmpty() ? null : new JwtAuthenticator(routeName, mode, TokenVerifier.create(specs, skew));
+    }
+
+    private Optional<TokenVerifier.ProviderSpec> provider(String field, Optional<String> issuer,
+            Optional<List<String>> audiences, Optional<GatewayConfig.Jwks> jwks) {
+        int before = errors.size();
+        String iss = issuer.map(String::strip).orElse("");
+        if (iss.isEmpty()) {
+            error(field + ".issuer", "is required");
+        }
+        Set<String> auds = new LinkedHashSet<>(audiences.orElse(List.of()));
+        if (auds.stream().anyMatch(String::isBlank)) {
+            error(field + ".audiences", "must not contain an empty value");
+        }
+        List<KeySetParser.ParsedKey> keys = jwks.isEmpty() ? null : keys(field + ".jwks", jwks.get());
+        if (jwks.isEmpty()) {
+            error(field + ".jwks", "is required (file, url or inline)");
+        }
+        if (errors.size() != before || keys == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TokenVerifier.ProviderSpec(iss, auds, keys));
+    }
+
+    private List<KeySetParser.ParsedKey> keys(String field, GatewayConfig.Jwks jwks) {
+        int given = count(jwks.file(), jwks.url(), jwks.inline());
+        if (given != 1) {
+            error(field, "needs exactly one of file, url or inline (found " + given + ")");
+            return null;
+        }
+        String document;
+        String source;
+        if (jwks.file().isPresent()) {
+            source = field + ".file";
+            Path path = Path.of(jwks.file().get());
+            try {
+                document = Files.readString(path);
+            } catch (IOException | RuntimeException e) {
+                error(source, "cannot read '" + jwks.file().get() + "' (resolved to " + path.toAbsolutePath() + "): "
+                        + e.getClass().getSimpleName());
+                return null;
+            }
+        } else if (jwks.inline().isPresent()) {
+            source = field + ".inline";
+            document = jwks.inline().get();
+        } else {
+            error(field + ".url", "remote JWKS is not supported yet; use file or inline");
+            return null;
+        }
+        try {
+            return KeySetParser.parse(document);
+        } catch (IllegalArgumentException e) {
+            error(source, e.getMessage());
+            return null;
+        }
+    }
+
+    private Authorizer authorization(String routeName, GatewayConfig.Authorization a) {
+        List<GatewayConfig.Rule> configs = a.rules().orElse(List.of());
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            GatewayConfig.Rule r = configs.get(i);
+            String field = "policies.authorization.rules[" + i + "]";
+            if (count(r.allow(), r.deny(), r.require()) != 1) {
+                error(field, "needs exactly one of allow, deny or require");
+                continue;
+            }
+            Rule.Kind kind = r.allow().isPresent() ? Rule.Kind.ALLOW : r.deny().isPresent() ? Rule.Kind.DENY : Rule.Kind.REQUIRE;
+            String source = r.allow().or(r::deny).or(r::require).get();
+            String f = field + "." + kind.key();
+            compileCel(f, source, RULE_TYPES).ifPresent(p -> rules.add(new Rule(kind, rules.size(), source, p)));
+        }
+        return rules.isEmpty() ? Authorizer.ALLOW_ALL : new Authorizer(routeName, rules);
+    }
+
+    private HeaderTransform transform(String routeName, GatewayConfig.HeaderTransform t) {
+        String base = "policies.transformations.request";
+        List<String> remove = new ArrayList<>();
+        List<String> removeConfig = t.remove().orElse(List.of());
+        for (int i = 0; i < removeConfig.size(); i++) {
+            headerName(base + ".remove[" + i + "]", removeConfig.get(i)).ifPresent(remove::add);
+        }
+        List<HeaderTransform.Edit> set = edits(base + ".set", t.set());
+        List<HeaderTransform.Edit> add = edits(base + ".add", t.add());
+        return new HeaderTransform(routeName, remove, set, add);
+    }
+
+    private List<HeaderTransform.Edit> edits(String field, Map<String, String> config) {
+        List<HeaderTransform.Edit> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : config.entrySet()) {
+            String f = field + "." + e.getKey();
+            Optional<String> name = headerName(f, e.getKey());
+            Optional<dev.cel.runtime.CelRuntime.Program> program = compileCel(f, e.getValue(), HEADER_VALUE_TYPES);
+            if (name.isPresent() && program.isPresent()) {
+                out.add(new HeaderTransform.Edit(name.get(), e.getValue(), program.get()));
+            }
+        }
+        return out;
+    }
+
+    private Optional<String> headerName(String field, String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        if (!HEADER_NAME.matcher(n).matches()) {
+            error(field, "'" + name + "' is not a valid header name");
+            return Optional.empty();
+        }
+        if (dev.edgeproxy.proxy.HopByHop.HEADERS.contains(n) || n.equals("host") || n.equals("content-length")) {
+            error(field, "'" + name + "' is managed by the proxy and cannot be transformed");
+            return Optional.empty();
+        }
+        return Optional.of(n);
+    }
+
+    private Optional<dev.cel.runtime.CelRuntime.Program> compileCel(String field, String source, Set<CelType> types) {
+        try {
+            return Optional.of(cel.compile(source, types));
+        } catch (IllegalArgumentException e) {
+            error(field, "invalid CEL expression: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // --- helpers --------------------------------------------------------------------------------
+
+    private Duration duration(String field, String text, Duration fallback) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            error(field, e.getMessage());
+            return fallback;
+        }
+    }
+
+    private Duration positiveDuration(String field, String text, Duration fallback) {
+        Duration d = duration(field, text, fallback);
+        if (d.isZero() || d.isNegative()) {
+            error(field, "must be greater than zero");
+            return fallback;
+        }
+        return d;
+    }
+
+    @SafeVarargs
+    private static int count(Optional<String>... values) {
+        int n = 0;
+        for (Optional<String> v : values) {
+            if (v.isPresent()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void error(String field, String message) {
+        errors.add(where + ": " + field + ": " + message);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.edgeproxy.gateway;
+
+import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.RouteCompiler;
+import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RouteTable;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Compiles the configured routes at startup and installs the proxy pipeline on the HTTP router.
+ *
+ * <p>Compilation happens before the router serves anything; an invalid configuration throws here,
+ * which aborts startup with the compiler's message (every route and field at fault).
+ */
+@ApplicationScoped
+public class GatewayRoutes {
+
+    private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
+
+    /** After Quarkus' own routes (dev UI and the like), before the default 404 handling. */
+    static final int ROUTE_ORDER = 10_000;
+
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private volatile RouteTable table;
+
+    public GatewayRoutes(GatewayConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    void install(@Observes Router router) {
+        table = RouteCompiler.compile(config, new CelEnvironment());
+        for (Route route : table.routes()) {
+            LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
+                    route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),
+                    route.authorizer().hasRules() ? "yes" : "no");
+        }
+        var client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(60)
+                        .setConnectTimeout(5_000)
+                        .setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(256));
+        ProxyPipeline pipeline = new ProxyPipeline(() -> table, new Forwarder(vertx, client));
+        router.route().order(ROUTE_ORDER).handler(pipeline);
+    }
+
+    /** The route table in force. */
+    public RouteTable table() {
+        return table;
+    }
+}

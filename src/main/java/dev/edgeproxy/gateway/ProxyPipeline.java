@@ -1,0 +1,81 @@
+package dev.edgeproxy.gateway;
+
+import dev.edgeproxy.authz.RequestVariables;
+import dev.edgeproxy.error.ErrorResponder;
+import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.jwt.Identity;
+import dev.edgeproxy.proxy.ForwardedHeaders;
+import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.proxy.HopByHop;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RouteTable;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Supplier;
+
+/**
+ * What happens to every request, in order. Each step either hands on to the next or ends the request
+ * with a {@link GatewayError}, which {@link ErrorResponder} turns into the response.
+ */
+public final class ProxyPipeline implements Handler<RoutingContext> {
+
+    private final Supplier<RouteTable> routes;
+    private final Forwarder forwarder;
+
+    public ProxyPipeline(Supplier<RouteTable> routes, Forwarder forwarder) {
+        this.routes = routes;
+        this.forwarder = forwarder;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        // Nothing may read the body before the origin can take it: pause before any other step.
+        request.pause();
+        LiveRequest live = new LiveRequest(request);
+        Route route = null;
+        try {
+            // 1. Match: the table is read once, so a request keeps the routes it started with.
+            route = routes.get().select(live);
+            if (route == null) {
+                throw new GatewayError.RouteNotFound();
+            }
+
+            // 2. Authenticate: verify the credential per the route's mode; a verified credential is
+            //    removed from the request here, so neither rules nor the origin ever see it.
+            if (route.authenticator() != null) {
+                Identity identity = route.authenticator().authenticate(request.headers());
+                live.claims(identity.claims());
+            }
+
+            // 3. Authorize: CEL rules over the request and the verified claims; errors deny.
+            RequestVariables variables = new RequestVariables(live);
+            if (!route.authorizer().authorize(variables)) {
+                throw new GatewayError.Forbidden();
+            }
+
+            // 4. Prepare the origin request: end-to-end headers only, forwarding headers, then the
+            //    route's transformations last, so a header the route sets always wins over the client.
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            HopByHop.copyEndToEnd(request.headers(), headers);
+            ForwardedHeaders.apply(headers, live.sourceAddress(), live.scheme(), live.hostHeader());
+            route.transform().apply(headers, variables);
+
+            // 5. Forward, streaming both ways.
+            String routeName = route.name();
+            forwarder.forward(request, route.upstreams().pick(), headers, route.requestTimeout(),
+                    failure -> fail(request, failure, routeName));
+        } catch (RuntimeException e) {
+            fail(request, e, route == null ? null : route.name());
+        }
+    }
+
+    private static void fail(HttpServerRequest request, Throwable failure, String routeName) {
+        ErrorResponder.respond(request.response(), failure, routeName);
+        // Let an unread request body drain so the connection can be reused.
+        request.resume();
+    }
+}

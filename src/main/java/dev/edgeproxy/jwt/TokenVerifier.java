@@ -1,0 +1,100 @@
+package dev.edgeproxy.jwt;
+
+import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.jwt.KeySetParser.ParsedKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verifies a compact JWS against a route's providers and returns its claims.
+ *
+ * <p>Key choice (CONTRACT §3): a token's {@code kid} selects every key with that id, across all
+ * providers, each tried in order; a token without {@code kid} (or whose {@code kid} no key has) is
+ * tried against the id-less and, for a kid-less token, all keys of the provider whose issuer equals
+ * the token's {@code iss}. Only keys whose algorithms include the token's {@code alg} are tried.
+ */
+public final class TokenVerifier {
+
+    private final List<Provider> providers;
+
+    private TokenVerifier(List<Provider> providers) {
+        this.providers = List.copyOf(providers);
+    }
+
+    /** One provider's configuration, already validated for presence by the route compiler. */
+    public record ProviderSpec(String issuer, Set<String> audiences, List<ParsedKey> keys) {
+    }
+
+    public static TokenVerifier create(List<ProviderSpec> specs, Duration clockSkew) {
+        List<Provider> providers = new ArrayList<>();
+        for (ProviderSpec spec : specs) {
+            List<VerificationKey> keys = spec.keys().stream()
+                    .map(k -> new VerificationKey(k.kid(), k.key(), k.algorithms(), spec.issuer(), spec.audiences(), clockSkew))
+                    .toList();
+            providers.add(new Provider(spec.issuer(), keys));
+        }
+        return new TokenVerifier(providers);
+    }
+
+    public Map<String, Object> verify(String compact) throws TokenRejected {
+        DecodedToken token = DecodedToken.decode(compact);
+        String alg = token.alg();
+        if (alg == null || !KeySetParser.ACCEPTED_ALGORITHMS.contains(alg)) {
+            throw new TokenRejected(AuthFailure.UNSUPPORTED_ALGORITHM);
+        }
+        List<VerificationKey> candidates = candidates(token.kid(), token.issuer());
+        if (candidates.isEmpty()) {
+            throw new TokenRejected(AuthFailure.UNKNOWN_KEY);
+        }
+        TokenRejected first = null;
+        boolean algorithmFits = false;
+        for (VerificationKey key : candidates) {
+            if (!key.accepts(alg)) {
+                continue;
+            }
+            algorithmFits = true;
+            try {
+                key.verify(compact);
+                return ClaimValues.plain(token.claims());
+            } catch (TokenRejected rejected) {
+                if (first == null) {
+                    first = rejected;
+                }
+            }
+        }
+        if (!algorithmFits) {
+            throw new TokenRejected(AuthFailure.UNSUPPORTED_ALGORITHM);
+        }
+        throw first;
+    }
+
+    private List<VerificationKey> candidates(String kid, String issuer) {
+        List<VerificationKey> out = new ArrayList<>();
+        if (kid != null) {
+            for (Provider p : providers) {
+                for (VerificationKey k : p.keys()) {
+                    if (kid.equals(k.kid())) {
+                        out.add(k);
+                    }
+                }
+            }
+            if (!out.isEmpty()) {
+                return out;
+            }
+        }
+        for (Provider p : providers) {
+            if (p.issuer().equals(issuer)) {
+                for (VerificationKey k : p.keys()) {
+                    if (kid == null || k.kid() == null) {
+                        out.add(k);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.edgeproxy.proxy;
+
+import dev.edgeproxy.error.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Forwards one request to its origin and streams the answer back to the user agent, both bodies
+ * flowing through with back-pressure and never buffered whole.
+ *
+ * <p>Runs entirely on the event loop of the user agent's connection: every step is asynchronous.
+ * The request must arrive paused; it is resumed only once the origin connection is ready to take
+ * its body.
+ */
+public final class Forwarder {
+
+    private final Vertx vertx;
+    private final HttpClient client;
+
+    public Forwarder(Vertx vertx, HttpClient client) {
+        this.vertx = vertx;
+        this.client = client;
+    }
+
+    /**
+     * @param headers   the end-to-end headers to send upstream (already filtered and transformed)
+     * @param onFailure called at most once, with a {@link GatewayError}, if the exchange fails
+     */
+    public void forward(HttpServerRequest request, Upstream upstream, MultiMap headers, Duration timeout,
+            Consumer<GatewayError> onFailure) {
+        Exchange exchange = new Exchange(request, onFailure, timeout);
+        exchange.timer = vertx.setTimer(timeout.toMillis(), id -> exchange.timeout());
+        boolean hasBody = hasBody(request);
+        if (hasBody && request.headers().contains("expect", "100-continue", true)) {
+            // We answer the user agent's expectation ourselves; the origin gets a plain request.
+            headers.remove("expect");
+            request.response().writeContinue();
+        }
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(upstream.host())
+                .setPort(upstream.port())
+                .setURI(request.uri())
+                .setHeaders(headers);
+        client.request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                exchange.fail(ar.cause());
+                return;
+            }
+            HttpClientRequest originRequest = ar.result();
+            if (!exchange.attach(originRequest)) {
+                return;
+            }
+            Future<HttpClientResponse> sent;
+            if (hasBody) {
+                originRequest.setChunked(!request.headers().contains("content-length"));
+                sent = originRequest.send(request);
+            } else {
+                sent = originRequest.send();
+            }
+            sent.onSuccess(exchange::respond).onFailure(exchange::fail);
+        });
+    }
+
+    /** HTTP/1.1 framing: a request has a body only if it says so (RFC 9112 §6.3). */
+    static boolean hasBody(HttpServerRequest request) {
+        String length = request.headers().get("content-length");
+        if (length != null) {
+            return !"0".equals(length.strip());
+        }
+        return request.headers().contains("transfer-encoding");
+    }
+
+    /** The state of one exchange: which side finished first decides the outcome. */
+    private final class Exchange {
+        private final HttpServerRequest request;
+        private final HttpServerResponse response;
+        private final Consumer<GatewayError> onFailure;
+        private final Duration timeout;
+        private HttpClientRequest originRequest;
+        private long timer;
+        private boolean done;
+
+        Exchange(HttpServerRequest request, Consumer<GatewayError> onFailure, Duration timeout) {
+            this.request = request;
+            this.response = request.response();
+            this.onFailure = onFailure;
+            this.timeout = timeout;
+            // The user agent went away: stop talking to the origin too.
+            response.closeHandler(v -> abort());
+        }
+
+        boolean attach(HttpClientRequest origin) {
+            if (done) {
+                origin.reset();
+                return false;
+            }
+            this.originRequest = origin;
+            return true;
+        }
+
+        void respond(HttpClientResponse originResponse) {
+            if (done) {
+                return;
+            }
+            response.setStatusCode(originResponse.statusCode());
+            String message = originResponse.statusMessage();
+            if (message != null) {
+                response.setStatusMessage(message);
+            }
+            HopByHop.copyEndToEnd(originResponse.headers(), response.headers());
+            if (!response.headers().contains("content-length") && expectsBody(originResponse.statusCode())) {
+                response.setChunked(true);
+            }
+            originResponse.pipeTo(response).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    finish();
+                } else {
+                    fail(ar.cause());
+                }
+            });
+        }
+
+        private boolean expectsBody(int status) {
+            return status >= 200 && status != 204 && status != 304 && !"HEAD".equals(request.method().name());
+        }
+
+        void timeout() {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (originRequest != null) {
+                originRequest.reset();
+            }
+            onFailure.accept(new GatewayError.GatewayTimeout(timeout));
+        }
+
+        void fail(Throwable cause) {
+            if (done) {
+                return;
+            }
+            done = true;
+            vertx.cancelTimer(timer);
+            if (originRequest != null) {
+                originRequest.reset();
+            }
+            onFailure.accept(new GatewayError.BadGateway(cause));
+        }
+
+        private void abort() {
+            if (!done) {
+                done = true;
+                vertx.cancelTimer(timer);
+                if (originRequest != null) {
+                    originRequest.reset();
+                }
+            }
+        }
+
+        private void finish() {
+            done = true;
+            vertx.cancelTimer(timer);
+        }
+    }
+}

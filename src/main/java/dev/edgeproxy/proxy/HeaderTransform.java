@@ -1,0 +1,81 @@
+package dev.edgeproxy.proxy;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
+import io.vertx.core.MultiMap;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * A route's {@code transformations.request}: header edits applied to what goes upstream, after
+ * authorization. Order: {@code remove}, then {@code set} (replacing whatever the user agent sent under
+ * that name), then {@code add}.
+ *
+ * <p>A {@code set} whose expression fails (an absent claim, say) still removes the user agent's
+ * header of that name: a client can never supply a value that the proxy was told to set.
+ */
+public final class HeaderTransform {
+
+    private static final Logger LOG = Logger.getLogger(HeaderTransform.class);
+
+    public static final HeaderTransform NONE = new HeaderTransform("", List.of(), List.of(), List.of());
+
+    /** A header name and the compiled expression producing its value. */
+    public record Edit(String header, String source, CelRuntime.Program program) {
+    }
+
+    private final String routeName;
+    private final List<String> remove;
+    private final List<Edit> set;
+    private final List<Edit> add;
+
+    public HeaderTransform(String routeName, List<String> remove, List<Edit> set, List<Edit> add) {
+        this.routeName = routeName;
+        this.remove = List.copyOf(remove);
+        this.set = List.copyOf(set);
+        this.add = List.copyOf(add);
+    }
+
+    public boolean isEmpty() {
+        return remove.isEmpty() && set.isEmpty() && add.isEmpty();
+    }
+
+    public void apply(MultiMap headers, CelVariableResolver variables) {
+        for (String name : remove) {
+            headers.remove(name);
+        }
+        for (Edit edit : set) {
+            headers.remove(edit.header());
+            String value = evaluate(edit, variables);
+            if (value != null) {
+                headers.set(edit.header(), value);
+            }
+        }
+        for (Edit edit : add) {
+            String value = evaluate(edit, variables);
+            if (value != null) {
+                headers.add(edit.header(), value);
+            }
+        }
+    }
+
+    private String evaluate(Edit edit, CelVariableResolver variables) {
+        try {
+            Object value = edit.program().eval(variables);
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                String text = String.valueOf(value);
+                if (text.indexOf('\r') < 0 && text.indexOf('\n') < 0) {
+                    return text;
+                }
+            }
+            LOG.warnf("route %s: header %s (%s) did not produce a single-line scalar; not set",
+                    routeName, edit.header(), edit.source());
+        } catch (CelEvaluationException | RuntimeException e) {
+            LOG.warnf("route %s: header %s (%s) failed to evaluate: %s; not set",
+                    routeName, edit.header(), edit.source(), e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse(""));
+        }
+        return null;
+    }
+}

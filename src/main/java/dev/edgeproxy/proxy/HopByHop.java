@@ -1,0 +1,51 @@
+package dev.edgeproxy.proxy;
+
+import io.vertx.core.MultiMap;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Header hygiene between user agent and origin (RFC 9110 §7.6.1): hop-by-hop headers describe one
+ * connection and must not be forwarded in either direction, nor any header the sender named in
+ * {@code Connection}.
+ */
+public final class HopByHop {
+
+    /** The fixed hop-by-hop set (CONTRACT §5), lower-case. */
+    public static final Set<String> HEADERS = Set.of(
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    private HopByHop() {
+    }
+
+    /**
+     * Copies every end-to-end header of {@code from} into {@code to}, preserving repeated values and
+     * order. Names are compared case-insensitively.
+     */
+    public static void copyEndToEnd(MultiMap from, MultiMap to) {
+        Set<String> drop = connectionTokens(from);
+        for (Map.Entry<String, String> header : from) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HEADERS.contains(name) && !drop.contains(name)) {
+                to.add(header.getKey(), header.getValue());
+            }
+        }
+    }
+
+    /** Header names listed in every {@code Connection} header, lower-case. */
+    static Set<String> connectionTokens(MultiMap headers) {
+        Set<String> tokens = new HashSet<>();
+        for (String value : headers.getAll("connection")) {
+            for (String token : value.split(",")) {
+                String t = token.strip().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    tokens.add(t);
+                }
+            }
+        }
+        return tokens;
+    }
+}

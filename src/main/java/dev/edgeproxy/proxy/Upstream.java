@@ -1,0 +1,42 @@
+package dev.edgeproxy.proxy;
+
+/** Where a route forwards to: plain HTTP/1.1 at {@code host:port}. */
+public record Upstream(String host, int port) {
+
+    /**
+     * Parses {@code host:port} ({@code [v6]:port} for IPv6 literals).
+     *
+     * @throws IllegalArgumentException when the value is not {@code host:port} with a port in 1..65535
+     */
+    public static Upstream parse(String value) {
+        String v = value == null ? "" : value.strip();
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            throw new IllegalArgumentException("'" + v + "' is not host:port");
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":") || host.contains("/")) {
+            throw new IllegalArgumentException("'" + v + "' is not host:port");
+        }
+        if (host.isEmpty() || host.contains(" ")) {
+            throw new IllegalArgumentException("'" + v + "' is not host:port");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' has no numeric port");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("'" + v + "' has port out of range 1-65535");
+        }
+        return new Upstream(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.edgeproxy.route;
+
+import dev.edgeproxy.authz.Authorizer;
+import dev.edgeproxy.jwt.JwtAuthenticator;
+import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.proxy.UpstreamPool;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A compiled, immutable route: everything the request path needs, built once by
+ * {@link dev.edgeproxy.config.RouteCompiler}.
+ *
+ * @param authenticator {@code null} when the route has no {@code jwtAuth} policy
+ */
+public record Route(
+        String name,
+        HostMatch hosts,
+        List<RouteMatch> matches,
+        UpstreamPool upstreams,
+        JwtAuthenticator authenticator,
+        Authorizer authorizer,
+        HeaderTransform transform,
+        Duration requestTimeout) {
+
+    public Route {
+        matches = List.copyOf(matches);
+    }
+}
