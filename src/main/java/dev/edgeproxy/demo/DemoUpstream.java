@@ -1,6 +1,6 @@
 package dev.edgeproxy.demo;
 
-import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.EffectiveConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
@@ -25,20 +25,20 @@ public class DemoUpstream {
 
     private static final Logger LOG = Logger.getLogger(DemoUpstream.class);
 
-    private final GatewayConfig config;
+    private final EffectiveConfig config;
     private final Vertx vertx;
     private HttpServer server;
 
-    public DemoUpstream(GatewayConfig config, Vertx vertx) {
+    public DemoUpstream(EffectiveConfig config, Vertx vertx) {
         this.config = config;
         this.vertx = vertx;
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.demo().enabled()) {
+        if (!config.get().demo().enabled()) {
             return;
         }
-        int port = config.demo().port();
+        int port = config.get().demo().port();
         server = vertx.createHttpServer()
                 .requestHandler(this::echo)
                 .listen(port, "127.0.0.1")

@@ -1,7 +1,7 @@
 package dev.edgeproxy.gateway;
 
 import dev.edgeproxy.authz.CelEnvironment;
-import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.EffectiveConfig;
 import dev.edgeproxy.config.RouteCompiler;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.route.Route;
@@ -28,17 +28,17 @@ public class GatewayRoutes {
     /** After Quarkus' own routes (dev UI and the like), before the default 404 handling. */
     static final int ROUTE_ORDER = 10_000;
 
-    private final GatewayConfig config;
+    private final EffectiveConfig config;
     private final Vertx vertx;
     private volatile RouteTable table;
 
-    public GatewayRoutes(GatewayConfig config, Vertx vertx) {
+    public GatewayRoutes(EffectiveConfig config, Vertx vertx) {
         this.config = config;
         this.vertx = vertx;
     }
 
     void install(@Observes Router router) {
-        table = RouteCompiler.compile(config, new CelEnvironment());
+        table = RouteCompiler.compile(config.get(), new CelEnvironment());
         for (Route route : table.routes()) {
             LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
                     route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),
