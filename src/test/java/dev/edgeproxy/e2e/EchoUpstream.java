@@ -1,0 +1,143 @@
+package dev.edgeproxy.e2e;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP origin for the end-to-end tests. By default it answers with a JSON report of what it
+ * received (method, uri, every header with all its values, body length and SHA-256, hashed while
+ * streaming). Special paths:
+ * <ul>
+ * <li>{@code .../download?bytes=N}: streams N deterministic bytes back, chunked;</li>
+ * <li>{@code .../hang}: never answers;</li>
+ * <li>{@code .../reset}: closes the connection without answering;</li>
+ * <li>{@code .../hop}: answers with hop-by-hop headers that the proxy must drop.</li>
+ * </ul>
+ */
+public final class EchoUpstream implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    public EchoUpstream() {
+        server = vertx.createHttpServer()
+                .requestHandler(this::handle)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().join();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    private void handle(HttpServerRequest request) {
+        requests.incrementAndGet();
+        String path = request.path();
+        if (path.endsWith("/hang")) {
+            return;
+        }
+        if (path.endsWith("/reset")) {
+            request.connection().close();
+            return;
+        }
+        if (path.endsWith("/download")) {
+            download(request, Long.parseLong(request.getParam("bytes", "0")));
+            return;
+        }
+        MessageDigest sha = sha256();
+        long[] length = {0};
+        request.handler(chunk -> {
+            sha.update(chunk.getBytes());
+            length[0] += chunk.length();
+        });
+        request.endHandler(v -> {
+            JsonObject headers = new JsonObject();
+            request.headers().forEach(h -> {
+                String name = h.getKey().toLowerCase(Locale.ROOT);
+                JsonArray values = headers.getJsonArray(name);
+                if (values == null) {
+                    headers.put(name, values = new JsonArray());
+                }
+                values.add(h.getValue());
+            });
+            JsonObject report = new JsonObject()
+                    .put("method", request.method().name())
+                    .put("uri", request.uri())
+                    .put("headers", headers)
+                    .put("bodyBytes", length[0])
+                    .put("bodySha256", HexFormat.of().formatHex(sha.digest()));
+            var response = request.response().putHeader("content-type", "application/json");
+            if (path.endsWith("/hop")) {
+                response.putHeader("connection", "x-internal")
+                        .putHeader("x-internal", "origin-only")
+                        .putHeader("keep-alive", "timeout=5")
+                        .putHeader("proxy-connection", "keep-alive")
+                        .putHeader("upgrade", "h2c")
+                        .putHeader("trailer", "x-checksum")
+                        .putHeader("x-end-to-end", "kept");
+            }
+            response.end(report.encode());
+        });
+    }
+
+    /** Deterministic content: byte i is {@code i % 251}, so tests can recompute the hash. */
+    public static byte[] content(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i % 251);
+        }
+        return bytes;
+    }
+
+    private void download(HttpServerRequest request, long total) {
+        var response = request.response().setChunked(true).putHeader("content-type", "application/octet-stream");
+        int chunk = 64 * 1024;
+        long[] sent = {0};
+        Runnable[] pump = new Runnable[1];
+        pump[0] = () -> {
+            while (sent[0] < total && !response.writeQueueFull()) {
+                int n = (int) Math.min(chunk, total - sent[0]);
+                byte[] bytes = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    bytes[i] = (byte) ((sent[0] + i) % 251);
+                }
+                sent[0] += n;
+                response.write(Buffer.buffer(bytes));
+            }
+            if (sent[0] >= total) {
+                response.end();
+            } else {
+                response.drainHandler(v -> pump[0].run());
+            }
+        };
+        pump[0].run();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,181 @@
+package dev.edgeproxy.e2e;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starts the real parts the gateway talks to — an {@link EchoUpstream}, freshly generated RSA keys
+ * and a JWKS file — and configures the routes under test. The same resource serves the in-process
+ * {@code @QuarkusTest} and the packaged {@code @QuarkusIntegrationTest}.
+ */
+public class GatewayTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private EchoUpstream upstream;
+    private GatewayFixture fixture;
+    private Path dir;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            KeyPair signing = rsa();
+            KeyPair stranger = rsa();
+            String kid = "edge-test-key";
+            dir = Files.createTempDirectory("edge-proxy-e2e");
+            Path jwksFile = dir.resolve("jwks.json");
+            Files.writeString(jwksFile, jwks(signing, kid));
+            upstream = new EchoUpstream();
+            fixture = new GatewayFixture(signing, kid, stranger, upstream.port());
+            return routes(jwksFile, jwks(signing, kid), "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(fixture,
+                new TestInjector.AnnotatedAndMatchesType(InjectGateway.class, GatewayFixture.class));
+    }
+
+    @Override
+    public void stop() {
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    private static Map<String, String> routes(Path jwksFile, String inlineJwks, String origin, String deadOrigin) {
+        Routes r = new Routes();
+        String issuer = GatewayFixture.ISSUER;
+        String audience = GatewayFixture.AUDIENCE;
+
+        r.route("strict").prefix("/strict").backend(origin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .set("x-user-id", "jwt.sub");
+        r.route("optional").prefix("/optional").backend(origin)
+                .jwt("optional", issuer, audience, "inline", inlineJwks);
+        r.route("permissive").prefix("/permissive").backend(origin)
+                .jwt("permissive", issuer, audience, "file", jwksFile.toString())
+                .set("x-user", "has(jwt.sub) ? jwt.sub : \"anonymous\"");
+        r.route("admin").exact("/admin").backend(origin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .rule("allow", "request.path == \"/admin\" && jwt.groups.contains(\"admins\")");
+        r.route("rules").prefix("/rules").backend(origin)
+                .jwt("optional", issuer, audience, "file", jwksFile.toString())
+                .rule("deny", "\"x-block\" in request.headers && request.headers[\"x-block\"] == \"1\"")
+                .rule("allow", "jwt.email.endsWith(\"@example.com\")");
+        // Listed first: hostnames only filter, and an equally specific match goes to the earlier route.
+        r.route("open-on-host").prefix("/open").host("api.example.com").backend(origin)
+                .add("x-route", "\"open-on-host\"");
+        r.route("open").prefix("/open").backend(origin)
+                .add("x-route", "\"open\"")
+                .remove("x-debug");
+        r.route("slow").prefix("/slow").backend(origin).timeout("500ms");
+        r.route("dead").prefix("/dead").backend(deadOrigin);
+        return r.props;
+    }
+
+    private static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String jwks(KeyPair key, String kid) {
+        try {
+            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(key.getPublic());
+            jwk.setKeyId(kid);
+            jwk.setUse("sig");
+            return new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A port nothing listens on: bound once by us, then released. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Writes routes as the indexed properties Quarkus config understands. */
+    private static final class Routes {
+        final Map<String, String> props = new LinkedHashMap<>();
+        int index = -1;
+        int rules;
+
+        Routes route(String name) {
+            index++;
+            rules = 0;
+            put("name", name);
+            return this;
+        }
+
+        Routes prefix(String prefix) {
+            return put("matches[0].path.pathPrefix", prefix);
+        }
+
+        Routes exact(String path) {
+            return put("matches[0].path.exact", path);
+        }
+
+        Routes host(String host) {
+            return put("hostnames[0]", host);
+        }
+
+        Routes backend(String hostPort) {
+            return put("backends[0].host", hostPort);
+        }
+
+        Routes jwt(String mode, String issuer, String audience, String jwksKind, String jwks) {
+            put("policies.jwtAuth.mode", mode);
+            put("policies.jwtAuth.issuer", issuer);
+            put("policies.jwtAuth.audiences[0]", audience);
+            return put("policies.jwtAuth.jwks." + jwksKind, jwks);
+        }
+
+        Routes rule(String kind, String expression) {
+            return put("policies.authorization.rules[" + rules++ + "]." + kind, expression);
+        }
+
+        Routes set(String header, String expression) {
+            return put("policies.transformations.request.set.\"" + header + "\"", expression);
+        }
+
+        Routes add(String header, String expression) {
+            return put("policies.transformations.request.add.\"" + header + "\"", expression);
+        }
+
+        Routes remove(String header) {
+            return put("policies.transformations.request.remove[0]", header);
+        }
+
+        Routes timeout(String duration) {
+            return put("policies.timeout.requestTimeout", duration);
+        }
+
+        private Routes put(String key, String value) {
+            props.put("gateway.routes[" + index + "]." + key, value);
+            return this;
+        }
+    }
+}
