@@ -48,7 +48,8 @@ public class DemoUpstream {
 
     void stop(@Observes ShutdownEvent event) {
         if (server != null) {
-            server.close();
+            // Wait: in dev mode the restarted app binds the same port right after.
+            server.close().toCompletionStage().toCompletableFuture().join();
         }
     }
 

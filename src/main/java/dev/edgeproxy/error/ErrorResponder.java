@@ -38,6 +38,9 @@ public final class ErrorResponder {
      * @param routeName the matched route, used as the {@code WWW-Authenticate} realm; may be null
      */
     public static void respond(HttpServerResponse response, Throwable failure, String routeName) {
+        if (response.ended()) {
+            return;
+        }
         if (response.headWritten()) {
             response.reset();
             return;
