@@ -29,9 +29,11 @@ public final class EchoUpstream implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
 
     public EchoUpstream() {
         server = vertx.createHttpServer()
+                .connectionHandler(connection -> connections.incrementAndGet())
                 .requestHandler(this::handle)
                 .listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().join();
@@ -43,6 +45,11 @@ public final class EchoUpstream implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** TCP connections accepted so far: fewer than requests when the proxy keeps connections alive. */
+    public int connections() {
+        return connections.get();
     }
 
     private void handle(HttpServerRequest request) {

@@ -38,7 +38,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             Path jwksFile = dir.resolve("jwks.json");
             Files.writeString(jwksFile, jwks(signing, kid));
             upstream = new EchoUpstream();
-            fixture = new GatewayFixture(signing, kid, stranger, upstream.port());
+            fixture = new GatewayFixture(signing, kid, stranger, upstream);
             return routes(jwksFile, jwks(signing, kid), "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

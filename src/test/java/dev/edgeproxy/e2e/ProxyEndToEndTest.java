@@ -266,6 +266,19 @@ class ProxyEndToEndTest {
         assertEquals(List.of("kept"), saw.getList("headers.x-end-to-end"));
     }
 
+    @Test
+    void upstreamConnectionsAreKeptAlive() {
+        upstreamSaw(given().get("/open/warm"));
+        int connectionsBefore = gateway.upstream().connections();
+        int requestsBefore = gateway.upstream().requests();
+        for (int i = 0; i < 20; i++) {
+            upstreamSaw(given().get("/open/keepalive"));
+        }
+        assertEquals(20, gateway.upstream().requests() - requestsBefore);
+        int opened = gateway.upstream().connections() - connectionsBefore;
+        assertTrue(opened <= 1, "20 sequential requests opened " + opened + " upstream connections");
+    }
+
     // --- failures -------------------------------------------------------------------------------
 
     @Test
