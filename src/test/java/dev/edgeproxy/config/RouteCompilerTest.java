@@ -1,0 +1,563 @@
+package dev.edgeproxy.config;
+
+import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.jwt.Identity;
+import dev.edgeproxy.jwt.JwtMode;
+import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.route.PathMatch;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RouteMatch;
+import dev.edgeproxy.route.RouteTable;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.source.yaml.YamlConfigSource;
+import io.vertx.core.MultiMap;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link RouteCompiler} over YAML bound the real way (SmallRye {@code @ConfigMapping}), one
+ * configuration error per case: each must stop compilation with a message naming the route and the
+ * field (CONTRACT §1).
+ */
+class RouteCompilerTest {
+
+    /** Replaced in the YAML of a case by the per-test temporary directory (absolute). */
+    private static final String DIR = "@DIR@";
+
+    static KeyPair rsa;
+    static String jwks;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void generateKey() throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        rsa = gen.generateKeyPair();
+        jwks = jwksOf(rsa, "test-key");
+    }
+
+    @BeforeEach
+    void writeKeyFiles() throws Exception {
+        Files.writeString(tmp.resolve("jwks.json"), jwks);
+        Files.writeString(tmp.resolve("empty.json"), "");
+        Files.writeString(tmp.resolve("blank.json"), "  \n");
+        Files.writeString(tmp.resolve("nokeys.json"), "{\"keys\": []}");
+    }
+
+    // --- helpers (also used by SampleConfigTest) -------------------------------------------------
+
+    /** Binds YAML text through {@link GatewayConfig} exactly as the application does. */
+    static GatewayConfig bind(String yaml) {
+        return new SmallRyeConfigBuilder()
+                .withSources(new YamlConfigSource("test", yaml))
+                .withMapping(GatewayConfig.class)
+                .withValidateUnknown(false)
+                .build()
+                .getConfigMapping(GatewayConfig.class);
+    }
+
+    static RouteTable compile(String yaml) {
+        return RouteCompiler.compile(bind(yaml), new CelEnvironment());
+    }
+
+    /** A public-only JWKS document for a real RSA key. */
+    static String jwksOf(KeyPair pair, String kid) throws Exception {
+        PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());
+        jwk.setKeyId(kid);
+        jwk.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return "{\"keys\": [" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}";
+    }
+
+    static String token(KeyPair pair, String kid, String issuer) throws Exception {
+        return token(pair, kid, issuer, true);
+    }
+
+    static String token(KeyPair pair, String kid, String issuer, boolean withIssuedAt) throws Exception {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setSubject("alice");
+        if (withIssuedAt) {
+            claims.setIssuedAtToNow();
+        }
+        claims.setExpirationTimeMinutesInTheFuture(5);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(pair.getPrivate());
+        jws.setKeyIdHeaderValue(kid);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+
+    /** Runs the route's JWT policy on a request carrying {@code token}; true when the token verified. */
+    static boolean verifies(Route route, String token) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
+        try {
+            Identity identity = route.authenticator().authenticate(headers);
+            return identity.verified();
+        } catch (GatewayError.Unauthenticated e) {
+            return false;
+        }
+    }
+
+    static Route route(RouteTable table, String name) {
+        return table.routes().stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no route " + name + " in " + table.routes()));
+    }
+
+    static InvalidConfigException compileFails(String yaml) {
+        return assertThrows(InvalidConfigException.class, () -> compile(yaml),
+                () -> "expected InvalidConfigException for:\n" + yaml);
+    }
+
+    /** Asserts one error reads "ROUTE: FIELD: ..." and the whole message names both. */
+    static void assertReported(InvalidConfigException e, String route, String field) {
+        assertTrue(e.getMessage().contains(route), () -> "message does not name " + route + ":\n" + e.getMessage());
+        assertTrue(e.getMessage().contains(field), () -> "message does not name " + field + ":\n" + e.getMessage());
+        String prefix = route + ": " + field + ": ";
+        assertTrue(e.errors().stream().anyMatch(err -> err.startsWith(prefix)),
+                () -> "no error starting with \"" + prefix + "\" in " + e.errors());
+    }
+
+    // --- one error per case ----------------------------------------------------------------------
+
+    /** A route named {@code r} with one backend, plus {@code extra} (route-level YAML, unindented). */
+    private static String routeWith(String extra) {
+        return "gateway:\n  routes:\n    - name: r\n      backends:\n        - host: 127.0.0.1:8081\n"
+                + extra.indent(6);
+    }
+
+    private static String policyRoute(String policies) {
+        return routeWith("policies:\n" + policies.indent(2));
+    }
+
+    private static String jwtRoute(String jwtAuth) {
+        return policyRoute("jwtAuth:\n" + jwtAuth.indent(2));
+    }
+
+    private static String matchRoute(String matches) {
+        return routeWith("matches:\n" + matches.indent(2));
+    }
+
+    private static String fileJwks(String file) {
+        return """
+                issuer: test.issuer
+                jwks:
+                  file: "@DIR@/%s"
+                """.formatted(file);
+    }
+
+    static Stream<Arguments> configurationErrors() {
+        return Stream.of(
+                Arguments.of("unknown mode", jwtRoute("mode: sometimes\n" + fileJwks("jwks.json")),
+                        "route 'r'", "policies.jwtAuth.mode", "unknown mode 'sometimes'"),
+                Arguments.of("unreadable JWKS file (missing)", jwtRoute(fileJwks("does-not-exist.json")),
+                        "route 'r'", "policies.jwtAuth.jwks.file", "cannot read"),
+                Arguments.of("unreadable JWKS file (a directory)", jwtRoute("""
+                        issuer: test.issuer
+                        jwks:
+                          file: "@DIR@"
+                        """),
+                        "route 'r'", "policies.jwtAuth.jwks.file", "cannot read"),
+                Arguments.of("empty JWKS file", jwtRoute(fileJwks("empty.json")),
+                        "route 'r'", "policies.jwtAuth.jwks.file", "key document is empty"),
+                Arguments.of("blank JWKS file", jwtRoute(fileJwks("blank.json")),
+                        "route 'r'", "policies.jwtAuth.jwks.file", "key document is empty"),
+                Arguments.of("JWKS with no keys", jwtRoute(fileJwks("nokeys.json")),
+                        "route 'r'", "policies.jwtAuth.jwks.file", "no signature verification keys"),
+                Arguments.of("HMAC (oct) key", jwtRoute("""
+                        issuer: test.issuer
+                        jwks:
+                          inline: '{"keys": [{"kty": "oct", "kid": "h", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}]}'
+                        """),
+                        "route 'r'", "policies.jwtAuth.jwks.inline", "symmetric (oct)"),
+                Arguments.of("CEL rule that does not compile", policyRoute("""
+                        authorization:
+                          rules:
+                            - allow: 'request.path =='
+                        """),
+                        "route 'r'", "policies.authorization.rules[0].allow", "invalid CEL expression"),
+                Arguments.of("CEL rule with an undeclared variable", policyRoute("""
+                        authorization:
+                          rules:
+                            - require: 'true'
+                            - deny: 'nosuchvar == "x"'
+                        """),
+                        "route 'r'", "policies.authorization.rules[1].deny", "undeclared reference to 'nosuchvar'"),
+                Arguments.of("CEL rule that does not return bool", policyRoute("""
+                        authorization:
+                          rules:
+                            - allow: 'request.path'
+                        """),
+                        "route 'r'", "policies.authorization.rules[0].allow", "returns string"),
+                Arguments.of("CEL require rule returning int", policyRoute("""
+                        authorization:
+                          rules:
+                            - require: 'source.port + 1'
+                        """),
+                        "route 'r'", "policies.authorization.rules[0].require", "returns int"),
+                Arguments.of("invalid path regex", matchRoute("""
+                        - path: {regex: "/v[0-9+/.*"}
+                        """),
+                        "route 'r'", "matches[0].path.regex", "invalid regex '/v[0-9+/.*'"),
+                Arguments.of("invalid header value regex", matchRoute("""
+                        - path: {pathPrefix: /}
+                        - path: {pathPrefix: /api}
+                          headers:
+                            - name: x-env
+                              value: {regex: "(prod"}
+                        """),
+                        "route 'r'", "matches[1].headers[0].value.regex", "invalid regex '(prod'"),
+                Arguments.of("backend without port", """
+                        gateway:
+                          routes:
+                            - name: r
+                              backends:
+                                - host: 127.0.0.1
+                        """,
+                        "route 'r'", "backends[0].host", "is not host:port"),
+                Arguments.of("backend with a URL instead of host:port", """
+                        gateway:
+                          routes:
+                            - name: r
+                              backends:
+                                - host: 127.0.0.1:8081
+                                - host: "http://example.com:80"
+                        """,
+                        "route 'r'", "backends[1].host", "is not host:port"),
+                Arguments.of("backend with port out of range", """
+                        gateway:
+                          routes:
+                            - name: r
+                              backends:
+                                - host: example.com:70000
+                        """,
+                        "route 'r'", "backends[0].host", "port out of range"),
+                Arguments.of("two routes with the same name", """
+                        gateway:
+                          routes:
+                            - name: dup
+                              backends:
+                                - host: 127.0.0.1:8081
+                            - name: dup
+                              backends:
+                                - host: 127.0.0.1:8082
+                        """,
+                        "route 'dup'", "name", "more than one route"),
+                Arguments.of("missing name", """
+                        gateway:
+                          routes:
+                            - name: first
+                              backends:
+                                - host: 127.0.0.1:8081
+                            - backends:
+                                - host: 127.0.0.1:8082
+                        """,
+                        "route #1", "name", "is required"),
+                Arguments.of("missing backends", """
+                        gateway:
+                          routes:
+                            - name: r
+                              matches:
+                                - path: {exact: /x}
+                        """,
+                        "route 'r'", "backends", "needs at least one backend"),
+                Arguments.of("path with both exact and pathPrefix", matchRoute("""
+                        - path: {exact: /a, pathPrefix: /b}
+                        """),
+                        "route 'r'", "matches[0].path", "found 2"),
+                Arguments.of("path with both pathPrefix and regex", matchRoute("""
+                        - path: {pathPrefix: /b, regex: "/c.*"}
+                        """),
+                        "route 'r'", "matches[0].path", "found 2"),
+                Arguments.of("jwks with both file and inline", jwtRoute("""
+                        issuer: test.issuer
+                        jwks:
+                          file: "@DIR@/jwks.json"
+                          inline: '{"keys": []}'
+                        """),
+                        "route 'r'", "policies.jwtAuth.jwks", "found 2"),
+                Arguments.of("missing issuer", jwtRoute("""
+                        mode: strict
+                        jwks:
+                          file: "@DIR@/jwks.json"
+                        """),
+                        "route 'r'", "policies.jwtAuth.issuer", "is required"),
+                Arguments.of("missing issuer in a provider", jwtRoute("""
+                        providers:
+                          - issuer: a.issuer
+                            jwks: {file: "@DIR@/jwks.json"}
+                          - jwks: {file: "@DIR@/jwks.json"}
+                        """),
+                        "route 'r'", "policies.jwtAuth.providers[1].issuer", "is required"),
+                Arguments.of("rule with both allow and deny", policyRoute("""
+                        authorization:
+                          rules:
+                            - allow: 'true'
+                              deny: 'false'
+                        """),
+                        "route 'r'", "policies.authorization.rules[0]", "exactly one of allow, deny or require"),
+                Arguments.of("bad duration for requestTimeout", policyRoute("""
+                        timeout:
+                          requestTimeout: 15 parsecs
+                        """),
+                        "route 'r'", "policies.timeout.requestTimeout", "'15 parsecs' is not a duration"),
+                Arguments.of("zero requestTimeout", policyRoute("""
+                        timeout:
+                          requestTimeout: 0s
+                        """),
+                        "route 'r'", "policies.timeout.requestTimeout", "greater than zero"),
+                Arguments.of("bad hostname", routeWith("""
+                        hostnames: [api.example.com, "bad_host!"]
+                        """),
+                        "route 'r'", "hostnames[1]", "'bad_host!' is not a hostname"),
+                Arguments.of("set on a hop-by-hop header", policyRoute("""
+                        transformations:
+                          request:
+                            set: {connection: '"close"'}
+                        """),
+                        "route 'r'", "policies.transformations.request.set.connection", "managed by the proxy"),
+                Arguments.of("remove of a hop-by-hop header", policyRoute("""
+                        transformations:
+                          request:
+                            remove: [x-debug, transfer-encoding]
+                        """),
+                        "route 'r'", "policies.transformations.request.remove[1]", "managed by the proxy"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurationErrors")
+    void configurationErrorNamesRouteAndField(String description, String yaml, String route, String field, String reason) {
+        InvalidConfigException e = compileFails(yaml.replace(DIR, tmp.toString()));
+        assertReported(e, route, field);
+        assertTrue(e.errors().stream().anyMatch(err -> err.startsWith(route + ": " + field + ": ") && err.contains(reason)),
+                () -> "no error for " + field + " saying \"" + reason + "\": " + e.errors());
+        // Each case holds exactly one mistake; a second error would mean the case tests something else.
+        assertEquals(1, e.errors().size(), () -> "expected exactly one error for " + description + ": " + e.errors());
+    }
+
+    @Test
+    @Disabled("BUG: '9223372036854775807h' makes Durations.parse throw ArithmeticException (Duration.ofHours overflow), "
+            + "which RouteCompiler.duration() does not catch: compile() escapes with an ArithmeticException naming "
+            + "neither route nor field, and the remaining errors are never collected")
+    void overflowingDurationIsAConfigurationError() {
+        InvalidConfigException e = compileFails(policyRoute("""
+                timeout:
+                  requestTimeout: 9223372036854775807h
+                """));
+        assertReported(e, "route 'r'", "policies.timeout.requestTimeout");
+    }
+
+    @Test
+    void everyErrorOfAConfigurationIsReported() {
+        String yaml = """
+                gateway:
+                  routes:
+                    - name: alpha
+                      backends:
+                        - host: not-a-backend
+                      policies:
+                        jwtAuth:
+                          mode: sometimes
+                          issuer: test.issuer
+                          jwks: {file: "@DIR@/jwks.json"}
+                    - name: fine
+                      backends:
+                        - host: 127.0.0.1:8081
+                    - name: beta
+                      matches:
+                        - path: {regex: "(unclosed"}
+                      backends:
+                        - host: 127.0.0.1:8082
+                      policies:
+                        authorization:
+                          rules:
+                            - allow: 'request.method'
+                    - name: alpha
+                      backends:
+                        - host: 127.0.0.1:8083
+                """.replace(DIR, tmp.toString());
+        InvalidConfigException e = compileFails(yaml);
+        assertReported(e, "route 'alpha'", "backends[0].host");
+        assertReported(e, "route 'alpha'", "policies.jwtAuth.mode");
+        assertReported(e, "route 'beta'", "matches[0].path.regex");
+        assertReported(e, "route 'beta'", "policies.authorization.rules[0].allow");
+        assertReported(e, "route 'alpha'", "name");
+        assertEquals(5, e.errors().size(), () -> e.errors().toString());
+        assertFalse(e.getMessage().contains("route 'fine'"), e::getMessage);
+        for (String error : e.errors()) {
+            assertTrue(e.getMessage().contains(error), () -> "message lacks " + error);
+        }
+    }
+
+    // --- valid configurations --------------------------------------------------------------------
+
+    @Test
+    void validConfigurationCompilesWithDefaults() {
+        String yaml = """
+                gateway:
+                  routes:
+                    - name: catch-all
+                      backends:
+                        - host: 127.0.0.1:8081
+                    - name: secured
+                      matches:
+                        - path: {pathPrefix: /api/}
+                          method: get
+                      backends:
+                        - host: localhost:8082
+                        - host: "[::1]:8083"
+                      policies:
+                        jwtAuth:
+                          issuer: test.issuer
+                          jwks: {file: "@DIR@/jwks.json"}
+                        timeout:
+                          requestTimeout: 2m
+                    - name: strict
+                      matches:
+                        - path: {exact: /admin}
+                      backends:
+                        - host: 127.0.0.1:8084
+                      policies:
+                        jwtAuth:
+                          mode: Strict
+                          issuer: test.issuer
+                          jwks:
+                            inline: '@JWKS@'
+                """.replace(DIR, tmp.toString()).replace("@JWKS@", jwks);
+        RouteTable table = compile(yaml);
+
+        assertEquals(List.of("catch-all", "secured", "strict"), table.routes().stream().map(Route::name).toList());
+
+        Route catchAll = route(table, "catch-all");
+        assertEquals(List.of(new RouteMatch(new PathMatch.Prefix("/"), null, List.of(), List.of())), catchAll.matches(),
+                "absent matches means one match with path prefix /");
+        assertEquals(Duration.ofSeconds(15), catchAll.requestTimeout(), "default request timeout");
+        assertNull(catchAll.authenticator(), "no jwtAuth policy, no authenticator");
+        assertFalse(catchAll.authorizer().hasRules());
+        assertTrue(catchAll.transform().isEmpty());
+        assertEquals(List.of(new Upstream("127.0.0.1", 8081)), catchAll.upstreams().upstreams());
+
+        Route secured = route(table, "secured");
+        assertNotNull(secured.authenticator());
+        assertEquals(JwtMode.OPTIONAL, secured.authenticator().mode(), "default mode is optional");
+        assertEquals(Duration.ofMinutes(2), secured.requestTimeout());
+        assertEquals(1, secured.matches().size());
+        assertEquals(new PathMatch.Prefix("/api"), secured.matches().get(0).path(), "/api/ and /api are the same prefix");
+        assertEquals("GET", secured.matches().get(0).method());
+        assertEquals(List.of(new Upstream("localhost", 8082), new Upstream("::1", 8083)), secured.upstreams().upstreams());
+
+        Route strict = route(table, "strict");
+        assertEquals(JwtMode.STRICT, strict.authenticator().mode());
+        assertEquals(new PathMatch.Exact("/admin"), strict.matches().get(0).path());
+    }
+
+    @Test
+    void noRoutesCompileToAnEmptyTable() {
+        assertTrue(compile("gateway:\n  demo:\n    enabled: false\n").routes().isEmpty());
+    }
+
+    // --- jwks.file resolution --------------------------------------------------------------------
+
+    @Test
+    void jwksFileByAbsolutePathIsLoaded() throws Exception {
+        Path file = tmp.resolve("abs-jwks.json");
+        Files.writeString(file, jwks);
+        assertTrue(file.isAbsolute());
+        RouteTable table = compile(strictFileRoute(file.toString()));
+        Route r = route(table, "r");
+        assertTrue(verifies(r, token(rsa, "test-key", "test.issuer")), "a token signed by the file's key verifies");
+        KeyPair other = KeyPairGenerator.getInstance("RSA").genKeyPair();
+        assertFalse(verifies(r, token(other, "test-key", "test.issuer")), "a token signed by another key does not");
+    }
+
+    @Test
+    void jwksFileByRelativePathResolvesAgainstTheWorkingDirectory() throws Exception {
+        Path file = tmp.resolve("rel-jwks.json");
+        Files.writeString(file, jwks);
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        Path relative = workingDirectory.relativize(file.toAbsolutePath());
+        assertFalse(relative.isAbsolute());
+        assertTrue(Files.isRegularFile(workingDirectory.resolve(relative)));
+
+        Route r = route(compile(strictFileRoute(relative.toString())), "r");
+        assertTrue(verifies(r, token(rsa, "test-key", "test.issuer")));
+    }
+
+    @Test
+    @Disabled("BUG: a token without iat is rejected ('invalid claims'). CONTRACT §3 requires only exp (and iss/aud); "
+            + "smallrye-jwt requires iat unless JWTAuthContextInfo.maxTimeToLiveSecs is set <= 0 "
+            + "(fix: context.setMaxTimeToLiveSecs(0L) in VerificationKey)")
+    void tokenWithoutIssuedAtVerifies() throws Exception {
+        Path file = tmp.resolve("iat-jwks.json");
+        Files.writeString(file, jwks);
+        Route r = route(compile(strictFileRoute(file.toString())), "r");
+        assertTrue(verifies(r, token(rsa, "test-key", "test.issuer", true)), "control: with iat");
+        assertTrue(verifies(r, token(rsa, "test-key", "test.issuer", false)), "without iat");
+    }
+
+    @Test
+    void relativeJwksFileIsNotResolvedAgainstAnotherDirectory() throws Exception {
+        // The file exists in the temp dir but not in the working directory: a bare name must not find it.
+        String name = "rel-only-" + System.nanoTime() + ".json";
+        Files.writeString(tmp.resolve(name), jwks);
+        assertFalse(Files.exists(Path.of(name)));
+        InvalidConfigException e = compileFails(strictFileRoute(name));
+        assertReported(e, "route 'r'", "policies.jwtAuth.jwks.file");
+        assertTrue(e.getMessage().contains(Path.of("").toAbsolutePath().resolve(name).toString()),
+                () -> "message should show the path resolved against the working directory: " + e.getMessage());
+    }
+
+    private static String strictFileRoute(String file) {
+        return """
+                gateway:
+                  routes:
+                    - name: r
+                      backends:
+                        - host: 127.0.0.1:8081
+                      policies:
+                        jwtAuth:
+                          mode: strict
+                          issuer: test.issuer
+                          jwks:
+                            file: "%s"
+                """.formatted(file);
+    }
+
+    @Test
+    void jwtRouteOfTheErrorCasesIsValidWithoutTheMistake() {
+        // The error cases start from this route; unchanged, it compiles and its JWT policy is live.
+        Route r = route(compile(jwtRoute(fileJwks("jwks.json")).replace(DIR, tmp.toString())), "r");
+        assertInstanceOf(dev.edgeproxy.jwt.JwtAuthenticator.class, r.authenticator());
+        assertEquals(JwtMode.OPTIONAL, r.authenticator().mode());
+    }
+}
