@@ -4,6 +4,7 @@ import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.CelType;
@@ -53,6 +54,8 @@ public final class CelEnvironment {
     public CelEnvironment() {
         var builder = CelFactory.standardCelBuilder()
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                // Claims arrive as Long or Double; CEL orders numbers across int and double.
+                .setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
                 .addCompilerLibraries(CelExtensions.strings())
                 .addRuntimeLibraries(CelExtensions.strings())
                 // The reference's own example is jwt.groups.contains("admins"); standard CEL only has

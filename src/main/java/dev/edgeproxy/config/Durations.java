@@ -17,18 +17,18 @@ final class Durations {
     static Duration parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
         try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
             return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 15s, 500ms, 2m)");
         }
     }

@@ -260,6 +260,9 @@ public final class RouteCompiler {
         Duration skew = j.clockSkew()
                 .map(s -> duration(base + ".clockSkew", s, DEFAULT_CLOCK_SKEW))
                 .orElse(DEFAULT_CLOCK_SKEW);
+        if (skew.isNegative()) {
+            error(base + ".clockSkew", "must not be negative");
+        }
         List<TokenVerifier.ProviderSpec> specs = new ArrayList<>();
         boolean single = j.issuer().isPresent() || j.jwks().isPresent() || j.audiences().isPresent();
         if (j.providers().isPresent()) {

@@ -42,6 +42,8 @@ final class VerificationKey {
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(SignatureAlgorithm.class))));
         context.setClockSkew((int) clockSkew.toSeconds());
         context.setRequireNamedPrincipal(false);
+        // Only exp is required (CONTRACT §3); without this smallrye-jwt would also demand iat.
+        context.setMaxTimeToLiveSecs(0L);
         this.parser = new DefaultJWTParser(context, new DefaultJWTCallerPrincipalFactory());
     }
 

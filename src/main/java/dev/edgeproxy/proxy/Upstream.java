@@ -23,12 +23,11 @@ public record Upstream(String host, int port) {
         if (host.isEmpty() || host.contains(" ")) {
             throw new IllegalArgumentException("'" + v + "' is not host:port");
         }
-        int port;
-        try {
-            port = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException e) {
+        String portText = v.substring(colon + 1);
+        if (!portText.matches("[0-9]{1,5}")) {
             throw new IllegalArgumentException("'" + v + "' has no numeric port");
         }
+        int port = Integer.parseInt(portText);
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("'" + v + "' has port out of range 1-65535");
         }

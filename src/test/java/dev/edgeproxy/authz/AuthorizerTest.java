@@ -1,7 +1,6 @@
 package dev.edgeproxy.authz;
 
 import dev.cel.common.types.SimpleType;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -329,8 +328,6 @@ class AuthorizerTest {
      * without {@code CelOptions.enableHeterogeneousNumericComparisons}, so the checker binds only
      * {@code greater_int64} and evaluation fails with "No matching overload": the rule denies.
      */
-    @Disabled("BUG: <, <=, >, >= between a Double claim and an int literal (or a Long claim and a double literal)"
-            + " fail to evaluate and deny; CelEnvironment must enable CelOptions.enableHeterogeneousNumericComparisons")
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("numericClaimsOrderedAcrossIntAndDouble")
     void numericClaimsOrderAcrossIntAndDouble(String expr, boolean expected) {

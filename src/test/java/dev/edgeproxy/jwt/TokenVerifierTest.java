@@ -6,7 +6,6 @@ import dev.edgeproxy.testing.Tokens;
 import org.jose4j.base64url.Base64Url;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -283,9 +282,6 @@ class TokenVerifierTest {
         assertRejected(AuthFailure.NOT_YET_VALID, strictClock, sign(early));
     }
 
-    @Disabled("BUG: smallrye-jwt requires iat unless JWTAuthContextInfo.maxTimeToLiveSecs is set to 0 or less, "
-            + "so a token without iat is rejected as 'invalid claims'; CONTRACT §3 requires only exp. "
-            + "Fix: context.setMaxTimeToLiveSecs(0L) in VerificationKey")
     @Test
     void tokenWithoutIatIsAccepted() throws TokenRejected {
         JwtClaims claims = claims();
