@@ -1,10 +1,9 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.Tokens;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
 
 import java.security.KeyPair;
 import java.util.List;
@@ -46,15 +45,6 @@ public record GatewayFixture(KeyPair signingKey, String kid, KeyPair strangerKey
     }
 
     public String sign(JwtClaims claims, KeyPair key, String keyId) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(key.getPrivate());
-        jws.setKeyIdHeaderValue(keyId);
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        return Tokens.sign(key.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, keyId, claims);
     }
 }

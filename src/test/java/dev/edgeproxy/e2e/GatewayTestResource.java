@@ -1,10 +1,7 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.TestKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.lang.JoseException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,6 +19,12 @@ import java.util.Map;
  */
 public class GatewayTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /**
+     * The management port in both test modes: {@code @QuarkusTest} reads the test-port, the packaged
+     * application under {@code @QuarkusIntegrationTest} reads the port.
+     */
+    public static final int MANAGEMENT_PORT = 9001;
+
     private EchoUpstream upstream;
     private GatewayFixture fixture;
     private Path dir;
@@ -31,15 +32,16 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         try {
-            KeyPair signing = rsa();
-            KeyPair stranger = rsa();
+            KeyPair signing = TestKeys.rsa2048();
+            KeyPair stranger = TestKeys.rsa2048();
             String kid = "edge-test-key";
+            String jwks = TestKeys.jwks(signing.getPublic(), kid);
             dir = Files.createTempDirectory("edge-proxy-e2e");
             Path jwksFile = dir.resolve("jwks.json");
-            Files.writeString(jwksFile, jwks(signing, kid));
+            Files.writeString(jwksFile, jwks);
             upstream = new EchoUpstream();
             fixture = new GatewayFixture(signing, kid, stranger, upstream);
-            return routes(jwksFile, jwks(signing, kid), "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort());
+            return routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,28 +88,10 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .remove("x-debug");
         r.route("slow").prefix("/slow").backend(origin).timeout("500ms");
         r.route("dead").prefix("/dead").backend(deadOrigin);
-        return r.props;
-    }
-
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String jwks(KeyPair key, String kid) {
-        try {
-            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(key.getPublic());
-            jwk.setKeyId(kid);
-            jwk.setUse("sig");
-            return new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, String> props = new LinkedHashMap<>(r.props);
+        props.put("quarkus.management.port", String.valueOf(MANAGEMENT_PORT));
+        props.put("quarkus.management.test-port", String.valueOf(MANAGEMENT_PORT));
+        return props;
     }
 
     /** A port nothing listens on: bound once by us, then released. */

@@ -67,9 +67,8 @@ class JwtAuthenticatorTest {
             return rs256(SIGNER, KID, c);
         }, AuthFailure.WRONG_AUDIENCE),
         UNKNOWN_KID(() -> rs256(SIGNER, "no-such-key", claims()), AuthFailure.UNKNOWN_KEY),
-        // An unsecured token has an empty signature segment; the decoder already refuses it as malformed,
-        // before the algorithm check (see TokenVerifierTest for "none" with a signature segment).
-        ALG_NONE(() -> Tokens.algNone(KID, claims()), AuthFailure.MALFORMED),
+        // An unsecured token (empty signature segment) is refused for its algorithm, not as malformed.
+        ALG_NONE(() -> Tokens.algNone(KID, claims()), AuthFailure.UNSUPPORTED_ALGORITHM),
         HS256_WITH_RSA_PUBLIC_KEY(() -> Tokens.hs256WithPublicKey(SIGNER.getPublic(), KID, claims()),
                 AuthFailure.UNSUPPORTED_ALGORITHM),
         VALID(() -> rs256(SIGNER, KID, claims()), null);
