@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class StartupFailureIT {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** Under {@code -Dnative} the packaged application is the native binary. */
+    private static final boolean NATIVE = Boolean.getBoolean("quarkus.native.enabled");
+    private static final Path APP = NATIVE ? Path.of(System.getProperty("native.image.path", "")) : JAR;
     private static final long WAIT_SECONDS = 60;
 
     private static final String OCT_JWKS = "{\"keys\": [{\"kty\": \"oct\", \"kid\": \"hmac\", "
@@ -46,8 +49,8 @@ class StartupFailureIT {
     private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
-    static void requireJar() {
-        assumeTrue(Files.isRegularFile(JAR), "no packaged application at " + JAR.toAbsolutePath() + "; run ./mvnw verify");
+    static void requireApplication() {
+        assumeTrue(Files.isRegularFile(APP), "no packaged application at " + APP.toAbsolutePath() + "; run ./mvnw verify");
     }
 
     @AfterEach
@@ -190,13 +193,20 @@ class StartupFailureIT {
     private Process start(String yaml, Output out) throws IOException {
         Path config = tmp.resolve("gateway.yaml");
         Files.writeString(config, yaml);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(),
+        List<String> command = new ArrayList<>();
+        if (!NATIVE) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
+        command.addAll(List.of(
                 "-Dquarkus.config.locations=" + config.toAbsolutePath(),
                 "-Dquarkus.http.port=0",
-                "-Dquarkus.management.port=0",
-                "-jar", JAR.toAbsolutePath().toString())
-                .redirectErrorStream(true);
+                "-Dquarkus.management.port=0"));
+        if (NATIVE) {
+            command.add(0, APP.toAbsolutePath().toString());
+        } else {
+            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("QUARKUS_CONFIG_LOCATIONS");
         Process p = pb.start();
         started.add(p);
