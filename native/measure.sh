@@ -6,6 +6,8 @@
 #
 #   ./mvnw package -DskipTests && native/measure.sh          # JVM only
 #   native/build.sh && native/measure.sh                      # native only (jar disabled by -Dnative)
+#   NATIVE_OPTS="-Xmx64m" native/measure.sh                   # extra run-time options for the binary
+#   BUILDS=native RUNS=3 native/measure.sh                    # only some builds, fewer runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -56,7 +58,7 @@ measure() { # name, command...
     starts+=($(( (t1 - t0) / 1000000 )))
     urls=()
     for i in $(seq 1000); do urls+=("http://127.0.0.1:$PORT/?i=$i"); done
-    curl -fs --parallel --parallel-max 8 -H "Authorization: Bearer $token" -o /dev/null "${urls[@]}" >/dev/null
+    curl -fs --no-progress-meter --parallel --parallel-max 8 -H "Authorization: Bearer $token" -o /dev/null "${urls[@]}" >/dev/null
     rsss+=($(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status"))
     kill "$pid"; wait "$pid" 2>/dev/null || true
   done
@@ -69,6 +71,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/
 echo "| build  | first proxied 200 | RSS after 1,000 requests | runs |"
 echo "| ---    | ---: | ---: | --- |"
 jar=target/quarkus-app/quarkus-run.jar
-if [[ -f $jar ]]; then measure jvm java "${props[@]}" -jar "$jar"; fi
+BUILDS=${BUILDS:-jvm native}
+if [[ $BUILDS == *jvm* && -f $jar ]]; then measure jvm java "${props[@]}" -jar "$jar"; fi
 runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
-if [[ -n $runner ]]; then measure native "$runner" "${props[@]}"; fi
+if [[ $BUILDS == *native* && -n $runner ]]; then measure native "$runner" "${props[@]}" ${NATIVE_OPTS:-}; fi
