@@ -14,6 +14,16 @@ final class Durations {
     private Durations() {
     }
 
+    /** Parses {@code text}, or reports it against {@code field} and returns {@code fallback}. */
+    static Duration field(Problems problems, String field, String text, Duration fallback) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.at(field, e.getMessage());
+            return fallback;
+        }
+    }
+
     static Duration parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(t);

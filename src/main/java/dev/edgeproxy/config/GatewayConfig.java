@@ -99,6 +99,29 @@ public interface GatewayConfig {
         Optional<List<Provider>> providers();
 
         Optional<String> clockSkew();
+
+        /** Where the token is; default {@code Authorization: Bearer <token>}. */
+        Optional<Location> location();
+    }
+
+    /** Exactly one of the three. */
+    interface Location {
+        Optional<HeaderLocation> header();
+
+        Optional<NamedLocation> queryParameter();
+
+        Optional<NamedLocation> cookie();
+    }
+
+    interface HeaderLocation {
+        Optional<String> name();
+
+        /** Scheme prefix before the token, e.g. {@code "Bearer "}; empty for a bare token. */
+        Optional<String> prefix();
+    }
+
+    interface NamedLocation {
+        Optional<String> name();
     }
 
     interface Provider {
@@ -115,6 +138,9 @@ public interface GatewayConfig {
         Optional<String> url();
 
         Optional<String> inline();
+
+        /** For {@code url}: bound on one fetch, and on how long a request waits for a refetch. */
+        Optional<String> timeout();
     }
 
     interface Authorization {

@@ -5,10 +5,8 @@ import dev.cel.common.types.SimpleType;
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.authz.Rule;
+import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.JwtAuthenticator;
-import dev.edgeproxy.jwt.JwtMode;
-import dev.edgeproxy.jwt.KeySetParser;
-import dev.edgeproxy.jwt.TokenVerifier;
 import dev.edgeproxy.proxy.HeaderTransform;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
@@ -19,18 +17,15 @@ import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -45,7 +40,6 @@ import java.util.regex.PatternSyntaxException;
 public final class RouteCompiler {
 
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
 
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
@@ -55,18 +49,27 @@ public final class RouteCompiler {
             SimpleType.DOUBLE, SimpleType.BOOL);
 
     private final CelEnvironment cel;
-    private final List<String> errors = new ArrayList<>();
-    private String where;
+    private final Problems problems = new Problems();
+    private final JwtPolicyCompiler jwt;
 
-    private RouteCompiler(CelEnvironment cel) {
+    private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher) {
         this.cel = cel;
+        this.jwt = new JwtPolicyCompiler(problems, fetcher);
     }
 
     /**
+     * @param fetcher fetches and refreshes remote JWKS ({@code jwks.url}) for the compiled routes
      * @throws InvalidConfigException listing every problem, each prefixed with its route and field
      */
+    public static RouteTable compile(GatewayConfig config, CelEnvironment cel, JwksFetcher fetcher) {
+        return new RouteCompiler(cel, () -> fetcher).compileAll(config.routes().orElse(List.of()));
+    }
+
+    /** As above, creating a fetcher only if some provider has a {@code jwks.url}. */
     public static RouteTable compile(GatewayConfig config, CelEnvironment cel) {
-        return new RouteCompiler(cel).compileAll(config.routes().orElse(List.of()));
+        JwksFetcher[] lazy = new JwksFetcher[1];
+        return new RouteCompiler(cel, () -> lazy[0] == null ? lazy[0] = new JwksFetcher() : lazy[0])
+                .compileAll(config.routes().orElse(List.of()));
     }
 
     private RouteTable compileAll(List<GatewayConfig.Route> configs) {
@@ -75,20 +78,20 @@ public final class RouteCompiler {
         for (int i = 0; i < configs.size(); i++) {
             GatewayConfig.Route rc = configs.get(i);
             String name = rc.name().map(String::strip).orElse("");
-            where = name.isEmpty() ? "route #" + i : "route '" + name + "'";
+            problems.route(name.isEmpty() ? "route #" + i : "route '" + name + "'");
             if (name.isEmpty()) {
                 error("name", "is required");
             } else if (!names.add(name)) {
                 error("name", "is used by more than one route");
             }
-            int before = errors.size();
+            int before = problems.count();
             Route route = compileRoute(name, rc);
-            if (errors.size() == before) {
+            if (problems.count() == before) {
                 routes.add(route);
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidConfigException(errors);
+        if (problems.count() > 0) {
+            throw new InvalidConfigException(problems.all());
         }
         return new RouteTable(routes);
     }
@@ -99,7 +102,7 @@ public final class RouteCompiler {
         UpstreamPool upstreams = backends(rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
         JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
-                .map(j -> jwtAuth(name, j)).orElse(null);
+                .map(j -> jwt.compile(name, j)).orElse(null);
         Authorizer authorizer = policies.flatMap(GatewayConfig.Policies::authorization)
                 .map(a -> authorization(name, a)).orElse(Authorizer.ALLOW_ALL);
         HeaderTransform transform = policies.flatMap(GatewayConfig.Policies::transformations)
@@ -247,96 +250,6 @@ public final class RouteCompiler {
 
     // --- policies -------------------------------------------------------------------------------
 
-    private JwtAuthenticator jwtAuth(String routeName, GatewayConfig.JwtAuth j) {
-        String base = "policies.jwtAuth";
-        JwtMode mode = JwtMode.OPTIONAL;
-        if (j.mode().isPresent()) {
-            try {
-                mode = JwtMode.valueOf(j.mode().get().strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                error(base + ".mode", "unknown mode '" + j.mode().get() + "' (expected strict, optional or permissive)");
-            }
-        }
-        Duration skew = j.clockSkew()
-                .map(s -> duration(base + ".clockSkew", s, DEFAULT_CLOCK_SKEW))
-                .orElse(DEFAULT_CLOCK_SKEW);
-        if (skew.isNegative()) {
-            error(base + ".clockSkew", "must not be negative");
-        }
-        List<TokenVerifier.ProviderSpec> specs = new ArrayList<>();
-        boolean single = j.issuer().isPresent() || j.jwks().isPresent() || j.audiences().isPresent();
-        if (j.providers().isPresent()) {
-            if (single) {
-                error(base, "use either issuer/audiences/jwks or providers, not both");
-            }
-            List<GatewayConfig.Provider> providers = j.providers().get();
-            if (providers.isEmpty()) {
-                error(base + ".providers", "is empty");
-            }
-            for (int i = 0; i < providers.size(); i++) {
-                GatewayConfig.Provider p = providers.get(i);
-                provider(base + ".providers[" + i + "]", p.issuer(), p.audiences(), p.jwks()).ifPresent(specs::add);
-            }
-        } else {
-            provider(base, j.issuer(), j.audiences(), j.jwks()).ifPresent(specs::add);
-        }
-        return specs.isEmpty() ? null : new JwtAuthenticator(routeName, mode, TokenVerifier.create(specs, skew));
-    }
-
-    private Optional<TokenVerifier.ProviderSpec> provider(String field, Optional<String> issuer,
-            Optional<List<String>> audiences, Optional<GatewayConfig.Jwks> jwks) {
-        int before = errors.size();
-        String iss = issuer.map(String::strip).orElse("");
-        if (iss.isEmpty()) {
-            error(field + ".issuer", "is required");
-        }
-        Set<String> auds = new LinkedHashSet<>(audiences.orElse(List.of()));
-        if (auds.stream().anyMatch(String::isBlank)) {
-            error(field + ".audiences", "must not contain an empty value");
-        }
-        List<KeySetParser.ParsedKey> keys = jwks.isEmpty() ? null : keys(field + ".jwks", jwks.get());
-        if (jwks.isEmpty()) {
-            error(field + ".jwks", "is required (file, url or inline)");
-        }
-        if (errors.size() != before || keys == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new TokenVerifier.ProviderSpec(iss, auds, keys));
-    }
-
-    private List<KeySetParser.ParsedKey> keys(String field, GatewayConfig.Jwks jwks) {
-        int given = count(jwks.file(), jwks.url(), jwks.inline());
-        if (given != 1) {
-            error(field, "needs exactly one of file, url or inline (found " + given + ")");
-            return null;
-        }
-        String document;
-        String source;
-        if (jwks.file().isPresent()) {
-            source = field + ".file";
-            Path path = Path.of(jwks.file().get());
-            try {
-                document = Files.readString(path);
-            } catch (IOException | RuntimeException e) {
-                error(source, "cannot read '" + jwks.file().get() + "' (resolved to " + path.toAbsolutePath() + "): "
-                        + e.getClass().getSimpleName());
-                return null;
-            }
-        } else if (jwks.inline().isPresent()) {
-            source = field + ".inline";
-            document = jwks.inline().get();
-        } else {
-            error(field + ".url", "remote JWKS is not supported yet; use file or inline");
-            return null;
-        }
-        try {
-            return KeySetParser.parse(document);
-        } catch (IllegalArgumentException e) {
-            error(source, e.getMessage());
-            return null;
-        }
-    }
-
     private Authorizer authorization(String routeName, GatewayConfig.Authorization a) {
         List<GatewayConfig.Rule> configs = a.rules().orElse(List.of());
         List<Rule> rules = new ArrayList<>();
@@ -404,17 +317,8 @@ public final class RouteCompiler {
 
     // --- helpers --------------------------------------------------------------------------------
 
-    private Duration duration(String field, String text, Duration fallback) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            error(field, e.getMessage());
-            return fallback;
-        }
-    }
-
     private Duration positiveDuration(String field, String text, Duration fallback) {
-        Duration d = duration(field, text, fallback);
+        Duration d = Durations.field(problems, field, text, fallback);
         if (d.isZero() || d.isNegative()) {
             error(field, "must be greater than zero");
             return fallback;
@@ -434,6 +338,6 @@ public final class RouteCompiler {
     }
 
     private void error(String field, String message) {
-        errors.add(where + ": " + field + ": " + message);
+        problems.at(field, message);
     }
 }

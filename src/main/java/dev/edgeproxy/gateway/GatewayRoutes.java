@@ -3,6 +3,7 @@ package dev.edgeproxy.gateway;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.config.EffectiveConfig;
 import dev.edgeproxy.config.RouteCompiler;
+import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -30,6 +32,7 @@ public class GatewayRoutes {
 
     private final EffectiveConfig config;
     private final Vertx vertx;
+    private final JwksFetcher fetcher = new JwksFetcher();
     private volatile RouteTable table;
 
     public GatewayRoutes(EffectiveConfig config, Vertx vertx) {
@@ -38,7 +41,7 @@ public class GatewayRoutes {
     }
 
     void install(@Observes Router router) {
-        table = RouteCompiler.compile(config.get(), new CelEnvironment());
+        table = RouteCompiler.compile(config.get(), new CelEnvironment(), fetcher);
         for (Route route : table.routes()) {
             LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
                     route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),
@@ -53,6 +56,12 @@ public class GatewayRoutes {
                 new PoolOptions().setHttp1MaxSize(256));
         ProxyPipeline pipeline = new ProxyPipeline(() -> table, new Forwarder(vertx, client));
         router.route().order(ROUTE_ORDER).handler(pipeline);
+    }
+
+    /** Stops the background refresh of remote JWKS. */
+    @PreDestroy
+    void close() {
+        fetcher.close();
     }
 
     /** The route table in force. */

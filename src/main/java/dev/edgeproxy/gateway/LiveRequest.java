@@ -1,7 +1,9 @@
 package dev.edgeproxy.gateway;
 
 import dev.edgeproxy.authz.RequestVariables;
+import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.route.MatchInput;
+import io.vertx.core.MultiMap;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -16,15 +18,43 @@ import java.util.Map;
  * A live Vert.x request seen as route-selection input and as the source of CEL variables. Derived
  * values (host without port, decoded query, header map) are computed on first use only.
  */
-final class LiveRequest implements MatchInput, RequestVariables.Source {
+final class LiveRequest implements MatchInput, RequestVariables.Source, CredentialCarrier {
 
     private final HttpServerRequest request;
     private Map<String, Object> claims = Map.of();
     private String host;
     private Map<String, List<String>> queryParams;
+    private String query;
+    private boolean queryChanged;
 
     LiveRequest(HttpServerRequest request) {
         this.request = request;
+        this.query = request.query();
+    }
+
+    @Override
+    public MultiMap requestHeaders() {
+        return request.headers();
+    }
+
+    @Override
+    public String rawQuery() {
+        return query;
+    }
+
+    @Override
+    public void rawQuery(String newQuery) {
+        query = newQuery == null || newQuery.isEmpty() ? null : newQuery;
+        queryChanged = true;
+        queryParams = null;
+    }
+
+    /** The request target to send upstream: as received, unless a credential was taken out of the query. */
+    String upstreamUri() {
+        if (!queryChanged) {
+            return request.uri();
+        }
+        return query == null ? path() : path() + "?" + query;
     }
 
     void claims(Map<String, Object> verified) {
@@ -74,8 +104,7 @@ final class LiveRequest implements MatchInput, RequestVariables.Source {
 
     @Override
     public String pathAndQuery() {
-        String q = request.query();
-        return q == null ? path() : path() + "?" + q;
+        return query == null ? path() : path() + "?" + query;
     }
 
     @Override
@@ -116,8 +145,7 @@ final class LiveRequest implements MatchInput, RequestVariables.Source {
 
     private Map<String, List<String>> queryParams() {
         if (queryParams == null) {
-            String q = request.query();
-            queryParams = q == null ? Map.of() : new QueryStringDecoder(q, false).parameters();
+            queryParams = query == null ? Map.of() : new QueryStringDecoder(query, false).parameters();
         }
         return queryParams;
     }

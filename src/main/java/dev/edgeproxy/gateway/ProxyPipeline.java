@@ -9,11 +9,15 @@ import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.proxy.HopByHop;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +25,8 @@ import java.util.function.Supplier;
  * with a {@link GatewayError}, which {@link ErrorResponder} turns into the response.
  */
 public final class ProxyPipeline implements Handler<RoutingContext> {
+
+    private static final CompletableFuture<Identity> ANONYMOUS = CompletableFuture.completedFuture(Identity.ANONYMOUS);
 
     private final Supplier<RouteTable> routes;
     private final Forwarder forwarder;
@@ -36,7 +42,8 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         // Nothing may read the body before the origin can take it: pause before any other step.
         request.pause();
         LiveRequest live = new LiveRequest(request);
-        Route route = null;
+        Route route;
+        CompletableFuture<Identity> authentication;
         try {
             // 1. Match: the table is read once, so a request keeps the routes it started with.
             route = routes.get().select(live);
@@ -45,11 +52,28 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             }
 
             // 2. Authenticate: verify the credential per the route's mode; a verified credential is
-            //    removed from the request here, so neither rules nor the origin ever see it.
-            if (route.authenticator() != null) {
-                Identity identity = route.authenticator().authenticate(request.headers());
-                live.claims(identity.claims());
-            }
+            //    removed from the request here, so neither rules nor the origin ever see it. Complete at
+            //    once, except when an unknown kid makes a remote JWKS refetch first.
+            authentication = route.authenticator() == null
+                    ? ANONYMOUS
+                    : route.authenticator().authenticate(live).toCompletableFuture();
+        } catch (RuntimeException e) {
+            fail(request, e, null);
+            return;
+        }
+        if (authentication.isDone()) {
+            afterAuthentication(request, live, route, authentication);
+        } else {
+            Context context = Vertx.currentContext();
+            authentication.whenComplete((identity, failure) ->
+                    context.runOnContext(v -> afterAuthentication(request, live, route, authentication)));
+        }
+    }
+
+    private void afterAuthentication(HttpServerRequest request, LiveRequest live, Route route,
+            CompletableFuture<Identity> authentication) {
+        try {
+            live.claims(identity(authentication).claims());
 
             // 3. Authorize: CEL rules over the request and the verified claims; errors deny.
             RequestVariables variables = new RequestVariables(live);
@@ -65,11 +89,18 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             route.transform().apply(headers, variables);
 
             // 5. Forward, streaming both ways.
-            String routeName = route.name();
-            forwarder.forward(request, route.upstreams().pick(), headers, route.requestTimeout(),
-                    failure -> fail(request, failure, routeName));
+            forwarder.forward(request, route.upstreams().pick(), live.upstreamUri(), headers, route.requestTimeout(),
+                    failure -> fail(request, failure, route.name()));
         } catch (RuntimeException e) {
-            fail(request, e, route == null ? null : route.name());
+            fail(request, e, route.name());
+        }
+    }
+
+    private static Identity identity(CompletableFuture<Identity> authentication) {
+        try {
+            return authentication.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

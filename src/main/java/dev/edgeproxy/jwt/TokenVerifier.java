@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Verifies a compact JWS against a route's providers and returns its claims.
@@ -25,19 +27,44 @@ public final class TokenVerifier {
         this.providers = List.copyOf(providers);
     }
 
-    /** One provider's configuration, already validated for presence by the route compiler. */
-    public record ProviderSpec(String issuer, Set<String> audiences, List<ParsedKey> keys) {
+    /** One provider's configuration, already validated by the route compiler. */
+    public record ProviderSpec(String issuer, Set<String> audiences, JwksSource keys) {
+
+        /** A provider with keys fixed at startup. */
+        public ProviderSpec(String issuer, Set<String> audiences, List<ParsedKey> keys) {
+            this(issuer, audiences, JwksSource.fixed(keys));
+        }
     }
 
     public static TokenVerifier create(List<ProviderSpec> specs, Duration clockSkew) {
-        List<Provider> providers = new ArrayList<>();
-        for (ProviderSpec spec : specs) {
-            List<VerificationKey> keys = spec.keys().stream()
-                    .map(k -> new VerificationKey(k.kid(), k.key(), k.algorithms(), spec.issuer(), spec.audiences(), clockSkew))
-                    .toList();
-            providers.add(new Provider(spec.issuer(), keys));
+        return new TokenVerifier(specs.stream()
+                .map(spec -> new Provider(spec.issuer(), spec.audiences(), clockSkew, spec.keys()))
+                .toList());
+    }
+
+    /** Whether any provider's keys can change at run time (a {@code jwks.url}). */
+    public boolean refreshable() {
+        return providers.stream().anyMatch(p -> p.source().refreshable());
+    }
+
+    /**
+     * A token named a key no provider has: ask the refreshable providers for fresh keys. Providers whose
+     * issuer equals the token's (unverified) {@code iss} are asked first and alone when there are any.
+     * Completes when their fetches are over; never exceptionally.
+     */
+    public CompletionStage<Void> refetchForUnknownKey(String compact) {
+        String iss;
+        try {
+            iss = DecodedToken.decode(compact).issuer();
+        } catch (TokenRejected malformed) {
+            return CompletableFuture.completedFuture(null);
         }
-        return new TokenVerifier(providers);
+        List<Provider> refreshable = providers.stream().filter(p -> p.source().refreshable()).toList();
+        List<Provider> sameIssuer = refreshable.stream().filter(p -> p.issuer().equals(iss)).toList();
+        List<Provider> asked = sameIssuer.isEmpty() ? refreshable : sameIssuer;
+        return CompletableFuture.allOf(asked.stream()
+                .map(p -> p.source().refetchForUnknownKey().toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
     }
 
     public Map<String, Object> verify(String compact) throws TokenRejected {

@@ -33,10 +33,11 @@ public final class Forwarder {
     }
 
     /**
+     * @param uri       the request target to send (as received, or without a credential taken out of it)
      * @param headers   the end-to-end headers to send upstream (already filtered and transformed)
      * @param onFailure called at most once, with a {@link GatewayError}, if the exchange fails
      */
-    public void forward(HttpServerRequest request, Upstream upstream, MultiMap headers, Duration timeout,
+    public void forward(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers, Duration timeout,
             Consumer<GatewayError> onFailure) {
         Exchange exchange = new Exchange(request, onFailure, timeout);
         exchange.timer = vertx.setTimer(timeout.toMillis(), id -> exchange.timeout());
@@ -50,7 +51,7 @@ public final class Forwarder {
                 .setMethod(request.method())
                 .setHost(upstream.host())
                 .setPort(upstream.port())
-                .setURI(request.uri())
+                .setURI(uri)
                 .setHeaders(headers);
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {

@@ -1,0 +1,225 @@
+package dev.edgeproxy.config;
+
+import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.JwksSource;
+import dev.edgeproxy.jwt.JwksSources;
+import dev.edgeproxy.jwt.JwtAuthenticator;
+import dev.edgeproxy.jwt.JwtMode;
+import dev.edgeproxy.jwt.KeySetParser;
+import dev.edgeproxy.jwt.TokenLocation;
+import dev.edgeproxy.jwt.TokenVerifier;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles a route's {@code policies.jwtAuth}: mode, token location, clock skew, and each provider's
+ * issuer, audiences and keys — read from a file, inline, or fetched from a URL right now, so that a
+ * provider whose keys cannot be loaded stops startup.
+ */
+final class JwtPolicyCompiler {
+
+    static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
+    private static final String BASE = "policies.jwtAuth";
+    private static final Pattern TOKEN_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
+
+    private final Problems problems;
+    private final Supplier<JwksFetcher> fetcher;
+
+    JwtPolicyCompiler(Problems problems, Supplier<JwksFetcher> fetcher) {
+        this.problems = problems;
+        this.fetcher = fetcher;
+    }
+
+    /** @return the authenticator, or {@code null} when the policy has problems (already reported) */
+    JwtAuthenticator compile(String routeName, GatewayConfig.JwtAuth j) {
+        int before = problems.count();
+        JwtMode mode = mode(j.mode());
+        TokenLocation location = j.location().map(this::location).orElse(TokenLocation.DEFAULT);
+        Duration skew = j.clockSkew().map(s -> Durations.field(problems, BASE + ".clockSkew", s, DEFAULT_CLOCK_SKEW)).orElse(DEFAULT_CLOCK_SKEW);
+        if (skew.isNegative()) {
+            problems.at(BASE + ".clockSkew", "must not be negative");
+        }
+        List<TokenVerifier.ProviderSpec> specs = new ArrayList<>();
+        Duration refetchWait = Duration.ZERO;
+        boolean single = j.issuer().isPresent() || j.jwks().isPresent() || j.audiences().isPresent();
+        List<ProviderConfig> providers = new ArrayList<>();
+        if (j.providers().isPresent()) {
+            if (single) {
+                problems.at(BASE, "use either issuer/audiences/jwks or providers, not both");
+            }
+            if (j.providers().get().isEmpty()) {
+                problems.at(BASE + ".providers", "is empty");
+            }
+            for (int i = 0; i < j.providers().get().size(); i++) {
+                GatewayConfig.Provider p = j.providers().get().get(i);
+                providers.add(new ProviderConfig(BASE + ".providers[" + i + "]", p.issuer(), p.audiences(), p.jwks()));
+            }
+        } else {
+            providers.add(new ProviderConfig(BASE, j.issuer(), j.audiences(), j.jwks()));
+        }
+        for (ProviderConfig p : providers) {
+            Optional<TokenVerifier.ProviderSpec> spec = provider(routeName, p);
+            if (spec.isPresent()) {
+                specs.add(spec.get());
+                Duration timeout = p.jwks().flatMap(GatewayConfig.Jwks::timeout)
+                        .map(t -> Durations.field(new Problems(), "", t, DEFAULT_JWKS_TIMEOUT)).orElse(DEFAULT_JWKS_TIMEOUT);
+                if (spec.get().keys().refreshable() && timeout.compareTo(refetchWait) > 0) {
+                    refetchWait = timeout; // already validated when the source was created
+                }
+            }
+        }
+        if (problems.count() != before) {
+            return null;
+        }
+        return new JwtAuthenticator(routeName, mode, location, TokenVerifier.create(specs, skew), refetchWait);
+    }
+
+    private record ProviderConfig(String field, Optional<String> issuer, Optional<List<String>> audiences,
+            Optional<GatewayConfig.Jwks> jwks) {
+    }
+
+    private JwtMode mode(Optional<String> configured) {
+        if (configured.isEmpty()) {
+            return JwtMode.OPTIONAL;
+        }
+        try {
+            return JwtMode.valueOf(configured.get().strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.at(BASE + ".mode", "unknown mode '" + configured.get() + "' (expected strict, optional or permissive)");
+            return JwtMode.OPTIONAL;
+        }
+    }
+
+    private TokenLocation location(GatewayConfig.Location l) {
+        String field = BASE + ".location";
+        int given = (l.header().isPresent() ? 1 : 0) + (l.queryParameter().isPresent() ? 1 : 0) + (l.cookie().isPresent() ? 1 : 0);
+        if (given != 1) {
+            problems.at(field, "needs exactly one of header, queryParameter or cookie (found " + given + ")");
+            return TokenLocation.DEFAULT;
+        }
+        if (l.header().isPresent()) {
+            String name = l.header().get().name().map(String::strip).orElse("authorization");
+            if (!TOKEN_NAME.matcher(name).matches()) {
+                problems.at(field + ".header.name", "'" + name + "' is not a valid header name");
+            }
+            String prefix = l.header().get().prefix().orElse(name.equalsIgnoreCase("authorization") ? "Bearer " : "");
+            return new TokenLocation.Header(name, prefix);
+        }
+        if (l.queryParameter().isPresent()) {
+            return new TokenLocation.QueryParameter(requiredName(field + ".queryParameter.name", l.queryParameter().get()));
+        }
+        String cookie = requiredName(field + ".cookie.name", l.cookie().get());
+        if (!cookie.isEmpty() && !TOKEN_NAME.matcher(cookie).matches()) {
+            problems.at(field + ".cookie.name", "'" + cookie + "' is not a valid cookie name");
+        }
+        return new TokenLocation.Cookie(cookie);
+    }
+
+    private String requiredName(String field, GatewayConfig.NamedLocation named) {
+        String name = named.name().map(String::strip).orElse("");
+        if (name.isEmpty()) {
+            problems.at(field, "is required");
+        }
+        return name;
+    }
+
+    private Optional<TokenVerifier.ProviderSpec> provider(String routeName, ProviderConfig p) {
+        int before = problems.count();
+        String iss = p.issuer().map(String::strip).orElse("");
+        if (iss.isEmpty()) {
+            problems.at(p.field() + ".issuer", "is required");
+        }
+        Set<String> auds = new LinkedHashSet<>(p.audiences().orElse(List.of()));
+        if (auds.stream().anyMatch(String::isBlank)) {
+            problems.at(p.field() + ".audiences", "must not contain an empty value");
+        }
+        if (p.jwks().isEmpty()) {
+            problems.at(p.field() + ".jwks", "is required (file, url or inline)");
+            return Optional.empty();
+        }
+        if (problems.count() != before) {
+            return Optional.empty();
+        }
+        return keys(routeName, p.field() + ".jwks", iss, p.jwks().get())
+                .map(source -> new TokenVerifier.ProviderSpec(iss, auds, source));
+    }
+
+    private Optional<JwksSource> keys(String routeName, String field, String issuer, GatewayConfig.Jwks jwks) {
+        int given = (jwks.file().isPresent() ? 1 : 0) + (jwks.url().isPresent() ? 1 : 0) + (jwks.inline().isPresent() ? 1 : 0);
+        if (given != 1) {
+            problems.at(field, "needs exactly one of file, url or inline (found " + given + ")");
+            return Optional.empty();
+        }
+        if (jwks.url().isPresent()) {
+            return remote(routeName, field, issuer, jwks);
+        }
+        if (jwks.timeout().isPresent()) {
+            problems.at(field + ".timeout", "applies to url only");
+        }
+        String document;
+        String source;
+        if (jwks.file().isPresent()) {
+            source = field + ".file";
+            Path path = Path.of(jwks.file().get());
+            try {
+                document = Files.readString(path);
+            } catch (IOException | RuntimeException e) {
+                problems.at(source, "cannot read '" + jwks.file().get() + "' (resolved to " + path.toAbsolutePath() + "): "
+                        + e.getClass().getSimpleName());
+                return Optional.empty();
+            }
+        } else {
+            source = field + ".inline";
+            document = jwks.inline().get();
+        }
+        try {
+            return Optional.of(JwksSource.fixed(KeySetParser.parse(document)));
+        } catch (IllegalArgumentException e) {
+            problems.at(source, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<JwksSource> remote(String routeName, String field, String issuer, GatewayConfig.Jwks jwks) {
+        String text = jwks.url().get().strip();
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (URISyntaxException e) {
+            problems.at(field + ".url", "'" + text + "' is not a URL");
+            return Optional.empty();
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || url.getHost() == null) {
+            problems.at(field + ".url", "'" + text + "' is not an http(s) URL");
+            return Optional.empty();
+        }
+        Duration timeout = jwks.timeout().map(t -> Durations.field(problems, field + ".timeout", t, DEFAULT_JWKS_TIMEOUT))
+                .orElse(DEFAULT_JWKS_TIMEOUT);
+        if (timeout.isZero() || timeout.isNegative()) {
+            problems.at(field + ".timeout", "must be greater than zero");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JwksSources.remote(url, timeout, fetcher.get(),
+                    "route '" + routeName + "' issuer " + issuer));
+        } catch (IllegalArgumentException e) {
+            problems.at(field + ".url", e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

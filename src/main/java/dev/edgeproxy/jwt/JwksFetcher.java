@@ -1,0 +1,55 @@
+package dev.edgeproxy.jwt;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP client and the clock for remote JWKS: fetches run on the JDK HTTP client's own threads and
+ * refreshes on one scheduler thread, never on a Vert.x event loop. HTTPS uses the JVM's trust store.
+ * One instance serves every provider of a route table; {@link #close()} stops all refreshes.
+ */
+public final class JwksFetcher implements AutoCloseable {
+
+    private final HttpClient client;
+    private final ScheduledExecutorService scheduler;
+
+    public JwksFetcher() {
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "jwks-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** GET {@code url}; the whole exchange is bounded by {@code timeout}. */
+    CompletableFuture<HttpResponse<String>> get(URI url, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("accept", "application/json, application/jwk-set+json")
+                .GET()
+                .build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
