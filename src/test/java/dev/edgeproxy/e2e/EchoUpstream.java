@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code .../download?bytes=N}: streams N deterministic bytes back, chunked;</li>
  * <li>{@code .../hang}: never answers;</li>
  * <li>{@code .../reset}: closes the connection without answering;</li>
- * <li>{@code .../hop}: answers with hop-by-hop headers that the proxy must drop.</li>
+ * <li>{@code .../hop}: answers with hop-by-hop headers that the proxy must drop;</li>
+ * <li>{@code /jwks.json}: the JWKS document last {@link #publishJwks published}, as an identity
+ * provider would serve it.</li>
  * </ul>
+ * Every request's path is recorded, so a test can prove that something was never fetched.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -30,6 +33,9 @@ public final class EchoUpstream implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger jwksHits = new AtomicInteger();
+    private final java.util.Queue<String> paths = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile String jwks = "{\"keys\": []}";
 
     public EchoUpstream() {
         server = vertx.createHttpServer()
@@ -47,6 +53,20 @@ public final class EchoUpstream implements AutoCloseable {
         return requests.get();
     }
 
+    /** Serves {@code document} at {@code /jwks.json} from now on. */
+    public void publishJwks(String document) {
+        this.jwks = document;
+    }
+
+    public int jwksHits() {
+        return jwksHits.get();
+    }
+
+    /** Every request path received so far, in order. */
+    public java.util.List<String> paths() {
+        return java.util.List.copyOf(paths);
+    }
+
     /** TCP connections accepted so far: fewer than requests when the proxy keeps connections alive. */
     public int connections() {
         return connections.get();
@@ -55,6 +75,12 @@ public final class EchoUpstream implements AutoCloseable {
     private void handle(HttpServerRequest request) {
         requests.incrementAndGet();
         String path = request.path();
+        paths.add(path);
+        if (path.equals("/jwks.json")) {
+            jwksHits.incrementAndGet();
+            request.response().putHeader("content-type", "application/json").end(jwks);
+            return;
+        }
         if (path.endsWith("/hang")) {
             return;
         }

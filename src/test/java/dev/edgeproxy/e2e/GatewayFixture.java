@@ -44,6 +44,23 @@ public record GatewayFixture(KeyPair signingKey, String kid, KeyPair strangerKey
         return sign(claims(sub, groups), strangerKey, kid);
     }
 
+    /** An RS256 token with extra protected header members (jku, jwk, crit, ...). */
+    public String signWithHeaders(JwtClaims claims, KeyPair key, String keyId, java.util.Map<String, Object> headers) {
+        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key.getPrivate());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        if (keyId != null) {
+            jws.setKeyIdHeaderValue(keyId);
+        }
+        headers.forEach(jws.getHeaders()::setObjectHeaderValue);
+        try {
+            return jws.getCompactSerialization();
+        } catch (org.jose4j.lang.JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String sign(JwtClaims claims, KeyPair key, String keyId) {
         return Tokens.sign(key.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, keyId, claims);
     }

@@ -40,11 +40,19 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             Path jwksFile = dir.resolve("jwks.json");
             Files.writeString(jwksFile, jwks);
             upstream = new EchoUpstream();
+            upstream.publishJwks(jwks);
             fixture = new GatewayFixture(signing, kid, stranger, upstream);
             return routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How many routes the tests configure. */
+    public static long routeCount() {
+        return routes(Path.of("jwks.json"), "{}", "127.0.0.1:1", "127.0.0.1:2").keySet().stream()
+                .filter(key -> key.matches("gateway\\.routes\\[\\d+]\\.name"))
+                .count();
     }
 
     @Override
@@ -88,6 +96,22 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .remove("x-debug");
         r.route("slow").prefix("/slow").backend(origin).timeout("500ms");
         r.route("dead").prefix("/dead").backend(deadOrigin);
+
+        // Identity providers as they really are: keys at a URL, tokens outside the Authorization header.
+        r.route("remote").prefix("/remote").backend(origin)
+                .jwt("strict", issuer, audience, "url", "http://" + origin + "/jwks.json")
+                .put("policies.jwtAuth.jwks.timeout", "2s")
+                .set("x-user-id", "jwt.sub");
+        r.route("query-token").prefix("/qtoken").backend(origin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .put("policies.jwtAuth.location.queryParameter.name", "access_token");
+        r.route("cookie-token").prefix("/ctoken").backend(origin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .put("policies.jwtAuth.location.cookie.name", "session");
+        r.route("header-token").prefix("/htoken").backend(origin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .put("policies.jwtAuth.location.header.name", "x-api-token")
+                .put("policies.jwtAuth.location.header.prefix", "");
         Map<String, String> props = new LinkedHashMap<>(r.props);
         props.put("quarkus.management.port", String.valueOf(MANAGEMENT_PORT));
         props.put("quarkus.management.test-port", String.valueOf(MANAGEMENT_PORT));
@@ -157,7 +181,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             return put("policies.timeout.requestTimeout", duration);
         }
 
-        private Routes put(String key, String value) {
+        Routes put(String key, String value) {
             props.put("gateway.routes[" + index + "]." + key, value);
             return this;
         }
