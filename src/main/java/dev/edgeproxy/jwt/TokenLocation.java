@@ -63,7 +63,12 @@ public sealed interface TokenLocation {
         }
     }
 
-    /** A query parameter (first occurrence); removal drops every occurrence and keeps the rest as sent. */
+    /**
+     * A query parameter (first occurrence); removal drops every occurrence and keeps the rest as sent.
+     * Finding and removing read the query the same way: pairs separated by {@code &} only (as browsers
+     * and the URL standard do, so a {@code ;} never hides a credential from removal), names and values
+     * percent-decoded; a malformed escape is taken literally instead of failing the request.
+     */
     record QueryParameter(String name) implements TokenLocation {
 
         @Override
@@ -72,8 +77,13 @@ public sealed interface TokenLocation {
             if (query == null || query.isEmpty()) {
                 return null;
             }
-            List<String> values = new QueryStringDecoder(query, false).parameters().get(name);
-            return values == null || values.isEmpty() ? null : values.get(0);
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (name.equals(decode(eq < 0 ? pair : pair.substring(0, eq)))) {
+                    return eq < 0 ? "" : decode(pair.substring(eq + 1));
+                }
+            }
+            return null;
         }
 
         @Override
@@ -83,14 +93,21 @@ public sealed interface TokenLocation {
                 return;
             }
             List<String> kept = new ArrayList<>();
-            for (String pair : query.split("&")) {
+            for (String pair : query.split("&", -1)) {
                 int eq = pair.indexOf('=');
-                String rawName = eq < 0 ? pair : pair.substring(0, eq);
-                if (!name.equals(QueryStringDecoder.decodeComponent(rawName))) {
+                if (!name.equals(decode(eq < 0 ? pair : pair.substring(0, eq)))) {
                     kept.add(pair);
                 }
             }
             carrier.rawQuery(String.join("&", kept));
+        }
+
+        private static String decode(String raw) {
+            try {
+                return QueryStringDecoder.decodeComponent(raw);
+            } catch (IllegalArgumentException malformed) {
+                return raw;
+            }
         }
     }
 

@@ -1,0 +1,234 @@
+package dev.edgeproxy.jwt;
+
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * {@link TokenLocation}: finding the credential in a header, a query parameter or a cookie, and removing
+ * exactly that credential while everything else reaches the origin as the client sent it.
+ */
+class TokenLocationTest {
+
+    private static final TokenLocation BEARER = TokenLocation.DEFAULT;
+    private static final TokenLocation API_TOKEN = new TokenLocation.Header("x-api-token", "");
+    private static final TokenLocation TOKEN_SCHEME = new TokenLocation.Header("Authorization", "Token ");
+    private static final TokenLocation QUERY = new TokenLocation.QueryParameter("access_token");
+    private static final TokenLocation COOKIE = new TokenLocation.Cookie("session");
+
+    // --- extraction ------------------------------------------------------------------------------
+
+    static Stream<Arguments> extraction() {
+        return Stream.of(
+                // header without prefix: the whole value is the token
+                row("custom header, no prefix: whole value", API_TOKEN, req(null, "X-Api-Token: abc.def.ghi"), "abc.def.ghi"),
+                row("custom header name is case-insensitive", API_TOKEN, req(null, "x-API-TOKEN: abc"), "abc"),
+                row("custom header, no prefix: a scheme word is part of the value", API_TOKEN,
+                        req(null, "X-Api-Token: Bearer abc"), "Bearer abc"),
+                row("custom header, no prefix: surrounding whitespace dropped", API_TOKEN, req(null, "X-Api-Token:   abc  "), "abc"),
+                row("custom header absent, Authorization ignored", API_TOKEN, req(null, "Authorization: Bearer abc"), null),
+                row("custom header present but empty", API_TOKEN, req(null, "X-Api-Token: "), ""),
+                // custom prefix
+                row("custom prefix", TOKEN_SCHEME, req(null, "Authorization: Token abc"), "abc"),
+                row("custom prefix, case-insensitive", TOKEN_SCHEME, req(null, "authorization: tOKEN abc"), "abc"),
+                row("custom prefix, extra whitespace", TOKEN_SCHEME, req(null, "Authorization: Token \t  abc "), "abc"),
+                row("custom prefix, Bearer is another scheme", TOKEN_SCHEME, req(null, "Authorization: Bearer abc"), null),
+                row("custom prefix, glued word is another scheme", TOKEN_SCHEME, req(null, "Authorization: Tokenabc"), null),
+                row("custom prefix, bare prefix", TOKEN_SCHEME, req(null, "Authorization: Token"), ""),
+                // default Authorization: Bearer
+                row("bearer", BEARER, req(null, "Authorization: Bearer abc.def.ghi"), "abc.def.ghi"),
+                row("bearer, lower-case scheme", BEARER, req(null, "Authorization: bearer abc"), "abc"),
+                row("bearer, upper-case scheme", BEARER, req(null, "Authorization: BEARER abc"), "abc"),
+                row("bearer, extra whitespace", BEARER, req(null, "Authorization:   Bearer    abc   "), "abc"),
+                row("bearer, tab after scheme", BEARER, req(null, "Authorization: Bearer\tabc"), "abc"),
+                row("bearer, header name case-insensitive", BEARER, req(null, "AUTHORIZATION: Bearer abc"), "abc"),
+                row("bearer, Basic is no token", BEARER, req(null, "Authorization: Basic YWxpY2U6c2VjcmV0"), null),
+                row("bearer, Digest is no token", BEARER, req(null, "Authorization: Digest username=\"a\""), null),
+                row("bearer, DPoP is no token", BEARER, req(null, "Authorization: DPoP abc"), null),
+                row("bearer, glued word is another scheme", BEARER, req(null, "Authorization: BearerX abc"), null),
+                row("bearer, token without scheme is no token", BEARER, req(null, "Authorization: abc.def.ghi"), null),
+                row("bearer, bare prefix", BEARER, req(null, "Authorization: Bearer"), ""),
+                row("bearer, bare prefix with trailing spaces", BEARER, req(null, "Authorization: Bearer   "), ""),
+                row("bearer, absent", BEARER, req("access_token=abc", "Cookie: session=abc"), null),
+                // query parameter
+                row("query, only parameter", QUERY, req("access_token=abc.def.ghi"), "abc.def.ghi"),
+                row("query, among others", QUERY, req("a=1&access_token=abc&b=2"), "abc"),
+                row("query, first of several", QUERY, req("access_token=first&x=1&access_token=second"), "first"),
+                row("query, value percent-decoded", QUERY, req("access_token=a%2Eb%2Dc%5F"), "a.b-c_"),
+                row("query, name percent-decoded", QUERY, req("access%5Ftoken=abc"), "abc"),
+                row("query, absent", QUERY, req("a=1&b=2"), null),
+                row("query, no query at all", QUERY, req(null, "Authorization: Bearer abc"), null),
+                row("query, empty query", QUERY, req(""), null),
+                row("query, name is case-sensitive", QUERY, req("Access_Token=abc"), null),
+                row("query, longer name does not match", QUERY, req("xaccess_token=abc&access_tokenx=def"), null),
+                row("query, name in a value does not match", QUERY, req("redirect=access_token%3Dabc"), null),
+                row("query, ';' does not separate parameters (as in browsers and the URL standard)", QUERY,
+                        req("a=1;access_token=abc"), null),
+                row("query, no '='", QUERY, req("a=1&access_token"), ""),
+                row("query, empty value", QUERY, req("access_token=&a=1"), ""),
+                row("query, malformed escape elsewhere does not fail", QUERY, req("q=100%&access_token=abc&r=%zz"), "abc"),
+                row("query, malformed escape in a name does not fail", QUERY, req("%zz=1&access_token=abc"), "abc"),
+                row("query, malformed escape in the token is taken literally", QUERY, req("access_token=ab%zz"), "ab%zz"),
+                // cookie
+                row("cookie, only cookie", COOKIE, req(null, "Cookie: session=abc.def.ghi"), "abc.def.ghi"),
+                row("cookie, among several in one header", COOKIE, req(null, "Cookie: a=1; session=abc; b=2"), "abc"),
+                row("cookie, without spaces", COOKIE, req(null, "Cookie: a=1;session=abc;b=2"), "abc"),
+                row("cookie, across several Cookie headers", COOKIE, req(null, "Cookie: a=1; b=2", "Cookie: c=3; session=abc"), "abc"),
+                row("cookie, quoted value", COOKIE, req(null, "Cookie: a=1; session=\"abc\""), "abc"),
+                row("cookie, first of two", COOKIE, req(null, "Cookie: session=first; session=second"), "first"),
+                row("cookie, name containing the target is another cookie", COOKIE,
+                        req(null, "Cookie: xsession=abc; sessionx=def"), null),
+                row("cookie, after a cookie whose name contains the target", COOKIE,
+                        req(null, "Cookie: xsession=abc; session=def"), "def"),
+                row("cookie, name is case-sensitive", COOKIE, req(null, "Cookie: Session=abc"), null),
+                row("cookie, absent", COOKIE, req("session=abc", "Cookie: a=1", "Authorization: Bearer abc"), null),
+                row("cookie, no Cookie header", COOKIE, req(null), null),
+                row("cookie, empty value", COOKIE, req(null, "Cookie: session=; a=1"), ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("extraction")
+    void extractsTheCredentialFromItsLocation(String name, TokenLocation location, Req req, String expected) {
+        CredentialCarrier carrier = req.carrier();
+        Snapshot before = Snapshot.of(carrier);
+
+        assertEquals(expected, location.extract(carrier));
+        assertEquals(before, Snapshot.of(carrier), "extraction changes nothing");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("extraction")
+    void afterRemovalTheCredentialIsNoLongerFound(String name, TokenLocation location, Req req, String expected) {
+        CredentialCarrier carrier = req.carrier();
+        if (location.extract(carrier) == null) {
+            return; // nothing found, nothing is ever removed
+        }
+        location.remove(carrier);
+        // Whatever extraction read as the credential, removal takes out: the origin never receives it.
+        assertNull(location.extract(carrier), () -> "still found after removal: " + Snapshot.of(carrier));
+    }
+
+    // --- removal ---------------------------------------------------------------------------------
+
+    static Stream<Arguments> removal() {
+        return Stream.of(
+                // header
+                row("custom header: only that header goes", API_TOKEN,
+                        req("a=1", "X-Api-Token: abc", "Authorization: Basic eA==", "X-Request-Id: r1", "Cookie: session=s"),
+                        req("a=1", "Authorization: Basic eA==", "X-Request-Id: r1", "Cookie: session=s")),
+                row("bearer: only Authorization goes", BEARER,
+                        req("access_token=q", "Authorization: Bearer abc", "X-Api-Token: keep", "Cookie: a=1"),
+                        req("access_token=q", "X-Api-Token: keep", "Cookie: a=1")),
+                row("custom prefix: only Authorization goes", TOKEN_SCHEME,
+                        req(null, "Authorization: Token abc", "Proxy-Authorization: Token other"),
+                        req(null, "Proxy-Authorization: Token other")),
+                // query
+                row("query: only parameter, query becomes empty", QUERY,
+                        req("access_token=abc", "X-A: 1"), req(null, "X-A: 1")),
+                row("query: every occurrence goes", QUERY,
+                        req("access_token=abc&access_token=def"), req(null)),
+                row("query: others keep order", QUERY,
+                        req("z=26&access_token=abc&a=1&m=13"), req("z=26&a=1&m=13")),
+                row("query: others keep raw encoding, bare names, empty values, case variants", QUERY,
+                        req("access_token=abc&path=%2Fa%20b&flag&empty=&Access_Token=keep&plus=a+b&access_token=def&utf=%C3%A9"),
+                        req("path=%2Fa%20b&flag&empty=&Access_Token=keep&plus=a+b&utf=%C3%A9")),
+                row("query: percent-encoded name of the parameter goes too", QUERY,
+                        req("access%5Ftoken=abc&z=1&access_token=def"), req("z=1")),
+                row("query: names only containing the target stay", QUERY,
+                        req("xaccess_token=1&access_token=abc&access_tokenx=2"), req("xaccess_token=1&access_tokenx=2")),
+                row("query: malformed escapes of other parameters stay", QUERY,
+                        req("q=100%&access_token=abc&r=%zz"), req("q=100%&r=%zz")),
+                row("query: headers untouched", QUERY,
+                        req("access_token=abc&a=1", "Authorization: Bearer h", "Cookie: access_token=c"),
+                        req("a=1", "Authorization: Bearer h", "Cookie: access_token=c")),
+                // cookie
+                row("cookie: others keep order", COOKIE,
+                        req(null, "Cookie: a=1; session=abc; b=2"), req(null, "Cookie: a=1; b=2")),
+                row("cookie: first cookie", COOKIE,
+                        req(null, "Cookie: session=abc; a=1"), req(null, "Cookie: a=1")),
+                row("cookie: last cookie", COOKIE,
+                        req(null, "Cookie: a=1; session=abc"), req(null, "Cookie: a=1")),
+                row("cookie: header left empty is dropped", COOKIE,
+                        req("x=1", "Cookie: session=abc", "X-Other: 1"), req("x=1", "X-Other: 1")),
+                row("cookie: across several headers", COOKIE,
+                        req(null, "Cookie: a=1", "Cookie: session=abc", "Cookie: b=2; session=def; c=3"),
+                        req(null, "Cookie: a=1", "Cookie: b=2; c=3")),
+                row("cookie: names containing the target stay", COOKIE,
+                        req(null, "Cookie: xsession=x; session=abc; sessionx=y; Session=z"),
+                        req(null, "Cookie: xsession=x; sessionx=y; Session=z")),
+                row("cookie: quoted values and values with '=' stay", COOKIE,
+                        req(null, "Cookie: q=\"a b\"; session=\"abc\"; b64=YQ=="),
+                        req(null, "Cookie: q=\"a b\"; b64=YQ==")),
+                row("cookie: other headers and query untouched", COOKIE,
+                        req("session=q", "Cookie: session=abc; a=1", "Authorization: Bearer h"),
+                        req("session=q", "Cookie: a=1", "Authorization: Bearer h")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("removal")
+    void removesOnlyThatCredential(String name, TokenLocation location, Req before, Req after) {
+        CredentialCarrier carrier = before.carrier();
+        assertNotNull(location.extract(carrier), "the case holds a credential");
+
+        location.remove(carrier);
+
+        assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    private static Arguments row(String name, TokenLocation location, Object request, Object expected) {
+        return Arguments.of(name, location, request, expected);
+    }
+
+    /** A request: raw query (or null) and headers as {@code "Name: value"} lines, in order. */
+    record Req(String query, List<String> headers) {
+
+        CredentialCarrier carrier() {
+            MultiMap map = MultiMap.caseInsensitiveMultiMap();
+            for (String line : headers) {
+                int colon = line.indexOf(':');
+                map.add(line.substring(0, colon), line.substring(colon + 1).stripLeading());
+            }
+            CredentialCarrier carrier = CredentialCarrier.ofHeaders(map);
+            carrier.rawQuery(query);
+            return carrier;
+        }
+
+        @Override
+        public String toString() {
+            return (query == null ? "" : "?" + query) + " " + headers;
+        }
+    }
+
+    static Req req(String query, String... headers) {
+        return new Req(query, List.of(headers));
+    }
+
+    /**
+     * What the origin would receive: every header's values in order, per lower-case name (the order of
+     * different header names carries no meaning), and the query, where empty and absent are the same.
+     */
+    record Snapshot(Map<String, List<String>> headers, String query) {
+
+        static Snapshot of(CredentialCarrier carrier) {
+            Map<String, List<String>> headers = new TreeMap<>();
+            carrier.requestHeaders().forEach(e ->
+                    headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue()));
+            String query = carrier.rawQuery();
+            return new Snapshot(headers, query == null || query.isEmpty() ? null : query);
+        }
+    }
+}
