@@ -3,8 +3,8 @@ package dev.edgeproxy.gateway;
 import dev.edgeproxy.authz.RequestVariables;
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.route.MatchInput;
+import dev.edgeproxy.route.QueryString;
 import io.vertx.core.MultiMap;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 
@@ -145,7 +145,7 @@ final class LiveRequest implements MatchInput, RequestVariables.Source, Credenti
 
     private Map<String, List<String>> queryParams() {
         if (queryParams == null) {
-            queryParams = query == null ? Map.of() : new QueryStringDecoder(query, false).parameters();
+            queryParams = QueryString.parse(query);
         }
         return queryParams;
     }

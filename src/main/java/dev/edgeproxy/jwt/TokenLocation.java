@@ -1,6 +1,6 @@
 package dev.edgeproxy.jwt;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.edgeproxy.route.QueryString;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +65,8 @@ public sealed interface TokenLocation {
 
     /**
      * A query parameter (first occurrence); removal drops every occurrence and keeps the rest as sent.
-     * Finding and removing read the query the same way: pairs separated by {@code &} only (as browsers
-     * and the URL standard do, so a {@code ;} never hides a credential from removal), names and values
-     * percent-decoded; a malformed escape is taken literally instead of failing the request.
+     * Finding and removing read the query the same way ({@link QueryString}), so a {@code ;} never hides
+     * a credential from removal and a malformed escape never fails the request.
      */
     record QueryParameter(String name) implements TokenLocation {
 
@@ -77,13 +76,8 @@ public sealed interface TokenLocation {
             if (query == null || query.isEmpty()) {
                 return null;
             }
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                if (name.equals(decode(eq < 0 ? pair : pair.substring(0, eq)))) {
-                    return eq < 0 ? "" : decode(pair.substring(eq + 1));
-                }
-            }
-            return null;
+            List<String> values = QueryString.parse(query).get(name);
+            return values == null ? null : values.get(0);
         }
 
         @Override
@@ -94,20 +88,11 @@ public sealed interface TokenLocation {
             }
             List<String> kept = new ArrayList<>();
             for (String pair : query.split("&", -1)) {
-                int eq = pair.indexOf('=');
-                if (!name.equals(decode(eq < 0 ? pair : pair.substring(0, eq)))) {
+                if (pair.isEmpty() || !name.equals(QueryString.name(pair))) {
                     kept.add(pair);
                 }
             }
             carrier.rawQuery(String.join("&", kept));
-        }
-
-        private static String decode(String raw) {
-            try {
-                return QueryStringDecoder.decodeComponent(raw);
-            } catch (IllegalArgumentException malformed) {
-                return raw;
-            }
         }
     }
 
