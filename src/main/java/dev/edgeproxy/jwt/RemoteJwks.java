@@ -141,10 +141,14 @@ final class RemoteJwks implements JwksSource {
                     label, why, url, describe(failure), current.keys().size());
             return MIN_REFRESH;
         }
-        KeySet before = current;
-        if (!fetched.keys().equals(before.keys())) {
-            current = new KeySet(before.version() + 1, fetched.keys());
-            LOG.infof("%s: JWKS %s now has %d keys (%s)", label, url, fetched.keys().size(), why);
+        // A scheduled refresh and an unknown-kid refetch can finish at once: installing under the lock
+        // keeps versions unique, since Provider reuses its parsers for as long as the version is the same.
+        synchronized (lock) {
+            KeySet before = current;
+            if (!fetched.keys().equals(before.keys())) {
+                current = new KeySet(before.version() + 1, fetched.keys());
+                LOG.infof("%s: JWKS %s now has %d keys (%s)", label, url, fetched.keys().size(), why);
+            }
         }
         return fetched.refreshAfter();
     }
