@@ -1,5 +1,6 @@
 package dev.edgeproxy;
 
+import dev.edgeproxy.testing.PackagedApp;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.junit.jupiter.api.AfterEach;
@@ -11,16 +12,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,10 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class StartupFailureIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    /** Under {@code -Dnative} the packaged application is the native binary. */
-    private static final boolean NATIVE = Boolean.getBoolean("quarkus.native.enabled");
-    private static final Path APP = NATIVE ? Path.of(System.getProperty("native.image.path", "")) : JAR;
     private static final long WAIT_SECONDS = 60;
 
     private static final String OCT_JWKS = "{\"keys\": [{\"kty\": \"oct\", \"kid\": \"hmac\", "
@@ -46,22 +39,17 @@ class StartupFailureIT {
     @TempDir
     Path tmp;
 
-    private final List<Process> started = new ArrayList<>();
+    private final List<PackagedApp> started = new ArrayList<>();
 
     @BeforeAll
     static void requireApplication() {
-        assumeTrue(Files.isRegularFile(APP), "no packaged application at " + APP.toAbsolutePath() + "; run ./mvnw verify");
+        assumeTrue(PackagedApp.exists(), "no packaged application at " + PackagedApp.APP.toAbsolutePath() + "; run ./mvnw verify");
     }
 
     @AfterEach
     void stopProcesses() throws InterruptedException {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroy();
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
+        for (PackagedApp app : started) {
+            app.close();
         }
     }
 
@@ -144,15 +132,13 @@ class StartupFailureIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenConfigs")
     void brokenConfigurationStopsStartup(String description, String yaml, String route, String field) throws Exception {
-        Output out = new Output();
-        Process p = start(yaml, out);
-        if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-            fail("still running after " + WAIT_SECONDS + " s with a broken configuration (" + description + "):\n" + out);
+        PackagedApp app = start(yaml);
+        Integer exit = app.awaitExit(Duration.ofSeconds(WAIT_SECONDS));
+        if (exit == null) {
+            fail("still running after " + WAIT_SECONDS + " s with a broken configuration (" + description + "):\n" + app.output());
         }
-        out.awaitEnd();
-        int exit = p.exitValue();
-        assertNotEquals(0, exit, () -> "exit code 0 for " + description + ":\n" + out);
-        String text = out.toString();
+        assertNotEquals(0, exit, () -> "exit code 0 for " + description + ":\n" + app.output());
+        String text = app.output();
         assertTrue(text.contains(route + ": " + field + ":"),
                 () -> "output does not name \"" + route + ": " + field + "\" (exit " + exit + "):\n" + text);
         assertTrue(!text.contains("Listening on"), () -> "the HTTP server was started:\n" + text);
@@ -160,8 +146,7 @@ class StartupFailureIT {
 
     @Test
     void validConfigurationStarts() throws Exception {
-        Output out = new Output();
-        Process p = start("""
+        PackagedApp app = start("""
                 gateway:
                   routes:
                     - name: fine
@@ -173,75 +158,22 @@ class StartupFailureIT {
                         authorization:
                           rules:
                             - allow: 'request.method == "GET"'
-                """, out);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline && !out.toString().contains("started in")
-                && !out.toString().contains("Listening on")) {
-            if (!p.isAlive()) {
-                out.awaitEnd();
-                fail("exited with " + p.exitValue() + " on a valid configuration:\n" + out);
-            }
-            Thread.sleep(200);
-        }
-        String text = out.toString();
-        assertTrue(text.contains("started in") || text.contains("Listening on"),
-                () -> "no startup message within " + WAIT_SECONDS + " s:\n" + text);
-        assertTrue(p.isAlive(), () -> "not running after startup:\n" + text);
+                """);
+        boolean startedUp = app.awaitOutput("Listening on", Duration.ofSeconds(WAIT_SECONDS));
+        String text = app.output();
+        assertTrue(startedUp, () -> "no startup message within " + WAIT_SECONDS + " s:\n" + text);
+        assertTrue(app.isAlive(), () -> "not running after startup:\n" + text);
         assertTrue(text.contains("route fine"), () -> "route 'fine' was not installed:\n" + text);
     }
 
-    private Process start(String yaml, Output out) throws IOException {
+    private PackagedApp start(String yaml) throws IOException {
         Path config = tmp.resolve("gateway.yaml");
         Files.writeString(config, yaml);
-        List<String> command = new ArrayList<>();
-        if (!NATIVE) {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        }
-        command.addAll(List.of(
-                "-Dquarkus.config.locations=" + config.toAbsolutePath(),
-                "-Dquarkus.http.port=0",
-                "-Dquarkus.management.port=0"));
-        if (NATIVE) {
-            command.add(0, APP.toAbsolutePath().toString());
-        } else {
-            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("QUARKUS_CONFIG_LOCATIONS");
-        Process p = pb.start();
-        started.add(p);
-        out.drain(p.getInputStream());
-        return p;
-    }
-
-    /** Collects a process's combined output on a background thread. */
-    private static final class Output {
-        private final StringBuffer text = new StringBuffer();
-        private Thread reader;
-
-        void drain(InputStream in) {
-            reader = new Thread(() -> {
-                char[] buffer = new char[8192];
-                try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                    int n;
-                    while ((n = r.read(buffer)) >= 0) {
-                        text.append(buffer, 0, n);
-                    }
-                } catch (IOException ignored) {
-                    // the process went away
-                }
-            }, "process-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        void awaitEnd() throws InterruptedException {
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
+        PackagedApp app = PackagedApp.start(List.of(
+                "quarkus.config.locations=" + config.toAbsolutePath(),
+                "quarkus.http.port=0",
+                "quarkus.management.port=0"));
+        started.add(app);
+        return app;
     }
 }

@@ -52,7 +52,8 @@ public class EffectiveConfig {
         return sample;
     }
 
-    private static GatewayConfig loadSample() {
+    /** The built-in sample, read from its own file only. */
+    public static GatewayConfig loadSample() {
         URL url = Thread.currentThread().getContextClassLoader().getResource(SAMPLE_RESOURCE);
         if (url == null) {
             throw new IllegalStateException("the built-in " + SAMPLE_RESOURCE + " is missing from the application");

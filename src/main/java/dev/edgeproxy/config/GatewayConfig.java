@@ -23,6 +23,15 @@ public interface GatewayConfig {
     /** The built-in demo upstream that the sample configuration forwards to. */
     Demo demo();
 
+    /** Re-reading the route configuration when its files change. */
+    Reload reload();
+
+    interface Reload {
+        /** Watch the files of quarkus.config.locations and every jwks.file, and reload on change. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     interface Demo {
         @WithDefault("false")
         boolean enabled();

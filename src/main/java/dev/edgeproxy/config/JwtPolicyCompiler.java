@@ -38,10 +38,16 @@ final class JwtPolicyCompiler {
 
     private final Problems problems;
     private final Supplier<JwksFetcher> fetcher;
+    private final List<AutoCloseable> started = new ArrayList<>();
 
     JwtPolicyCompiler(Problems problems, Supplier<JwksFetcher> fetcher) {
         this.problems = problems;
         this.fetcher = fetcher;
+    }
+
+    /** The remote key sources created so far: they refresh in the background until closed. */
+    List<AutoCloseable> started() {
+        return started;
     }
 
     /** @return the authenticator, or {@code null} when the policy has problems (already reported) */
@@ -215,8 +221,9 @@ final class JwtPolicyCompiler {
             return Optional.empty();
         }
         try {
-            return Optional.of(JwksSources.remote(url, timeout, fetcher.get(),
-                    "route '" + routeName + "' issuer " + issuer));
+            JwksSource source = JwksSources.remote(url, timeout, fetcher.get(), "route '" + routeName + "' issuer " + issuer);
+            started.add(source);
+            return Optional.of(source);
         } catch (IllegalArgumentException e) {
             problems.at(field + ".url", e.getMessage());
             return Optional.empty();

@@ -91,9 +91,11 @@ public final class RouteCompiler {
             }
         }
         if (problems.count() > 0) {
+            // Nothing half-configured keeps running: stop the key refreshes this attempt started.
+            new RouteTable(List.of(), jwt.started()).retire();
             throw new InvalidConfigException(problems.all());
         }
-        return new RouteTable(routes);
+        return new RouteTable(routes, jwt.started());
     }
 
     private Route compileRoute(String name, GatewayConfig.Route rc) {

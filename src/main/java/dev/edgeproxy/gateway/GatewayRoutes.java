@@ -64,6 +64,23 @@ public class GatewayRoutes {
         fetcher.close();
     }
 
+    /**
+     * Puts {@code next} in force for every request that starts from now on; requests already running
+     * finish on the table they started with. The previous table is retired (its key refreshes stop).
+     */
+    public synchronized void replace(RouteTable next) {
+        RouteTable previous = table;
+        table = next;
+        if (previous != null) {
+            previous.retire();
+        }
+    }
+
+    /** The fetcher that remote JWKS of every table use. */
+    public JwksFetcher fetcher() {
+        return fetcher;
+    }
+
     /** The route table in force. */
     public RouteTable table() {
         return table;

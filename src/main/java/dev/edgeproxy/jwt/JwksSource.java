@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * refreshed ({@code url}). Readers take {@link #current()} on every verification; a source that can
  * refresh replaces it whole, never in place.
  */
-public interface JwksSource {
+public interface JwksSource extends AutoCloseable {
 
     /** An immutable generation of keys; the version changes whenever the keys do. */
     record KeySet(long version, List<ParsedKey> keys) {
@@ -34,6 +34,11 @@ public interface JwksSource {
     /** Whether {@link #refetchForUnknownKey()} can ever bring new keys. */
     default boolean refreshable() {
         return false;
+    }
+
+    /** Stops any background work (refreshes); the keys stay readable. */
+    @Override
+    default void close() {
     }
 
     /** Keys given once, from a file or inline. */

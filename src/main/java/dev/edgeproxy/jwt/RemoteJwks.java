@@ -118,7 +118,8 @@ final class RemoteJwks implements JwksSource {
     }
 
     /** Stops background refreshes (the route table was replaced or the app stops). */
-    void close() {
+    @Override
+    public void close() {
         closed = true;
         synchronized (lock) {
             if (nextRefresh != null) {

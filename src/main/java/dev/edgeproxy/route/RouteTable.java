@@ -10,9 +10,30 @@ import java.util.List;
 public final class RouteTable {
 
     private final List<Route> routes;
+    private final List<AutoCloseable> resources;
 
     public RouteTable(List<Route> routes) {
+        this(routes, List.of());
+    }
+
+    /** @param resources what the table keeps running (remote JWKS refreshes), stopped by {@link #retire()} */
+    public RouteTable(List<Route> routes, List<AutoCloseable> resources) {
         this.routes = List.copyOf(routes);
+        this.resources = List.copyOf(resources);
+    }
+
+    /**
+     * Stops what only this table needs, once a newer table has replaced it. Requests still running on it
+     * are unaffected: its keys and routes stay readable.
+     */
+    public void retire() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // stopping a background refresh cannot meaningfully fail; nothing to do
+            }
+        }
     }
 
     public List<Route> routes() {

@@ -1,0 +1,122 @@
+package dev.edgeproxy.ops;
+
+import dev.edgeproxy.testing.PackagedApp;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code --validate-only} on the packaged application: exit code, messages, and no port bound. */
+class ValidateOnlyIT {
+
+    private static final Duration EXIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void requireApplication() {
+        assumeTrue(PackagedApp.exists(), "no packaged application at " + PackagedApp.APP.toAbsolutePath());
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    /** Runs the validation while we hold the proxy port: binding it would fail, so none must be tried. */
+    private Result validate(String yaml) throws Exception {
+        List<String> props;
+        try (ServerSocket held = new ServerSocket(0)) {
+            if (yaml == null) {
+                props = List.of("quarkus.http.port=" + held.getLocalPort());
+            } else {
+                Path config = tmp.resolve("gateway.yaml");
+                Files.writeString(config, yaml);
+                props = List.of("quarkus.config.locations=" + config, "quarkus.http.port=" + held.getLocalPort());
+            }
+            try (PackagedApp app = PackagedApp.start(props, "--validate-only")) {
+                Integer exit = app.awaitExit(EXIT);
+                assertNotNull(exit, () -> "still running:\n" + app.output());
+                assertFalse(app.output().contains("Listening on"), app::output);
+                return new Result(exit, app.output());
+            }
+        }
+    }
+
+    @Test
+    void validConfigurationExitsZero() throws Exception {
+        Result r = validate("""
+                gateway:
+                  routes:
+                    - name: api
+                      matches:
+                        - path: {pathPrefix: /api}
+                      backends:
+                        - host: 127.0.0.1:9
+                      policies:
+                        authorization:
+                          rules:
+                            - allow: 'request.method == "GET"'
+                """);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("configuration valid: 1 routes (api)"), r.output());
+    }
+
+    @Test
+    void everyErrorIsReportedWithRouteAndFieldAndExitIsNonZero() throws Exception {
+        Result r = validate("""
+                gateway:
+                  routes:
+                    - name: moody
+                      backends:
+                        - host: nohost
+                      policies:
+                        jwtAuth:
+                          mode: sometimes
+                          issuer: x
+                          jwks: {inline: '{"keys":[{"kty":"oct","k":"AAAA","kid":"h"}]}'}
+                        authorization:
+                          rules:
+                            - allow: 'request.path'
+                    - name: moody
+                      backends:
+                        - host: 127.0.0.1:9
+                """);
+        assertEquals(1, r.exit(), r.output());
+        for (String expected : List.of("route 'moody': backends[0].host", "route 'moody': policies.jwtAuth.mode",
+                "route 'moody': policies.jwtAuth.jwks.inline", "route 'moody': policies.authorization.rules[0].allow",
+                "route 'moody': name: is used by more than one route")) {
+            assertTrue(r.output().contains(expected), () -> "missing \"" + expected + "\":\n" + r.output());
+        }
+    }
+
+    @Test
+    void misspeltKeyIsReported() throws Exception {
+        Result r = validate("""
+                gateway:
+                  routes:
+                    - name: typo
+                      backends:
+                        - hots: 127.0.0.1:9
+                """);
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("gateway.routes[0].backends[0].hots"), r.output());
+    }
+
+    @Test
+    void builtInSampleIsValid() throws Exception {
+        Result r = validate(null);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("from the built-in sample"), r.output());
+    }
+}
