@@ -20,6 +20,7 @@ public final class JwksFetcher implements AutoCloseable {
 
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
+    private volatile java.util.function.Consumer<Boolean> outcomes = ok -> { };
 
     public JwksFetcher() {
         this.client = HttpClient.newBuilder()
@@ -42,6 +43,15 @@ public final class JwksFetcher implements AutoCloseable {
                 .build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Receives the outcome of every JWKS fetch (true: usable keys were loaded), e.g. for metrics. */
+    public void onFetch(java.util.function.Consumer<Boolean> listener) {
+        this.outcomes = listener;
+    }
+
+    void reportFetch(boolean ok) {
+        outcomes.accept(ok);
     }
 
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {

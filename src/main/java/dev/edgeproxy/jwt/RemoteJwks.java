@@ -172,7 +172,7 @@ final class RemoteJwks implements JwksSource {
                 throw new IllegalStateException("HTTP " + response.statusCode());
             }
             return new Fetched(KeySetParser.parse(response.body()), refreshAfter(response));
-        });
+        }).whenComplete((fetched, failure) -> fetcher.reportFetch(failure == null));
     }
 
     /** Cache-Control max-age, else Expires, else the default; clamped to [1 min, 24 h]. */
