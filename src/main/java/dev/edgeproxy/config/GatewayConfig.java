@@ -23,6 +23,18 @@ public interface GatewayConfig {
     /** The built-in demo upstream that the sample configuration forwards to. */
     Demo demo();
 
+    /** One line per request on the logger category {@code edgeproxy.access}. */
+    AccessLog accessLog();
+
+    interface AccessLog {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code plain} ({@code key=value} pairs) or {@code json}. */
+        @WithDefault("plain")
+        String format();
+    }
+
     interface Demo {
         @WithDefault("false")
         boolean enabled();
