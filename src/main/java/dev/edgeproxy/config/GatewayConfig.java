@@ -32,6 +32,18 @@ public interface GatewayConfig {
         boolean enabled();
     }
 
+    /** One line per request on the logger category {@code edgeproxy.access}. */
+    AccessLog accessLog();
+
+    interface AccessLog {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code plain} ({@code key=value} pairs) or {@code json}. */
+        @WithDefault("plain")
+        String format();
+    }
+
     interface Demo {
         @WithDefault("false")
         boolean enabled();

@@ -1,9 +1,12 @@
 package dev.edgeproxy.gateway;
 
+import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.config.EffectiveConfig;
+import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.RouteCompiler;
 import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
@@ -31,17 +34,27 @@ public class GatewayRoutes {
     static final int ROUTE_ORDER = 10_000;
 
     private final EffectiveConfig config;
+    private final GatewayConfig.AccessLog accessLogConfig;
+    private final GatewayMetrics metrics;
     private final Vertx vertx;
     private final JwksFetcher fetcher = new JwksFetcher();
     private volatile RouteTable table;
 
-    public GatewayRoutes(EffectiveConfig config, Vertx vertx) {
+    /**
+     * @param configured the user's configuration: the access log settings always come from there, also
+     *                   while the sample routes are in force
+     */
+    public GatewayRoutes(EffectiveConfig config, GatewayConfig configured, GatewayMetrics metrics, Vertx vertx) {
         this.config = config;
+        this.accessLogConfig = configured.accessLog();
+        this.metrics = metrics;
         this.vertx = vertx;
+        fetcher.onFetch(metrics::jwksFetch);
     }
 
     void install(@Observes Router router) {
         table = RouteCompiler.compile(config.get(), new CelEnvironment(), fetcher);
+        AccessLog accessLog = AccessLog.create(accessLogConfig.enabled(), accessLogConfig.format());
         for (Route route : table.routes()) {
             LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
                     route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),
@@ -54,7 +67,7 @@ public class GatewayRoutes {
                         .setConnectTimeout(5_000)
                         .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(256));
-        ProxyPipeline pipeline = new ProxyPipeline(() -> table, new Forwarder(vertx, client));
+        ProxyPipeline pipeline = new ProxyPipeline(() -> table, new Forwarder(vertx, client), metrics, accessLog);
         router.route().order(ROUTE_ORDER).handler(pipeline);
     }
 

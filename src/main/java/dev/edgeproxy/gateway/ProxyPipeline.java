@@ -1,9 +1,11 @@
 package dev.edgeproxy.gateway;
 
+import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.authz.RequestVariables;
 import dev.edgeproxy.error.ErrorResponder;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Identity;
+import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.ForwardedHeaders;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.proxy.HopByHop;
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * What happens to every request, in order. Each step either hands on to the next or ends the request
- * with a {@link GatewayError}, which {@link ErrorResponder} turns into the response.
+ * with a {@link GatewayError}, which {@link ErrorResponder} turns into the response. A
+ * {@link RequestRecord} goes along, and reports the request (metrics, access log) once its response ends.
  */
 public final class ProxyPipeline implements Handler<RoutingContext> {
 
@@ -30,10 +33,14 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
 
     private final Supplier<RouteTable> routes;
     private final Forwarder forwarder;
+    private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
 
-    public ProxyPipeline(Supplier<RouteTable> routes, Forwarder forwarder) {
+    public ProxyPipeline(Supplier<RouteTable> routes, Forwarder forwarder, GatewayMetrics metrics, AccessLog accessLog) {
         this.routes = routes;
         this.forwarder = forwarder;
+        this.metrics = metrics;
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -42,6 +49,9 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         // Nothing may read the body before the origin can take it: pause before any other step.
         request.pause();
         LiveRequest live = new LiveRequest(request);
+        // Notes what happens below; reports it once the response has ended, however it ends.
+        RequestRecord record = new RequestRecord(live, metrics, accessLog);
+        ctx.addEndHandler(end -> record.end(request.response(), end.succeeded()));
         Route route;
         CompletableFuture<Identity> authentication;
         try {
@@ -50,6 +60,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             if (route == null) {
                 throw new GatewayError.RouteNotFound();
             }
+            record.route(route.name());
 
             // 2. Authenticate: verify the credential per the route's mode; a verified credential is
             //    removed from the request here, so neither rules nor the origin ever see it. Complete at
@@ -58,22 +69,24 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
                     ? ANONYMOUS
                     : route.authenticator().authenticate(live).toCompletableFuture();
         } catch (RuntimeException e) {
-            fail(request, e, null);
+            fail(request, record, e);
             return;
         }
         if (authentication.isDone()) {
-            afterAuthentication(request, live, route, authentication);
+            afterAuthentication(request, live, record, route, authentication);
         } else {
             Context context = Vertx.currentContext();
             authentication.whenComplete((identity, failure) ->
-                    context.runOnContext(v -> afterAuthentication(request, live, route, authentication)));
+                    context.runOnContext(v -> afterAuthentication(request, live, record, route, authentication)));
         }
     }
 
-    private void afterAuthentication(HttpServerRequest request, LiveRequest live, Route route,
+    private void afterAuthentication(HttpServerRequest request, LiveRequest live, RequestRecord record, Route route,
             CompletableFuture<Identity> authentication) {
         try {
-            live.claims(identity(authentication).claims());
+            Identity identity = identity(authentication);
+            live.claims(identity.claims());
+            record.identity(identity);
 
             // 3. Authorize: CEL rules over the request and the verified claims; errors deny.
             RequestVariables variables = new RequestVariables(live);
@@ -90,9 +103,9 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
 
             // 5. Forward, streaming both ways.
             forwarder.forward(request, route.upstreams().pick(), live.upstreamUri(), headers, route.requestTimeout(),
-                    failure -> fail(request, failure, route.name()));
+                    record::upstreamTook, failure -> fail(request, record, failure));
         } catch (RuntimeException e) {
-            fail(request, e, route.name());
+            fail(request, record, e);
         }
     }
 
@@ -104,8 +117,9 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         }
     }
 
-    private static void fail(HttpServerRequest request, Throwable failure, String routeName) {
-        ErrorResponder.respond(request.response(), failure, routeName);
+    private static void fail(HttpServerRequest request, RequestRecord record, Throwable failure) {
+        record.failed(failure);
+        ErrorResponder.respond(request.response(), failure, record.routeName());
         // Let an unread request body drain so the connection can be reused.
         request.resume();
     }

@@ -13,6 +13,7 @@ import io.vertx.core.http.RequestOptions;
 
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Forwards one request to its origin and streams the answer back to the user agent, both bodies
@@ -34,12 +35,15 @@ public final class Forwarder {
 
     /**
      * @param uri       the request target to send (as received, or without a credential taken out of it)
-     * @param headers   the end-to-end headers to send upstream (already filtered and transformed)
-     * @param onFailure called at most once, with a {@link GatewayError}, if the exchange fails
+     * @param headers    the end-to-end headers to send upstream (already filtered and transformed)
+     * @param onUpstream called once when the exchange with the origin is over (its response complete, or
+     *                   the exchange failed or timed out), with its duration in nanoseconds from asking
+     *                   for the origin connection; before the user agent's response ends
+     * @param onFailure  called at most once, with a {@link GatewayError}, if the exchange fails
      */
     public void forward(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers, Duration timeout,
-            Consumer<GatewayError> onFailure) {
-        Exchange exchange = new Exchange(request, onFailure, timeout);
+            LongConsumer onUpstream, Consumer<GatewayError> onFailure) {
+        Exchange exchange = new Exchange(request, onUpstream, onFailure, timeout);
         exchange.timer = vertx.setTimer(timeout.toMillis(), id -> exchange.timeout());
         boolean hasBody = hasBody(request);
         if (hasBody && request.headers().contains("expect", "100-continue", true)) {
@@ -86,15 +90,19 @@ public final class Forwarder {
     private final class Exchange {
         private final HttpServerRequest request;
         private final HttpServerResponse response;
+        private final LongConsumer onUpstream;
         private final Consumer<GatewayError> onFailure;
         private final Duration timeout;
+        private final long startedAt = System.nanoTime();
         private HttpClientRequest originRequest;
         private long timer;
         private boolean done;
 
-        Exchange(HttpServerRequest request, Consumer<GatewayError> onFailure, Duration timeout) {
+        Exchange(HttpServerRequest request, LongConsumer onUpstream, Consumer<GatewayError> onFailure,
+                Duration timeout) {
             this.request = request;
             this.response = request.response();
+            this.onUpstream = onUpstream;
             this.onFailure = onFailure;
             this.timeout = timeout;
             // The user agent went away: stop talking to the origin too.
@@ -123,9 +131,11 @@ public final class Forwarder {
             if (!response.headers().contains("content-length") && expectsBody(originResponse.statusCode())) {
                 response.setChunked(true);
             }
-            originResponse.pipeTo(response).onComplete(ar -> {
+            // The pipe leaves ending our response to us, so that the origin's part is measured first.
+            originResponse.pipe().endOnSuccess(false).to(response).onComplete(ar -> {
                 if (ar.succeeded()) {
                     finish();
+                    response.end();
                 } else {
                     fail(ar.cause());
                 }
@@ -144,6 +154,7 @@ public final class Forwarder {
             if (originRequest != null) {
                 originRequest.reset();
             }
+            upstreamOver();
             onFailure.accept(new GatewayError.GatewayTimeout(timeout));
         }
 
@@ -156,6 +167,7 @@ public final class Forwarder {
             if (originRequest != null) {
                 originRequest.reset();
             }
+            upstreamOver();
             onFailure.accept(new GatewayError.BadGateway(cause));
         }
 
@@ -172,6 +184,11 @@ public final class Forwarder {
         private void finish() {
             done = true;
             vertx.cancelTimer(timer);
+            upstreamOver();
+        }
+
+        private void upstreamOver() {
+            onUpstream.accept(System.nanoTime() - startedAt);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.RouteCompiler;
 import dev.edgeproxy.config.WatchedFiles;
 import dev.edgeproxy.gateway.GatewayRoutes;
+import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.route.RouteTable;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,7 +24,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hot reload in production: when a route file (from {@code quarkus.config.locations}) or a
@@ -45,13 +45,13 @@ public class ConfigReloader {
     private final SmallRyeConfig config;
     private final List<Path> configFiles;
     private final CelEnvironment cel = new CelEnvironment();
-    private final AtomicLong succeeded = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final GatewayMetrics metrics;
     private FileWatcher watcher;
 
-    public ConfigReloader(GatewayRoutes routes, EffectiveConfig effective, Config config,
+    public ConfigReloader(GatewayRoutes routes, EffectiveConfig effective, Config config, GatewayMetrics metrics,
             @ConfigProperty(name = "quarkus.config.locations") Optional<String> locations) {
         this.routes = routes;
+        this.metrics = metrics;
         this.effective = effective;
         this.config = config.unwrap(SmallRyeConfig.class);
         this.configFiles = ConfigFiles.of(locations.orElse(null));
@@ -81,28 +81,20 @@ public class ConfigReloader {
             GatewayConfig fresh = ConfigRereader.reread(config, configFiles);
             RouteTable next = RouteCompiler.compile(fresh, cel, routes.fetcher());
             routes.replace(next);
-            succeeded.incrementAndGet();
+            metrics.configReload(true);
             if (watcher != null) {
                 watcher.watch(WatchedFiles.of(configFiles, fresh));
             }
             LOG.infof("configuration reloaded: %d routes in force", next.routes().size());
             return true;
         } catch (InvalidConfigException e) {
-            failed.incrementAndGet();
+            metrics.configReload(false);
             LOG.errorf("configuration change refused; the previous routes stay in force.%n%s", e.getMessage());
         } catch (RuntimeException | IOException e) {
-            failed.incrementAndGet();
+            metrics.configReload(false);
             LOG.errorf("configuration change refused; the previous routes stay in force: %s",
                     e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         return false;
-    }
-
-    public long succeeded() {
-        return succeeded.get();
-    }
-
-    public long failed() {
-        return failed.get();
     }
 }

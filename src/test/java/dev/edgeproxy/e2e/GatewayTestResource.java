@@ -25,6 +25,12 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
      */
     public static final int MANAGEMENT_PORT = 9001;
 
+    /**
+     * Where the application under test writes its access log (category {@code edgeproxy.access}, one
+     * message per line), in both test modes.
+     */
+    public static final Path ACCESS_LOG = Path.of("target", "access-test.log").toAbsolutePath();
+
     private EchoUpstream upstream;
     private GatewayFixture fixture;
     private Path dir;
@@ -42,6 +48,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             upstream = new EchoUpstream();
             upstream.publishJwks(jwks);
             fixture = new GatewayFixture(signing, kid, stranger, upstream);
+            Files.deleteIfExists(ACCESS_LOG);
             return routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -115,6 +122,11 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         Map<String, String> props = new LinkedHashMap<>(r.props);
         props.put("quarkus.management.port", String.valueOf(MANAGEMENT_PORT));
         props.put("quarkus.management.test-port", String.valueOf(MANAGEMENT_PORT));
+        props.put("quarkus.log.handler.file.\"access\".enabled", "true");
+        props.put("quarkus.log.handler.file.\"access\".path", ACCESS_LOG.toString());
+        props.put("quarkus.log.handler.file.\"access\".format", "%s%n");
+        props.put("quarkus.log.category.\"edgeproxy.access\".handlers", "access");
+        props.put("quarkus.log.category.\"edgeproxy.access\".use-parent-handlers", "false");
         return props;
     }
 

@@ -1,0 +1,86 @@
+package dev.edgeproxy.gateway;
+
+import dev.edgeproxy.accesslog.AccessLog;
+import dev.edgeproxy.accesslog.AccessLogEntry;
+import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.jwt.Identity;
+import dev.edgeproxy.metrics.GatewayMetrics;
+import dev.edgeproxy.metrics.RouteMeters;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * What one request did, noted as the pipeline goes and reported once when its response has ended:
+ * to the route's meters and as one access log line. Used on the request's event loop only.
+ */
+final class RequestRecord {
+
+    /** As nginx: the user agent went away before the response began. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
+    private final long startedAt = System.nanoTime();
+    private final LiveRequest request;
+    private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
+    private String routeName;
+    private RouteMeters meters;
+    private String subject;
+    private long upstreamNanos = AccessLogEntry.NOT_FORWARDED;
+
+    RequestRecord(LiveRequest request, GatewayMetrics metrics, AccessLog accessLog) {
+        this.request = request;
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+    }
+
+    void route(String name) {
+        this.routeName = name;
+        this.meters = null;
+    }
+
+    /** The matched route's name, or {@code null} while (or when) none matched. */
+    String routeName() {
+        return routeName;
+    }
+
+    void identity(Identity identity) {
+        Object sub = identity.claims().get("sub");
+        subject = sub == null ? null : sub.toString();
+    }
+
+    /** The exchange with the origin is over (complete, failed or timed out) after {@code nanos}. */
+    void upstreamTook(long nanos) {
+        upstreamNanos = nanos;
+        meters().upstream(nanos);
+    }
+
+    /** The request ends with {@code failure}: counts the rejections operators watch. */
+    void failed(Throwable failure) {
+        if (failure instanceof GatewayError.Unauthenticated u) {
+            meters().authFailure(u.reason());
+        } else if (failure instanceof GatewayError.Forbidden) {
+            meters().authzDenial();
+        }
+    }
+
+    /**
+     * The response has ended.
+     *
+     * @param completed false when the connection closed before the response was complete
+     */
+    void end(HttpServerResponse response, boolean completed) {
+        long duration = System.nanoTime() - startedAt;
+        int status = !completed && !response.headWritten() ? CLIENT_CLOSED_REQUEST : response.getStatusCode();
+        meters().request(status, duration);
+        if (accessLog.enabled()) {
+            accessLog.write(new AccessLogEntry(routeName, request.method(), request.path(), status, duration,
+                    upstreamNanos, subject, request.sourceAddress()));
+        }
+    }
+
+    private RouteMeters meters() {
+        if (meters == null) {
+            meters = metrics.route(routeName);
+        }
+        return meters;
+    }
+}

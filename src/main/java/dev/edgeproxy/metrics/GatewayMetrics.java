@@ -1,0 +1,75 @@
+package dev.edgeproxy.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The gateway's meters, named for operators (Prometheus names on {@code /q/metrics} of the management
+ * port in brackets):
+ *
+ * <ul>
+ *   <li>{@code edgeproxy.requests} {route, status} [{@code edgeproxy_requests_total}]: requests answered;</li>
+ *   <li>{@code edgeproxy.request.duration} {route} [{@code edgeproxy_request_duration_seconds}]: whole
+ *       request, from arrival to the end of the response, with histogram buckets;</li>
+ *   <li>{@code edgeproxy.upstream.duration} {route} [{@code edgeproxy_upstream_duration_seconds}]: the
+ *       exchange with the origin, with histogram buckets;</li>
+ *   <li>{@code edgeproxy.auth.failures} {route, reason} [{@code edgeproxy_auth_failures_total}]: 401s by
+ *       {@link dev.edgeproxy.error.AuthFailure} in lower case;</li>
+ *   <li>{@code edgeproxy.authz.denials} {route} [{@code edgeproxy_authz_denials_total}]: 403s;</li>
+ *   <li>{@code edgeproxy.config.reloads} {result} [{@code edgeproxy_config_reloads_total}];</li>
+ *   <li>{@code edgeproxy.jwks.fetches} {result} [{@code edgeproxy_jwks_fetches_total}].</li>
+ * </ul>
+ *
+ * <p>Tags are bounded: route names come from the configuration, {@link #NO_ROUTE} stands for requests
+ * no route matched; never a path, a user or a token. Per-route meters are created on first use and
+ * cached, so the request path only looks them up.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    /** The route tag of requests that no route matched. */
+    public static final String NO_ROUTE = "none";
+
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
+    private final Counter reloadSucceeded;
+    private final Counter reloadFailed;
+    private final Counter jwksFetchSucceeded;
+    private final Counter jwksFetchFailed;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.reloadSucceeded = resultCounter("edgeproxy.config.reloads", "Route configuration reloads", true);
+        this.reloadFailed = resultCounter("edgeproxy.config.reloads", "Route configuration reloads", false);
+        this.jwksFetchSucceeded = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", true);
+        this.jwksFetchFailed = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", false);
+    }
+
+    /** The meters of the route named {@code routeName}; {@code null} means no route matched. */
+    public RouteMeters route(String routeName) {
+        String name = routeName == null ? NO_ROUTE : routeName;
+        RouteMeters meters = routes.get(name);
+        return meters != null ? meters : routes.computeIfAbsent(name, n -> new RouteMeters(registry, n));
+    }
+
+    /** A configuration reload was attempted: {@code ok} when the new routes are in force. */
+    public void configReload(boolean ok) {
+        (ok ? reloadSucceeded : reloadFailed).increment();
+    }
+
+    /** A remote JWKS was fetched: {@code ok} when usable keys were installed. */
+    public void jwksFetch(boolean ok) {
+        (ok ? jwksFetchSucceeded : jwksFetchFailed).increment();
+    }
+
+    private Counter resultCounter(String name, String description, boolean ok) {
+        return Counter.builder(name)
+                .description(description)
+                .tag("result", ok ? "success" : "failure")
+                .register(registry);
+    }
+}
