@@ -50,6 +50,7 @@ class ConfigReloadIT {
     private EchoUpstream upstream;
     private PackagedApp app;
     private int port;
+    private int managementPort;
 
     @BeforeAll
     static void requireApplication() {
@@ -60,6 +61,7 @@ class ConfigReloadIT {
     void startUpstream() throws IOException {
         upstream = new EchoUpstream();
         port = PackagedApp.freePort();
+        managementPort = PackagedApp.freePort();
     }
 
     @AfterEach
@@ -86,7 +88,7 @@ class ConfigReloadIT {
         app = PackagedApp.start(List.of(
                 "quarkus.config.locations=" + config,
                 "quarkus.http.port=" + port,
-                "quarkus.management.port=0"));
+                "quarkus.management.port=" + managementPort));
         assertTrue(app.awaitOutput("Listening on", STARTUP), () -> "did not start:\n" + app.output());
         assertTrue(app.awaitOutput("watching", Duration.ofSeconds(5)), () -> "not watching:\n" + app.output());
     }
@@ -170,8 +172,20 @@ class ConfigReloadIT {
         assertEquals(404, status("/b/x"));
         assertTrue(app.isAlive());
 
+        assertTrue(metrics().contains("edgeproxy_config_reloads_total{result=\"failure\"} 1.0"), this::metrics);
+
         Files.writeString(config, route("fixed", "/b"));
         assertTrue(eventually("/b/x", null, 200), app::output);
+        assertTrue(metrics().contains("edgeproxy_config_reloads_total{result=\"success\"} 1.0"), this::metrics);
+    }
+
+    private String metrics() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            return "cannot scrape: " + e;
+        }
     }
 
     @Test
