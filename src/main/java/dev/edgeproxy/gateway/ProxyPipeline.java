@@ -41,7 +41,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         HttpServerRequest request = ctx.request();
         // Nothing may read the body before the origin can take it: pause before any other step.
         request.pause();
-        LiveRequest live = new LiveRequest(request);
+        IncomingRequest live = IncomingRequest.of(request);
         Route route;
         CompletableFuture<Identity> authentication;
         try {
@@ -70,7 +70,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         }
     }
 
-    private void afterAuthentication(HttpServerRequest request, LiveRequest live, Route route,
+    private void afterAuthentication(HttpServerRequest request, IncomingRequest live, Route route,
             CompletableFuture<Identity> authentication) {
         try {
             live.claims(identity(authentication).claims());
@@ -83,10 +83,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
 
             // 4. Prepare the origin request: end-to-end headers only, forwarding headers, then the
             //    route's transformations last, so a header the route sets always wins over the client.
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-            HopByHop.copyEndToEnd(request.headers(), headers);
-            ForwardedHeaders.apply(headers, live.sourceAddress(), live.scheme(), live.hostHeader());
-            route.transform().apply(headers, variables);
+            MultiMap headers = originHeaders(live, route, variables);
 
             // 5. Forward, streaming both ways.
             forwarder.forward(request, route.upstreams().pick(), live.upstreamUri(), headers, route.requestTimeout(),
@@ -94,6 +91,18 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         } catch (RuntimeException e) {
             fail(request, e, route.name());
         }
+    }
+
+    /**
+     * Step 4: the headers the origin receives, from the request as it stands after authentication (a
+     * verified credential already removed). Explanations report exactly this.
+     */
+    static MultiMap originHeaders(IncomingRequest request, Route route, RequestVariables variables) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        HopByHop.copyEndToEnd(request.requestHeaders(), headers);
+        ForwardedHeaders.apply(headers, request.sourceAddress(), request.scheme(), request.hostHeader());
+        route.transform().apply(headers, variables);
+        return headers;
     }
 
     private static Identity identity(CompletableFuture<Identity> authentication) {
