@@ -2,9 +2,12 @@ package dev.edgeproxy.authz;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
+import dev.edgeproxy.authz.Decision.Step;
 import org.jboss.logging.Logger;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A route's authorization rules and the decision order of CONTRACT §4:
@@ -18,6 +21,9 @@ import java.util.List;
  * Every rule that is evaluated must evaluate cleanly: an error (an absent claim, a non-bool result)
  * denies whatever the rule's kind, and all rules of a kind are evaluated so the outcome never depends
  * on their order.
+ *
+ * <p>The order is written once, in {@link #decide}: {@link #authorize} stops where it is decided,
+ * {@link #explain} reports the same decision and then evaluates the remaining rules for display.
  */
 public final class Authorizer {
 
@@ -26,63 +32,117 @@ public final class Authorizer {
     public static final Authorizer ALLOW_ALL = new Authorizer("", List.of());
 
     private final String routeName;
-    private final List<Rule> deny;
-    private final List<Rule> require;
-    private final List<Rule> allow;
+    /** All rules in configuration order; the arrays below hold positions in it, per kind. */
+    private final List<Rule> rules;
+    private final int[] deny;
+    private final int[] require;
+    private final int[] allow;
 
     public Authorizer(String routeName, List<Rule> rules) {
         this.routeName = routeName;
-        this.deny = rules.stream().filter(r -> r.kind() == Rule.Kind.DENY).toList();
-        this.require = rules.stream().filter(r -> r.kind() == Rule.Kind.REQUIRE).toList();
-        this.allow = rules.stream().filter(r -> r.kind() == Rule.Kind.ALLOW).toList();
+        this.rules = List.copyOf(rules);
+        this.deny = positions(Rule.Kind.DENY);
+        this.require = positions(Rule.Kind.REQUIRE);
+        this.allow = positions(Rule.Kind.ALLOW);
+    }
+
+    private int[] positions(Rule.Kind kind) {
+        return IntStream.range(0, rules.size()).filter(i -> rules.get(i).kind() == kind).toArray();
     }
 
     public boolean hasRules() {
-        return !deny.isEmpty() || !require.isEmpty() || !allow.isEmpty();
+        return !rules.isEmpty();
+    }
+
+    public List<Rule> rules() {
+        return rules;
     }
 
     /** @return true when the request may proceed */
     public boolean authorize(CelVariableResolver variables) {
-        if (!hasRules()) {
-            return true;
+        Decision decision = decide(variables, new RuleResult[rules.size()]);
+        RuleResult decisive = decision.rule();
+        if (decisive != null && decisive.isError()) {
+            Rule rule = decisive.rule();
+            LOG.warnf("route %s: %s rule #%d (%s) failed to evaluate: %s; denying",
+                    routeName, rule.kind().key(), rule.index(), rule.source(), decisive.error());
         }
-        for (Rule rule : deny) {
-            Boolean v = evaluate(rule, variables);
-            if (v == null || v) {
-                return false;
-            }
-        }
-        for (Rule rule : require) {
-            Boolean v = evaluate(rule, variables);
-            if (v == null || !v) {
-                return false;
-            }
-        }
-        boolean allowed = allow.isEmpty();
-        for (Rule rule : allow) {
-            Boolean v = evaluate(rule, variables);
-            if (v == null) {
-                return false;
-            }
-            allowed |= v;
-        }
-        return allowed;
+        return decision.allowed();
     }
 
-    /** @return the rule's value, or {@code null} when it could not be evaluated to a bool */
-    private Boolean evaluate(Rule rule, CelVariableResolver variables) {
+    /**
+     * The decision {@link #authorize} makes, the step that made it, and every rule's result. Nothing
+     * is logged: the explanation carries the errors.
+     */
+    public Explanation explain(CelVariableResolver variables) {
+        RuleResult[] results = new RuleResult[rules.size()];
+        Decision decision = decide(variables, results);
+        for (int i = 0; i < results.length; i++) {
+            if (results[i] == null) {
+                results[i] = evaluate(rules.get(i), variables);
+            }
+        }
+        return new Explanation(decision, Arrays.asList(results));
+    }
+
+    /**
+     * The decision order, the only copy of it. Each rule it needs is evaluated once into
+     * {@code results} (by position); rules it does not need are left {@code null}.
+     */
+    private Decision decide(CelVariableResolver variables, RuleResult[] results) {
+        // 1. No rules: allow.
+        if (rules.isEmpty()) {
+            return new Decision(true, Step.NO_RULES, null);
+        }
+        // 2. Any deny true denies; so does one that cannot be evaluated (stricter than the reference).
+        for (int i : deny) {
+            RuleResult r = result(i, variables, results);
+            if (r.isError() || r.isTrue()) {
+                return new Decision(false, Step.DENY, r);
+            }
+        }
+        // 3. Any require not true (false or failing) denies.
+        for (int i : require) {
+            RuleResult r = result(i, variables, results);
+            if (!r.isTrue()) {
+                return new Decision(false, Step.REQUIRE, r);
+            }
+        }
+        // 4. Any allow true allows, but every allow is evaluated: one failing denies, whatever the order.
+        RuleResult firstTrue = null;
+        for (int i : allow) {
+            RuleResult r = result(i, variables, results);
+            if (r.isError()) {
+                return new Decision(false, Step.ALLOW, r);
+            }
+            if (firstTrue == null && r.isTrue()) {
+                firstTrue = r;
+            }
+        }
+        if (firstTrue != null) {
+            return new Decision(true, Step.ALLOW, firstTrue);
+        }
+        // 5. Otherwise: deny when there are allow rules (none was true), else allow.
+        return new Decision(allow.length == 0, Step.OTHERWISE, null);
+    }
+
+    private RuleResult result(int position, CelVariableResolver variables, RuleResult[] results) {
+        if (results[position] == null) {
+            results[position] = evaluate(rules.get(position), variables);
+        }
+        return results[position];
+    }
+
+    private static RuleResult evaluate(Rule rule, CelVariableResolver variables) {
         try {
             Object result = rule.program().eval(variables);
             if (result instanceof Boolean b) {
-                return b;
+                return RuleResult.of(rule, b);
             }
-            LOG.warnf("route %s: %s rule #%d (%s) returned %s, not a bool; denying",
-                    routeName, rule.kind().key(), rule.index(), rule.source(), result == null ? "null" : result.getClass().getSimpleName());
-            return null;
+            return RuleResult.failed(rule, "returned " + (result == null ? "null" : result.getClass().getSimpleName())
+                    + ", not a bool");
         } catch (CelEvaluationException | RuntimeException e) {
-            LOG.warnf("route %s: %s rule #%d (%s) failed to evaluate: %s; denying",
-                    routeName, rule.kind().key(), rule.index(), rule.source(), firstLine(e.getMessage()));
-            return null;
+            return RuleResult.failed(rule, firstLine(e.getMessage()));
         }
     }
 

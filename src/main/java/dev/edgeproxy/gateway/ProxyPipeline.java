@@ -48,7 +48,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         HttpServerRequest request = ctx.request();
         // Nothing may read the body before the origin can take it: pause before any other step.
         request.pause();
-        LiveRequest live = new LiveRequest(request);
+        IncomingRequest live = IncomingRequest.of(request);
         // Notes what happens below; reports it once the response has ended, however it ends.
         RequestRecord record = new RequestRecord(live, metrics, accessLog);
         ctx.addEndHandler(end -> record.end(request.response(), end.succeeded()));
@@ -81,7 +81,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         }
     }
 
-    private void afterAuthentication(HttpServerRequest request, LiveRequest live, RequestRecord record, Route route,
+    private void afterAuthentication(HttpServerRequest request, IncomingRequest live, RequestRecord record, Route route,
             CompletableFuture<Identity> authentication) {
         try {
             Identity identity = identity(authentication);
@@ -96,10 +96,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
 
             // 4. Prepare the origin request: end-to-end headers only, forwarding headers, then the
             //    route's transformations last, so a header the route sets always wins over the client.
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-            HopByHop.copyEndToEnd(request.headers(), headers);
-            ForwardedHeaders.apply(headers, live.sourceAddress(), live.scheme(), live.hostHeader());
-            route.transform().apply(headers, variables);
+            MultiMap headers = originHeaders(live, route, variables);
 
             // 5. Forward, streaming both ways.
             forwarder.forward(request, route.upstreams().pick(), live.upstreamUri(), headers, route.requestTimeout(),
@@ -107,6 +104,18 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         } catch (RuntimeException e) {
             fail(request, record, e);
         }
+    }
+
+    /**
+     * Step 4: the headers the origin receives, from the request as it stands after authentication (a
+     * verified credential already removed). Explanations report exactly this.
+     */
+    static MultiMap originHeaders(IncomingRequest request, Route route, RequestVariables variables) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        HopByHop.copyEndToEnd(request.requestHeaders(), headers);
+        ForwardedHeaders.apply(headers, request.sourceAddress(), request.scheme(), request.hostHeader());
+        route.transform().apply(headers, variables);
+        return headers;
     }
 
     private static Identity identity(CompletableFuture<Identity> authentication) {

@@ -18,7 +18,7 @@ final class RequestRecord {
     static final int CLIENT_CLOSED_REQUEST = 499;
 
     private final long startedAt = System.nanoTime();
-    private final LiveRequest request;
+    private final IncomingRequest request;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
     private String routeName;
@@ -26,7 +26,7 @@ final class RequestRecord {
     private String subject;
     private long upstreamNanos = AccessLogEntry.NOT_FORWARDED;
 
-    RequestRecord(LiveRequest request, GatewayMetrics metrics, AccessLog accessLog) {
+    RequestRecord(IncomingRequest request, GatewayMetrics metrics, AccessLog accessLog) {
         this.request = request;
         this.metrics = metrics;
         this.accessLog = accessLog;

@@ -49,17 +49,31 @@ public final class JwtAuthenticator {
         return mode;
     }
 
+    /** Where this route expects its token. */
+    public TokenLocation location() {
+        return location;
+    }
+
     /**
      * @return the identity, or a stage failed with {@link GatewayError.Unauthenticated} when the mode
      *         rejects the request
      */
     public CompletionStage<Identity> authenticate(CredentialCarrier request) {
+        return evaluate(request).thenCompose(outcome -> outcome.refused()
+                ? CompletableFuture.failedFuture(outcome.error())
+                : CompletableFuture.completedFuture(outcome.identity()));
+    }
+
+    /**
+     * The policy's full outcome, refusals included: what {@link #authenticate} acts on, and what an
+     * explanation reports. Removes a verified credential from the request, as {@code authenticate} does.
+     */
+    public CompletionStage<Authentication> evaluate(CredentialCarrier request) {
         String token = location.extract(request);
         if (token == null) {
-            if (mode == JwtMode.STRICT) {
-                return CompletableFuture.failedFuture(new GatewayError.Unauthenticated(AuthFailure.MISSING_TOKEN, false));
-            }
-            return CompletableFuture.completedFuture(Identity.ANONYMOUS);
+            return CompletableFuture.completedFuture(mode == JwtMode.STRICT
+                    ? Authentication.refused(AuthFailure.MISSING_TOKEN, false)
+                    : Authentication.anonymous(AuthFailure.MISSING_TOKEN, false));
         }
         try {
             return CompletableFuture.completedFuture(accept(request, verifier.verify(token)));
@@ -69,7 +83,7 @@ public final class JwtAuthenticator {
                         .completeOnTimeout(null, refetchWait.toMillis(), TimeUnit.MILLISECONDS)
                         .thenApply(fetched -> judgeAgain(request, token));
             }
-            return reject(rejected);
+            return CompletableFuture.completedFuture(judge(rejected));
         }
     }
 
@@ -82,7 +96,7 @@ public final class JwtAuthenticator {
         }
     }
 
-    private Identity judgeAgain(CredentialCarrier request, String token) {
+    private Authentication judgeAgain(CredentialCarrier request, String token) {
         try {
             return accept(request, verifier.verify(token));
         } catch (TokenRejected rejected) {
@@ -90,25 +104,17 @@ public final class JwtAuthenticator {
         }
     }
 
-    private Identity accept(CredentialCarrier request, Map<String, Object> claims) {
+    private Authentication accept(CredentialCarrier request, Map<String, Object> claims) {
         location.remove(request);
-        return new Identity(claims);
-    }
-
-    private CompletableFuture<Identity> reject(TokenRejected rejected) {
-        try {
-            return CompletableFuture.completedFuture(judge(rejected));
-        } catch (GatewayError e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Authentication.verified(new Identity(claims));
     }
 
     /** A presented token was rejected: permissive passes anonymously, the other modes refuse. */
-    private Identity judge(TokenRejected rejected) {
+    private Authentication judge(TokenRejected rejected) {
         LOG.debugf("route %s: token rejected: %s", routeName, rejected.reason().text());
         if (mode == JwtMode.PERMISSIVE) {
-            return Identity.ANONYMOUS;
+            return Authentication.anonymous(rejected.reason(), true);
         }
-        throw new GatewayError.Unauthenticated(rejected.reason(), true);
+        return Authentication.refused(rejected.reason(), true);
     }
 }

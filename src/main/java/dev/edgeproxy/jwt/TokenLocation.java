@@ -2,6 +2,8 @@ package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.route.QueryString;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +11,8 @@ import java.util.Locale;
 /**
  * Where a route expects its token ({@code jwtAuth.location}): a header with an optional scheme prefix
  * (the default is {@code Authorization: Bearer <token>}), a query parameter, or a cookie. Each knows how
- * to find the token and how to remove exactly that credential, leaving everything else as it was.
+ * to find the token and how to remove exactly that credential, leaving everything else as it was, and
+ * (for explanations) how to put one there so that {@link #extract} finds it.
  */
 public sealed interface TokenLocation {
 
@@ -22,6 +25,9 @@ public sealed interface TokenLocation {
     String extract(CredentialCarrier carrier);
 
     void remove(CredentialCarrier carrier);
+
+    /** Puts {@code token} where this location looks for it, replacing any credential already there. */
+    void place(CredentialCarrier carrier, String token);
 
     /**
      * A header, optionally with a scheme prefix matched case-insensitively; a prefix ending in a space
@@ -61,6 +67,11 @@ public sealed interface TokenLocation {
         public void remove(CredentialCarrier carrier) {
             carrier.requestHeaders().remove(name);
         }
+
+        @Override
+        public void place(CredentialCarrier carrier, String token) {
+            carrier.requestHeaders().set(name, prefix + token);
+        }
     }
 
     /**
@@ -93,6 +104,14 @@ public sealed interface TokenLocation {
                 }
             }
             carrier.rawQuery(String.join("&", kept));
+        }
+
+        @Override
+        public void place(CredentialCarrier carrier, String token) {
+            remove(carrier);
+            String query = carrier.rawQuery();
+            String pair = URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+            carrier.rawQuery(query == null || query.isEmpty() ? pair : query + "&" + pair);
         }
     }
 
@@ -136,6 +155,19 @@ public sealed interface TokenLocation {
             for (String header : rebuilt) {
                 carrier.requestHeaders().add("cookie", header);
             }
+        }
+
+        @Override
+        public void place(CredentialCarrier carrier, String token) {
+            remove(carrier);
+            List<String> headers = new ArrayList<>(carrier.requestHeaders().getAll("cookie"));
+            String pair = name + "=" + token;
+            if (headers.isEmpty()) {
+                headers.add(pair);
+            } else {
+                headers.set(headers.size() - 1, headers.get(headers.size() - 1) + "; " + pair);
+            }
+            carrier.requestHeaders().set("cookie", headers);
         }
     }
 }

@@ -42,21 +42,40 @@ public final class RouteTable {
 
     /** @return the selected route, or {@code null} when none matches */
     public Route select(MatchInput request) {
+        Selection selection = selection(request);
+        return selection == null ? null : selection.route();
+    }
+
+    /** @return the selected route and which of its matches selected it, or {@code null} when none matches */
+    public Selection selection(MatchInput request) {
         String host = request.host();
         Route best = null;
-        RouteMatch bestMatch = null;
+        int bestIndex = -1;
         for (Route route : routes) {
             if (!route.hosts().matches(host)) {
                 continue;
             }
-            for (RouteMatch match : route.matches()) {
+            List<RouteMatch> matches = route.matches();
+            for (int i = 0; i < matches.size(); i++) {
+                RouteMatch match = matches.get(i);
                 // Strictly more specific only: an equal match listed later never displaces an earlier one.
-                if ((bestMatch == null || match.compareSpecificity(bestMatch) > 0) && match.matches(request)) {
+                if ((best == null || match.compareSpecificity(best.matches().get(bestIndex)) > 0) && match.matches(request)) {
                     best = route;
-                    bestMatch = match;
+                    bestIndex = i;
                 }
             }
         }
-        return best;
+        return best == null ? null : new Selection(best, bestIndex);
+    }
+
+    /**
+     * A selected route and the position of the match, in its {@code matches}, that selected it (0 for a
+     * route configured without matches: its one implicit match).
+     */
+    public record Selection(Route route, int matchIndex) {
+
+        public RouteMatch match() {
+            return route.matches().get(matchIndex);
+        }
     }
 }

@@ -109,6 +109,12 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .jwt("strict", issuer, audience, "url", "http://" + origin + "/jwks.json")
                 .put("policies.jwtAuth.jwks.timeout", "2s")
                 .set("x-user-id", "jwt.sub");
+        // The same keys for the explain tests: a provider of its own, so that their refetch on an unknown
+        // kid never uses up the one the remote route allows every 10 s.
+        r.route("remote-explain").prefix("/remote-explain").backend(origin)
+                .jwt("strict", issuer, audience, "url", "http://" + origin + "/jwks.json")
+                .put("policies.jwtAuth.jwks.timeout", "2s")
+                .set("x-user-id", "jwt.sub");
         r.route("query-token").prefix("/qtoken").backend(origin)
                 .jwt("strict", issuer, audience, "file", jwksFile.toString())
                 .put("policies.jwtAuth.location.queryParameter.name", "access_token");

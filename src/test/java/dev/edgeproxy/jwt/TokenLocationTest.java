@@ -187,6 +187,37 @@ class TokenLocationTest {
         assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
     }
 
+    // --- placing (explanations) ----------------------------------------------------------------------
+
+    static Stream<Arguments> placing() {
+        return Stream.of(
+                row("bearer: header set with the prefix", BEARER, req("a=1", "X-Env: prod"),
+                        req("a=1", "X-Env: prod", "Authorization: Bearer tok.en.x")),
+                row("bearer: a credential already there is replaced", BEARER, req(null, "Authorization: Basic YQ=="),
+                        req(null, "Authorization: Bearer tok.en.x")),
+                row("bare header", API_TOKEN, req(null), req(null, "X-Api-Token: tok.en.x")),
+                row("custom prefix", TOKEN_SCHEME, req(null), req(null, "Authorization: Token tok.en.x")),
+                row("query: appended after the others", QUERY, req("a=1&b=2"), req("a=1&b=2&access_token=tok.en.x")),
+                row("query: the only parameter", QUERY, req(null, "X-Env: prod"), req("access_token=tok.en.x", "X-Env: prod")),
+                row("query: an earlier credential is replaced", QUERY, req("access_token=old&a=1"), req("a=1&access_token=tok.en.x")),
+                row("cookie: the only cookie", COOKIE, req("a=1"), req("a=1", "Cookie: session=tok.en.x")),
+                row("cookie: appended to the cookies sent", COOKIE, req(null, "Cookie: a=1; session=old; b=2"),
+                        req(null, "Cookie: a=1; b=2; session=tok.en.x")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("placing")
+    void placesTheTokenWhereExtractionFindsIt(String name, TokenLocation location, Req before, Req after) {
+        CredentialCarrier carrier = before.carrier();
+
+        location.place(carrier, "tok.en.x");
+
+        assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
+        assertEquals("tok.en.x", location.extract(carrier));
+        location.remove(carrier);
+        assertNull(location.extract(carrier));
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
 
     private static Arguments row(String name, TokenLocation location, Object request, Object expected) {

@@ -13,28 +13,71 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * A live Vert.x request seen as route-selection input and as the source of CEL variables. Derived
- * values (host without port, decoded query, header map) are computed on first use only.
+ * A request as the pipeline sees it: route-selection input, the carrier of its credential, and the
+ * source of CEL variables. It is either {@linkplain #of live} (a Vert.x request, whose headers are the
+ * very map a verified credential is removed from before forwarding) or {@linkplain #described described}
+ * by a user asking for an explanation; both go through the same selection, credential and variable code.
+ * Derived values (host without port, decoded query, header map) are computed on first use only.
  */
-final class LiveRequest implements MatchInput, RequestVariables.Source, CredentialCarrier {
+final class IncomingRequest implements MatchInput, RequestVariables.Source, CredentialCarrier {
 
-    private final HttpServerRequest request;
+    private final String method;
+    private final String path;
+    private final String uri;
+    private final MultiMap headers;
+    private final String scheme;
+    /** {@code :authority}, asked for only when there is no Host header. */
+    private final Supplier<String> authority;
+    private final String sourceAddress;
+    private final long sourcePort;
     private Map<String, Object> claims = Map.of();
     private String host;
     private Map<String, List<String>> queryParams;
     private String query;
     private boolean queryChanged;
 
-    LiveRequest(HttpServerRequest request) {
-        this.request = request;
-        this.query = request.query();
+    private IncomingRequest(String method, String path, String uri, String query, MultiMap headers, String scheme,
+            Supplier<String> authority, String sourceAddress, long sourcePort) {
+        this.method = method;
+        this.path = path == null ? "/" : path;
+        this.uri = uri;
+        this.query = query;
+        this.headers = headers;
+        this.scheme = scheme == null ? "http" : scheme;
+        this.authority = authority;
+        this.sourceAddress = sourceAddress;
+        this.sourcePort = sourcePort;
+    }
+
+    /** The request the user agent sent. */
+    static IncomingRequest of(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        return new IncomingRequest(request.method().name(), request.path(), request.uri(), request.query(),
+                request.headers(), request.scheme(),
+                () -> request.authority() == null ? null : request.authority().toString(),
+                remote == null ? "" : remote.hostAddress(), remote == null ? 0 : remote.port());
+    }
+
+    /**
+     * A request as a user describes it, to be explained rather than forwarded.
+     *
+     * @param target  path with optional query, as it would appear in the request line
+     * @param headers as the user agent would send them, {@code host} included
+     */
+    static IncomingRequest described(String method, String target, MultiMap headers, String scheme,
+            String sourceAddress, long sourcePort) {
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? null : target.substring(q + 1);
+        return new IncomingRequest(method, path, target, query, headers, scheme, () -> null, sourceAddress, sourcePort);
     }
 
     @Override
     public MultiMap requestHeaders() {
-        return request.headers();
+        return headers;
     }
 
     @Override
@@ -52,7 +95,7 @@ final class LiveRequest implements MatchInput, RequestVariables.Source, Credenti
     /** The request target to send upstream: as received, unless a credential was taken out of the query. */
     String upstreamUri() {
         if (!queryChanged) {
-            return request.uri();
+            return uri;
         }
         return query == null ? path() : path() + "?" + query;
     }
@@ -63,11 +106,8 @@ final class LiveRequest implements MatchInput, RequestVariables.Source, Credenti
 
     /** The Host header as the user agent sent it (with port), or {@code :authority} for HTTP/2. */
     String hostHeader() {
-        String h = request.getHeader("host");
-        if (h == null && request.authority() != null) {
-            h = request.authority().toString();
-        }
-        return h;
+        String h = headers.get("host");
+        return h == null ? authority.get() : h;
     }
 
     @Override
@@ -93,13 +133,12 @@ final class LiveRequest implements MatchInput, RequestVariables.Source, Credenti
 
     @Override
     public String method() {
-        return request.method().name();
+        return method;
     }
 
     @Override
     public String path() {
-        String p = request.path();
-        return p == null ? "/" : p;
+        return path;
     }
 
     @Override
@@ -109,20 +148,19 @@ final class LiveRequest implements MatchInput, RequestVariables.Source, Credenti
 
     @Override
     public String scheme() {
-        String s = request.scheme();
-        return s == null ? "http" : s;
+        return scheme;
     }
 
     @Override
     public String header(String name) {
-        List<String> values = request.headers().getAll(name);
+        List<String> values = headers.getAll(name);
         return values.isEmpty() ? null : String.join(",", values);
     }
 
     @Override
     public Map<String, String> headers() {
         Map<String, String> out = new LinkedHashMap<>();
-        request.headers().forEach(e -> out.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + "," + b));
+        headers.forEach(e -> out.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + "," + b));
         return Collections.unmodifiableMap(out);
     }
 
@@ -152,14 +190,12 @@ final class LiveRequest implements MatchInput, RequestVariables.Source, Credenti
 
     @Override
     public String sourceAddress() {
-        SocketAddress remote = request.remoteAddress();
-        return remote == null ? "" : remote.hostAddress();
+        return sourceAddress;
     }
 
     @Override
     public long sourcePort() {
-        SocketAddress remote = request.remoteAddress();
-        return remote == null ? 0 : remote.port();
+        return sourcePort;
     }
 
     @Override

@@ -1,0 +1,42 @@
+package dev.edgeproxy.jwt;
+
+import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.error.GatewayError;
+
+/**
+ * What a route's JWT policy concluded about one request: who it is, and why it is not more.
+ *
+ * @param identity       the verified claims, or {@link Identity#ANONYMOUS}; {@code null} when the mode
+ *                       refuses the request
+ * @param failure        why no token was verified ({@link AuthFailure#MISSING_TOKEN} when there was none);
+ *                       {@code null} when one was
+ * @param tokenPresented whether the location held a credential
+ */
+public record Authentication(Identity identity, AuthFailure failure, boolean tokenPresented) {
+
+    static Authentication verified(Identity identity) {
+        return new Authentication(identity, null, true);
+    }
+
+    /** The request passes without claims: no token where the mode allows that, or permissive. */
+    static Authentication anonymous(AuthFailure failure, boolean tokenPresented) {
+        return new Authentication(Identity.ANONYMOUS, failure, tokenPresented);
+    }
+
+    static Authentication refused(AuthFailure failure, boolean tokenPresented) {
+        return new Authentication(null, failure, tokenPresented);
+    }
+
+    public boolean refused() {
+        return identity == null;
+    }
+
+    public boolean verified() {
+        return identity != null && failure == null;
+    }
+
+    /** The 401 this outcome is; only for a refused request. */
+    public GatewayError.Unauthenticated error() {
+        return new GatewayError.Unauthenticated(failure, tokenPresented);
+    }
+}
