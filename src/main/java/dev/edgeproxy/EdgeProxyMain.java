@@ -14,9 +14,6 @@ import java.util.Arrays;
 @QuarkusMain
 public final class EdgeProxyMain {
 
-    private EdgeProxyMain() {
-    }
-
     public static void main(String... args) {
         if (Arrays.asList(args).contains("--validate-only")) {
             System.exit(ConfigValidator.run(System.out, System.err));
