@@ -21,10 +21,15 @@ import java.util.concurrent.CompletionStage;
  */
 public final class TokenVerifier {
 
-    private final List<Provider> providers;
+    /** How many verified tokens a route remembers (see {@link VerifiedTokenCache}). */
+    static final int CACHE_CAPACITY = 10_000;
 
-    private TokenVerifier(List<Provider> providers) {
+    private final List<Provider> providers;
+    private final VerifiedTokenCache cache;
+
+    private TokenVerifier(List<Provider> providers, VerifiedTokenCache cache) {
         this.providers = List.copyOf(providers);
+        this.cache = cache;
     }
 
     /** One provider's configuration, already validated by the route compiler. */
@@ -37,9 +42,23 @@ public final class TokenVerifier {
     }
 
     public static TokenVerifier create(List<ProviderSpec> specs, Duration clockSkew) {
+        return create(specs, clockSkew, CACHE_CAPACITY);
+    }
+
+    /** @param cacheCapacity how many verified tokens to remember; 0 verifies every token every time */
+    public static TokenVerifier create(List<ProviderSpec> specs, Duration clockSkew, int cacheCapacity) {
         return new TokenVerifier(specs.stream()
                 .map(spec -> new Provider(spec.issuer(), spec.audiences(), clockSkew, spec.keys()))
-                .toList());
+                .toList(), new VerifiedTokenCache(cacheCapacity, clockSkew.toSeconds()));
+    }
+
+    /** Changes whenever any provider's keys change (versions only grow, so their sum does too). */
+    private long keyGeneration() {
+        long sum = 0;
+        for (Provider p : providers) {
+            sum += p.source().current().version();
+        }
+        return sum;
     }
 
     /** Whether any provider's keys can change at run time (a {@code jwks.url}). */
@@ -67,7 +86,23 @@ public final class TokenVerifier {
                 .toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Verifies {@code compact} (or finds it among the tokens verified recently under the same keys) and
+     * returns its claims.
+     */
     public Map<String, Object> verify(String compact) throws TokenRejected {
+        long now = System.currentTimeMillis() / 1000;
+        long generation = keyGeneration();
+        Map<String, Object> cached = cache.get(compact, generation, now);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, Object> claims = verifySignatureAndClaims(compact);
+        cache.put(compact, generation, claims, now);
+        return claims;
+    }
+
+    private Map<String, Object> verifySignatureAndClaims(String compact) throws TokenRejected {
         DecodedToken token = DecodedToken.decode(compact);
         String alg = token.alg();
         if (alg == null || !KeySetParser.ACCEPTED_ALGORITHMS.contains(alg)) {
