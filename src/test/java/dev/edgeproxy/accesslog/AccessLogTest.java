@@ -1,9 +1,8 @@
 package dev.edgeproxy.accesslog;
 
+import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.source.yaml.YamlConfigSource;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -150,11 +149,7 @@ class AccessLogTest {
     }
 
     private static GatewayConfig bind(String yaml) {
-        return new SmallRyeConfigBuilder()
-                .withSources(new YamlConfigSource("test", yaml))
-                .withMapping(GatewayConfig.class)
-                .withValidateUnknown(false)
-                .build()
-                .getConfigMapping(GatewayConfig.class);
+
+        return Configs.bind(yaml);
     }
 }

@@ -1,5 +1,6 @@
 package dev.edgeproxy.config;
 
+import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Identity;
@@ -9,8 +10,6 @@ import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.source.yaml.YamlConfigSource;
 import io.vertx.core.MultiMap;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -77,12 +76,8 @@ class RouteCompilerTest {
 
     /** Binds YAML text through {@link GatewayConfig} exactly as the application does. */
     static GatewayConfig bind(String yaml) {
-        return new SmallRyeConfigBuilder()
-                .withSources(new YamlConfigSource("test", yaml))
-                .withMapping(GatewayConfig.class)
-                .withValidateUnknown(false)
-                .build()
-                .getConfigMapping(GatewayConfig.class);
+
+        return Configs.bind(yaml);
     }
 
     static RouteTable compile(String yaml) {
