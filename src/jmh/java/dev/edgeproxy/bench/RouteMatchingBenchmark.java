@@ -1,0 +1,171 @@
+package dev.edgeproxy.bench;
+
+import dev.edgeproxy.authz.Authorizer;
+import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.route.HostMatch;
+import dev.edgeproxy.route.MatchInput;
+import dev.edgeproxy.route.PathMatch;
+import dev.edgeproxy.route.QueryString;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RouteMatch;
+import dev.edgeproxy.route.RouteTable;
+import dev.edgeproxy.route.ValueMatch;
+import io.vertx.core.MultiMap;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Route selection over a table of 20 routes mixing exact, prefix and regex paths, hostnames, methods, header
+ * and query conditions. The request selects route 19 of 20 (a longer prefix with a header regex and a method),
+ * so the whole table is looked at. The request adapter is built per request and reads a Vert.x header map,
+ * as the proxy's does.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class RouteMatchingBenchmark {
+
+    /** A request as route selection sees it; host and query decoded on first use, like the proxy's adapter. */
+    static final class Request implements MatchInput {
+        private final String method;
+        private final String path;
+        private final String rawQuery;
+        private final MultiMap headers;
+        private String host;
+        private Map<String, List<String>> params;
+
+        Request(String method, String path, String rawQuery, MultiMap headers) {
+            this.method = method;
+            this.path = path;
+            this.rawQuery = rawQuery;
+            this.headers = headers;
+        }
+
+        @Override
+        public String host() {
+            if (host == null) {
+                String h = headers.get("host");
+                int colon = h == null ? -1 : h.indexOf(':');
+                host = h == null ? "" : (colon >= 0 ? h.substring(0, colon) : h).toLowerCase(Locale.ROOT);
+            }
+            return host;
+        }
+
+        @Override
+        public String method() {
+            return method;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public String header(String name) {
+            List<String> values = headers.getAll(name);
+            return values.isEmpty() ? null : String.join(",", values);
+        }
+
+        @Override
+        public String queryParam(String name) {
+            if (params == null) {
+                params = QueryString.parse(rawQuery);
+            }
+            List<String> values = params.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    private RouteTable table;
+    private MultiMap headers;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        table = new RouteTable(List.of(
+                route("healthz", List.of(), exact("/healthz")),
+                route("public", List.of(), prefix("/public")),
+                route("cdn", List.of("cdn.example.com"), prefix("/static")),
+                route("users", List.of(), prefix("/api/v1/users")),
+                route("orders-read", List.of(), match(prefix("/api/v1/orders"), "GET")),
+                route("orders-write", List.of(), match(prefix("/api/v1/orders"), "POST")),
+                route("reports", List.of(), regex("/api/v[0-9]+/reports/.*")),
+                route("admin-prod", List.of(), match(prefix("/admin"), null, ValueMatch.exact("x-env", "prod"))),
+                route("admin", List.of(), prefix("/admin")),
+                route("login", List.of(), exact("/login")),
+                route("graphql", List.of(), match(prefix("/graphql"), "POST",
+                        ValueMatch.regex("content-type", Pattern.compile("application/json.*")))),
+                route("internal", List.of("*.internal.example.com"), prefix("/")),
+                route("v2-preview", List.of("api.example.com"), new RouteMatch(new PathMatch.Prefix("/api/v2"), null,
+                        List.of(), List.of(ValueMatch.exact("preview", "1")))),
+                route("images", List.of(), regex("/files/[a-z0-9]+\\.(png|jpg)")),
+                route("websocket", List.of(), match(prefix("/ws"), "GET", ValueMatch.exact("upgrade", "websocket"))),
+                route("v2-orders", List.of("api.example.com"), prefix("/api/v2/orders")),
+                route("v2-catalog", List.of("api.example.com", "*.example.org"), prefix("/api/v2/catalog")),
+                route("v2-payments", List.of(), match(prefix("/api/v2/payments"), null,
+                        ValueMatch.regex("x-tenant", Pattern.compile("[a-z]+")))),
+                route("v2-refunds", List.of("api.example.com"), match(prefix("/api/v2/payments/refunds"), "POST",
+                        ValueMatch.regex("x-tenant", Pattern.compile("[a-z]+")))),
+                route("default", List.of(), prefix("/"))));
+        headers = MultiMap.caseInsensitiveMultiMap()
+                .add("host", "api.example.com:443")
+                .add("user-agent", "orders-client/2.3")
+                .add("accept", "application/json")
+                .add("content-type", "application/json")
+                .add("content-length", "87")
+                .add("x-tenant", "acme")
+                .add("x-request-id", "4bf92f3577b34da6a3ce929d0e0e4736");
+        Route selected = select();
+        if (selected == null || !selected.name().equals("v2-refunds")) {
+            throw new IllegalStateException("selected " + (selected == null ? null : selected.name()));
+        }
+    }
+
+    @Benchmark
+    public Route select() {
+        return table.select(new Request("POST", "/api/v2/payments/refunds/r-1234", "reason=duplicate", headers));
+    }
+
+    private static Route route(String name, List<String> hostnames, RouteMatch match) {
+        return new Route(name, HostMatch.of(hostnames), List.of(match),
+                new UpstreamPool(List.of(new Upstream("127.0.0.1", 8081))), null, Authorizer.ALLOW_ALL,
+                HeaderTransform.NONE, Duration.ofSeconds(15));
+    }
+
+    private static RouteMatch exact(String path) {
+        return new RouteMatch(new PathMatch.Exact(path), null, List.of(), List.of());
+    }
+
+    private static RouteMatch prefix(String path) {
+        return new RouteMatch(new PathMatch.Prefix(path), null, List.of(), List.of());
+    }
+
+    private static RouteMatch regex(String pattern) {
+        return new RouteMatch(new PathMatch.Regex(Pattern.compile(pattern)), null, List.of(), List.of());
+    }
+
+    private static RouteMatch match(RouteMatch path, String method, ValueMatch... headers) {
+        return new RouteMatch(path.path(), method, List.of(headers), List.of());
+    }
+}
