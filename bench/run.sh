@@ -1,0 +1,437 @@
+#!/usr/bin/env bash
+# Load benchmark: direct-to-upstream, nginx plain proxy, HAProxy with jwt_verify + equivalent ACLs, and
+# edge-proxy (JVM; native too if target/*-runner exists) with strict JWT + one CEL rule, all measured in one
+# run with the same request bytes. See bench/README.md.
+#
+#   bench/run.sh                                  # defaults: DURATION=10 CONNS=32 REPEATS=3
+#   DURATION=8 REPEATS=2 bench/run.sh
+#
+# Loopback only. Needs root (or an already installed wrk, nginx, haproxy) and a JDK 17+.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+
+DURATION=${DURATION:-10}        # seconds per measured run
+CONNS=${CONNS:-32}              # wrk connections
+THREADS=${THREADS:-1}           # wrk threads (all on CLIENT_CPU)
+REPEATS=${REPEATS:-3}           # runs per cell; the table shows the median
+WARMUP=${WARMUP:-20}            # seconds of load on each edge-proxy target before measuring
+TOKENS=${TOKENS:-20000}         # distinct tokens per algorithm for the fresh-token workload
+ALGS=${ALGS:-"RS256 ES256"}
+WORKLOADS=${WORKLOADS:-"same fresh"}
+SERVER_CPU=${SERVER_CPU:-0}     # every server (upstream and proxies) is pinned here
+CLIENT_CPU=${CLIENT_CPU:-1}     # wrk is pinned here
+JAVA=${JAVA:-java}
+
+ISSUER=bench.edge-proxy.dev
+AUDIENCE=edge-proxy-bench
+PATH_=/bench
+# edge-proxy keeps up to 10,000 verified tokens (dev.edgeproxy.jwt.TokenVerifier.CACHE_CAPACITY): the
+# fresh-token set must be larger, or that workload would measure the cache instead of verification.
+EDGE_CACHE_CAPACITY=10000
+
+P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------- tools
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v curl >/dev/null || need+=(curl)
+if ((${#need[@]})); then
+    log "installing ${need[*]} (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v taskset >/dev/null || die "taskset (util-linux) is missing"
+command -v "$JAVA" >/dev/null || die "no java ($JAVA)"
+((TOKENS > EDGE_CACHE_CAPACITY)) || die "TOKENS must exceed edge-proxy's token cache ($EDGE_CACHE_CAPACITY)"
+ncpu=$(nproc --all)
+((SERVER_CPU < ncpu && CLIENT_CPU < ncpu)) || die "SERVER_CPU/CLIENT_CPU must be below $ncpu"
+[[ $SERVER_CPU != "$CLIENT_CPU" ]] || die "SERVER_CPU and CLIENT_CPU must differ"
+
+JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+if [[ ! -f $JAR ]]; then
+    log "building the edge-proxy jar"
+    (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+fi
+NATIVE=$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)
+
+for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT; do
+    if ss -Htln "sport = :$p" | grep -q .; then die "port $p is in use"; fi
+done
+
+TS=$(date +%Y%m%d-%H%M%S)
+OUT=$HERE/results/$TS
+WORK=$OUT/work
+RAW=$OUT/raw
+mkdir -p "$WORK" "$RAW"
+log "results in $OUT"
+
+# ------------------------------------------------------------------------------------ processes, cleanup
+PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do
+        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$p" 2>/dev/null || true
+    done
+    rm -f "$WORK"/*.tokens 2>/dev/null || true   # 10+ MB each; regenerated every run
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_port() { # port timeout-seconds; fails early if a server has exited
+    local i p
+    for i in $(seq 1 $(($2 * 10))); do
+        for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || return 1; done
+        if curl -s -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# ------------------------------------------------------------------------------------ keys and tokens
+log "generating RSA-2048 and EC P-256 keys and $TOKENS tokens per algorithm"
+"$JAVA" "$HERE/TokenGen.java" "$WORK" "$TOKENS" "$ISSUER" "$AUDIENCE"
+for alg in rs256 es256; do
+    head -1 "$WORK/$alg.tokens" >"$WORK/$alg.same.tokens"
+    # a token with a broken signature: flip one character in the middle of the signature
+    awk -F. 'NR==1 { s=$3; m=int(length(s)/2); c=substr(s,m,1); r=(c=="A")?"B":"A";
+                     print $1"."$2"."substr(s,1,m-1) r substr(s,m+1) }' "$WORK/$alg.tokens" >"$WORK/$alg.badsig.token"
+done
+
+# ------------------------------------------------------------------------------------ configurations
+BODY='edge-proxy benchmark upstream: a fixed small body of about one hundred bytes, always the same.'
+mkdir -p "$WORK/nginx-up" "$WORK/nginx-proxy"
+nginx_common() { # prefix
+    cat <<EOF
+worker_processes 1;
+daemon off;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $1/body;
+    proxy_temp_path $1/proxy;
+    fastcgi_temp_path $1/fastcgi;
+    uwsgi_temp_path $1/uwsgi;
+    scgi_temp_path $1/scgi;
+    keepalive_requests 100000000;
+    keepalive_timeout 60s;
+EOF
+}
+{
+    nginx_common "$WORK/nginx-up"
+    cat <<EOF
+    server {
+        listen 127.0.0.1:$P_UP;
+        location / {
+            default_type text/plain;
+            return 200 "$BODY\n";
+        }
+    }
+}
+EOF
+} >"$WORK/nginx-up/nginx.conf"
+{
+    nginx_common "$WORK/nginx-proxy"
+    cat <<EOF
+    upstream up {
+        server 127.0.0.1:$P_UP;
+        keepalive 64;
+    }
+    server {
+        listen 127.0.0.1:$P_NGINX;
+        location / {
+            proxy_pass http://up;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+} >"$WORK/nginx-proxy/nginx.conf"
+
+cat >"$WORK/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 4096
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+
+frontend jwt
+    bind 127.0.0.1:$P_HAPROXY
+    # strict: a bearer token is required
+    http-request set-var(txn.bearer) http_auth_bearer
+    http-request deny deny_status 401 unless { var(txn.bearer) -m found }
+    http-request set-var(txn.alg) var(txn.bearer),jwt_header_query('\$.alg')
+    http-request deny deny_status 401 unless { var(txn.alg) -m str RS256 ES256 }
+    # signature (edge-proxy: the JWKS holds one RSA and one EC key)
+    http-request deny deny_status 401 if { var(txn.alg) -m str RS256 } !{ var(txn.bearer),jwt_verify("RS256","$WORK/rsa-pub.pem") -m int 1 }
+    http-request deny deny_status 401 if { var(txn.alg) -m str ES256 } !{ var(txn.bearer),jwt_verify("ES256","$WORK/ec-pub.pem") -m int 1 }
+    # claims: iss, aud, exp (with edge-proxy's default 60 s clock skew)
+    http-request deny deny_status 401 unless { var(txn.bearer),jwt_payload_query('\$.iss') -m str $ISSUER }
+    http-request deny deny_status 401 unless { var(txn.bearer),jwt_payload_query('\$.aud') -m str $AUDIENCE }
+    http-request set-var(txn.now) date()
+    http-request set-var(txn.exp) var(txn.bearer),jwt_payload_query('\$.exp','int')
+    http-request deny deny_status 401 unless { var(txn.exp) -m found } { var(txn.exp),add(60),sub(txn.now) -m int gt 0 }
+    # the CEL rule jwt.groups.contains("admins"): HAProxy 2.6 has no array membership, so the first four
+    # elements are compared (evaluated lazily: an admin listed first costs one lookup)
+    http-request deny deny_status 403 unless { var(txn.bearer),jwt_payload_query('\$.groups[0]') -m str admins } || { var(txn.bearer),jwt_payload_query('\$.groups[1]') -m str admins } || { var(txn.bearer),jwt_payload_query('\$.groups[2]') -m str admins } || { var(txn.bearer),jwt_payload_query('\$.groups[3]') -m str admins }
+    # like edge-proxy, the verified credential is not forwarded
+    http-request del-header authorization
+    default_backend upstream
+
+backend upstream
+    server up 127.0.0.1:$P_UP
+EOF
+
+cat >"$WORK/edge.yaml" <<EOF
+gateway:
+  accessLog:
+    enabled: false
+  routes:
+    - name: bench
+      backends:
+        - host: 127.0.0.1:$P_UP
+      policies:
+        jwtAuth:
+          mode: strict
+          issuer: $ISSUER
+          audiences: [$AUDIENCE]
+          jwks:
+            file: $WORK/jwks.json
+        authorization:
+          rules:
+            - allow: 'jwt.groups.contains("admins")'
+EOF
+
+# ------------------------------------------------------------------------------------ start servers
+# started as "taskset ... &" (not through a shell function) so that $! is the server's own pid: taskset
+# execs the command
+
+log "starting upstream nginx :$P_UP, nginx proxy :$P_NGINX, HAProxy :$P_HAPROXY"
+taskset -c "$SERVER_CPU" nginx -p "$WORK/nginx-up" -c "$WORK/nginx-up/nginx.conf" -e "$WORK/nginx-up/error.log" &
+UP_PID=$!; PIDS+=("$UP_PID")
+taskset -c "$SERVER_CPU" nginx -p "$WORK/nginx-proxy" -c "$WORK/nginx-proxy/nginx.conf" -e "$WORK/nginx-proxy/error.log" &
+NGINX_PID=$!; PIDS+=("$NGINX_PID")
+haproxy -c -q -f "$WORK/haproxy.cfg" || die "HAProxy refuses its configuration"
+taskset -c "$SERVER_CPU" haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
+HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
+
+EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN)
+log "starting edge-proxy (JVM, $("$JAVA" -version 2>&1 | head -1)) :$P_EDGE"
+taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE -Dquarkus.management.port=$P_EDGE_MGMT \
+    -jar "$JAR" >"$WORK/edge-jvm.log" 2>&1 &
+EDGE_PID=$!; PIDS+=("$EDGE_PID")
+if [[ -n $NATIVE ]]; then
+    log "starting edge-proxy (native, $NATIVE) :$P_NATIVE"
+    taskset -c "$SERVER_CPU" "$NATIVE" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_NATIVE -Dquarkus.management.port=$P_NATIVE_MGMT \
+        >"$WORK/edge-native.log" 2>&1 &
+    NATIVE_PID=$!; PIDS+=("$NATIVE_PID")
+fi
+
+for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${NATIVE:+$P_NATIVE}; do
+    wait_port "$p" 60 || { tail -20 "$WORK"/*.log "$WORK"/*/error.log 2>/dev/null >&2 || true; die "nothing answers on :$p"; }
+done
+
+# targets: name port pids-to-measure(function) auth?
+TARGETS=(direct nginx haproxy-jwt edge-jvm)
+[[ -n $NATIVE ]] && TARGETS+=(edge-native)
+declare -A PORT=([direct]=$P_UP [nginx]=$P_NGINX [haproxy-jwt]=$P_HAPROXY [edge-jvm]=$P_EDGE [edge-native]=$P_NATIVE)
+declare -A LABEL=([direct]="direct (upstream nginx)¹" [nginx]="nginx proxy, no auth" [haproxy-jwt]="HAProxy jwt_verify + ACLs"
+                  [edge-jvm]="edge-proxy JVM" [edge-native]="edge-proxy native")
+# the processes whose CPU and memory count for a target
+measured_pids() {
+    case $1 in
+        direct) echo "$UP_PID $(pgrep -P "$UP_PID" | tr '\n' ' ')" ;;
+        nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+        haproxy-jwt) echo "$HAPROXY_PID" ;;
+        edge-jvm) echo "$EDGE_PID" ;;
+        edge-native) echo "$NATIVE_PID" ;;
+    esac
+}
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # pids... -> utime+stime summed (fields 14 and 15 of /proc/<pid>/stat)
+    local p t=0 v
+    for p in "$@"; do
+        # strip "pid (comm) " first: the fields then start at 3 (state), so utime is $12 and stime $13
+        v=$(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')
+        t=$((t + v))
+    done
+    echo "$t"
+}
+rss_kib() { # pids... -> VmRSS summed
+    local p t=0 v
+    for p in "$@"; do
+        v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")
+        t=$((t + ${v:-0}))
+    done
+    echo "$t"
+}
+
+# ------------------------------------------------------------------------------------ correctness gate
+status_of() { # port token-file-or-empty
+    if [[ -n $2 ]]; then
+        curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(head -1 "$2")" "http://127.0.0.1:$1$PATH_"
+    else
+        curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1$PATH_"
+    fi
+}
+fail=0
+check() { # target what port token-file expected
+    local got
+    got=$(status_of "$3" "$4")
+    if [[ $got == "$5" ]]; then
+        log "check $1: $2 -> $got"
+    else
+        log "CHECK FAILED $1: $2 -> $got, expected $5"
+        fail=1
+    fi
+}
+for t in "${TARGETS[@]}"; do
+    port=${PORT[$t]}
+    for alg in $ALGS; do
+        a=${alg,,}
+        check "$t" "valid $alg token" "$port" "$WORK/$a.same.tokens" 200
+        check "$t" "valid $alg token (last of the set)" "$port" <(tail -1 "$WORK/$a.tokens") 200
+        case $t in
+            haproxy-jwt | edge-*)
+                check "$t" "$alg token with groups [users]" "$port" "$WORK/$a.users.token" 403
+                check "$t" "$alg token with a broken signature" "$port" "$WORK/$a.badsig.token" 401
+                ;;
+        esac
+    done
+    case $t in
+        haproxy-jwt | edge-*) check "$t" "no token" "$port" "" 401 ;;
+    esac
+    body=$(curl -s -H "Authorization: Bearer $(head -1 "$WORK/rs256.same.tokens")" "http://127.0.0.1:$port$PATH_")
+    [[ $body == "$BODY" ]] || { log "CHECK FAILED $t: body '$body'"; fail=1; }
+done
+((fail == 0)) || die "a target does not authenticate as required; nothing measured"
+
+# ------------------------------------------------------------------------------------ load
+declare -A NEXT   # target/alg/workload -> next token index (runs continue the walk through the token file)
+# run_wrk target workload alg seconds outfile -> sets RUN="requests p50_us p99_us non2xx sockerr cpu_ticks rss_kib duration_us"
+# (not run in a subshell: it updates NEXT)
+RUN=
+run_wrk() {
+    local t=$1 w=$2 alg=$3 secs=$4 outf=$5 a=${3,,} key="$1/$3/$2" pids before after res
+    local tokens=$WORK/$a.$w.tokens
+    [[ $w == same ]] && tokens=$WORK/$a.same.tokens
+    [[ $w == fresh ]] && tokens=$WORK/$a.tokens
+    local start=${NEXT[$key]:-0}
+    read -r -a pids <<<"$(measured_pids "$t")"
+    before=$(cpu_ticks "${pids[@]}")
+    taskset -c "$CLIENT_CPU" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 5s -s "$HERE/tokens.lua" \
+        "http://127.0.0.1:${PORT[$t]}$PATH_" -- "$tokens" "$start" "$THREADS" >"$outf" 2>&1 || true
+    after=$(cpu_ticks "${pids[@]}")
+    res=$(grep '^RESULT' "$outf" || true)
+    [[ -n $res ]] || { cat "$outf" >&2; die "wrk failed against $t"; }
+    local requests p50 p99 non2xx sockerr dur steps n
+    requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$res")
+    dur=$(sed -E 's/.* duration_us=([0-9]+).*/\1/' <<<"$res")
+    p50=$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$res")
+    p99=$(sed -E 's/.* p99_us=([0-9]+).*/\1/' <<<"$res")
+    non2xx=$(sed -E 's/.* non2xx=([0-9]+).*/\1/' <<<"$res")
+    sockerr=$(awk '{for(i=1;i<=NF;i++){split($i,kv,"="); if(kv[1]~/^(connect|read|write|timeout)$/) s+=kv[2]}} END{print s+0}' <<<"$res")
+    steps=$(sed -E 's/.* next_steps=([0-9]+).*/\1/' <<<"$res")
+    n=$(wc -l <"$tokens")
+    NEXT[$key]=$(((start + steps * THREADS + THREADS) % n))
+    RUN="$requests $p50 $p99 $non2xx $sockerr $((after - before)) $(rss_kib "${pids[@]}") $dur"
+}
+
+log "warm-up: ${WARMUP}s on each edge-proxy target, 2 s per algorithm on the others"
+for t in "${TARGETS[@]}"; do
+    for alg in $ALGS; do
+        for w in fresh same; do
+            case $t in
+                edge-*) secs=$(((WARMUP + 3) / 4)) ;;
+                *) secs=1 ;;
+            esac
+            run_wrk "$t" "$w" "$alg" "$secs" "$RAW/warmup-$t-$alg-$w.txt"
+        done
+    done
+done
+
+cells=0
+for w in $WORKLOADS; do for alg in $ALGS; do for t in "${TARGETS[@]}"; do cells=$((cells + 1)); done; done; done
+log "measuring: $cells cells x $REPEATS repeats x ${DURATION}s, $CONNS connections, $THREADS wrk thread(s);" \
+    "servers on CPU $SERVER_CPU, wrk on CPU $CLIENT_CPU"
+RES=$OUT/runs.tsv
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+printf 'repeat\ttarget\tworkload\talg\trequests\tp50_us\tp99_us\tnon2xx\tsocket_errors\tcpu_ticks\trss_kib\tduration_us\n' >"$RES"
+for r in $(seq 1 "$REPEATS"); do
+    for w in $WORKLOADS; do
+        for alg in $ALGS; do
+            for t in "${TARGETS[@]}"; do
+                run_wrk "$t" "$w" "$alg" "$DURATION" "$RAW/$t-$w-$alg-r$r.txt"
+                read -r req p50 p99 non2xx sockerr ticks rss dur <<<"$RUN"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$w" "$alg" \
+                    $req $p50 $p99 $non2xx $sockerr $ticks $rss $dur >>"$RES"
+                log "r$r $w $alg $t: $(awk -v q="$req" -v d="$dur" 'BEGIN{printf "%.0f", q/(d/1e6)}') req/s," \
+                    "p99 ${p99} µs, non-2xx $non2xx, socket errors $sockerr"
+                sleep 1
+            done
+        done
+    done
+done
+
+# ------------------------------------------------------------------------------------ table
+TABLE=$OUT/table.md
+{
+    echo "| target | workload | alg | req/s | p50 ms | p99 ms | CPU-µs/req | RSS MiB | ÷ HAProxy-JWT | ÷ nginx |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for w in $WORKLOADS; do
+        for alg in $ALGS; do
+            for t in "${TARGETS[@]}"; do
+                awk -F'\t' -v t="$t" -v w="$w" -v alg="$alg" -v label="${LABEL[$t]}" -v tck="$CLK_TCK" '
+                    function median(a, n,   i, j, x) {
+                        for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j+1] = a[j]; a[j+1] = x }
+                        return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+                    }
+                    NR > 1 && $3 == w && $4 == alg {
+                        k = $2
+                        n[k]++
+                        rps[k, n[k]] = $5 / ($12 / 1e6)
+                        bad[k] += $8 + $9
+                        if (k == t) {
+                            m++; p50[m] = $6 / 1000; p99[m] = $7 / 1000
+                            cpu[m] = ($10 * 1e6 / tck) / $5; rss[m] = $11 / 1024
+                        }
+                    }
+                    END {
+                        for (k in n) { delete tmp; for (i = 1; i <= n[k]; i++) tmp[i] = rps[k, i]; med[k] = median(tmp, n[k]) }
+                        h = ("haproxy-jwt" in med) ? sprintf("%.2f", med[t] / med["haproxy-jwt"]) : "-"
+                        g = ("nginx" in med) ? sprintf("%.2f", med[t] / med["nginx"]) : "-"
+                        note = bad[t] ? sprintf(" (%d non-2xx/errors!)", bad[t]) : ""
+                        printf "| %s | %s | %s | %.0f%s | %.2f | %.2f | %.1f | %.0f | %s | %s |\n",
+                            label, w, alg, med[t], note, median(p50, m), median(p99, m), median(cpu, m), median(rss, m), h, g
+                    }' "$RES"
+            done
+        done
+    done
+    echo
+    echo "Median of $REPEATS runs of ${DURATION}s each; wrk $THREADS thread(s), $CONNS connections, on CPU $CLIENT_CPU;"
+    echo "upstream and proxies on CPU $SERVER_CPU. Latency at that fixed connection count (closed loop, no wrk2)."
+    echo "CPU-µs/req and RSS are the proxy's own process(es); ¹ for *direct*, the upstream nginx's."
+    echo "same = one token on every request; fresh = a walk through $TOKENS distinct tokens per algorithm"
+    echo "(more than edge-proxy's $EDGE_CACHE_CAPACITY-entry verified-token cache, so each is verified again)."
+    echo "Load average before measuring: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc --all) CPUs)."
+    echo "$(uname -srm); $(lscpu | sed -n 's/^Model name: *//p' | head -1); edge-proxy on $("$JAVA" -version 2>&1 | head -1)."
+} >"$TABLE"
+echo
+cat "$TABLE"
+echo
+log "raw wrk outputs and runs.tsv in $OUT"
