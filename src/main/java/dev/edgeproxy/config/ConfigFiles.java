@@ -1,6 +1,11 @@
 package dev.edgeproxy.config;
 
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.source.yaml.YamlConfigSource;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +47,13 @@ public final class ConfigFiles {
             }
         }
         return files;
+    }
+
+    /** {@code file} as a configuration source: properties by extension, YAML otherwise. */
+    static ConfigSource source(Path file, int ordinal) throws IOException {
+        URL url = file.toUri().toURL();
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".properties") ? new PropertiesConfigSource(url, ordinal) : new YamlConfigSource(url, ordinal);
     }
 
     static boolean isConfigFile(Path path) {

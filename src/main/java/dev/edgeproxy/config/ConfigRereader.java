@@ -1,18 +1,14 @@
 package dev.edgeproxy.config;
 
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.source.yaml.YamlConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,9 +64,7 @@ public final class ConfigRereader {
 
     private static ConfigSource read(Path file, int ordinal) {
         try {
-            URL url = file.toUri().toURL();
-            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            return name.endsWith(".properties") ? new PropertiesConfigSource(url, ordinal) : new YamlConfigSource(url, ordinal);
+            return ConfigFiles.source(file, ordinal);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

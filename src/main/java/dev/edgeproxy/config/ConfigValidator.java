@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -79,9 +78,7 @@ public final class ConfigValidator {
     private static GatewayConfig read(List<Path> files) throws IOException {
         List<ConfigSource> sources = new ArrayList<>();
         for (Path file : files) {
-            URL url = file.toUri().toURL();
-            boolean properties = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".properties");
-            sources.add(properties ? new PropertiesConfigSource(url, LOCATION_ORDINAL) : new YamlConfigSource(url, LOCATION_ORDINAL));
+            sources.add(ConfigFiles.source(file, LOCATION_ORDINAL));
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         for (String name : List.of("application.yaml", "application.yml")) {

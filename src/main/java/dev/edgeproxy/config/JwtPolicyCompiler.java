@@ -34,7 +34,6 @@ final class JwtPolicyCompiler {
     static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
     private static final String BASE = "policies.jwtAuth";
-    private static final Pattern TOKEN_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
 
     private final Problems problems;
     private final Supplier<JwksFetcher> fetcher;
@@ -78,13 +77,11 @@ final class JwtPolicyCompiler {
             providers.add(new ProviderConfig(BASE, j.issuer(), j.audiences(), j.jwks()));
         }
         for (ProviderConfig p : providers) {
-            Optional<TokenVerifier.ProviderSpec> spec = provider(routeName, p);
-            if (spec.isPresent()) {
-                specs.add(spec.get());
-                Duration timeout = p.jwks().flatMap(GatewayConfig.Jwks::timeout)
-                        .map(t -> Durations.field(new Problems(), "", t, DEFAULT_JWKS_TIMEOUT)).orElse(DEFAULT_JWKS_TIMEOUT);
-                if (spec.get().keys().refreshable() && timeout.compareTo(refetchWait) > 0) {
-                    refetchWait = timeout; // already validated when the source was created
+            Optional<Keys> keys = provider(routeName, p);
+            if (keys.isPresent()) {
+                specs.add(keys.get().spec());
+                if (keys.get().refetchWait().compareTo(refetchWait) > 0) {
+                    refetchWait = keys.get().refetchWait();
                 }
             }
         }
@@ -92,6 +89,10 @@ final class JwtPolicyCompiler {
             return null;
         }
         return new JwtAuthenticator(routeName, mode, location, TokenVerifier.create(specs, skew), refetchWait);
+    }
+
+    /** A provider's spec, and how long a request may wait for its keys to be refetched (zero: never). */
+    private record Keys(TokenVerifier.ProviderSpec spec, Duration refetchWait) {
     }
 
     private record ProviderConfig(String field, Optional<String> issuer, Optional<List<String>> audiences,
@@ -119,7 +120,7 @@ final class JwtPolicyCompiler {
         }
         if (l.header().isPresent()) {
             String name = l.header().get().name().map(String::strip).orElse("authorization");
-            if (!TOKEN_NAME.matcher(name).matches()) {
+            if (!RouteCompiler.HEADER_NAME.matcher(name).matches()) {
                 problems.at(field + ".header.name", "'" + name + "' is not a valid header name");
             }
             String prefix = l.header().get().prefix().orElse(name.equalsIgnoreCase("authorization") ? "Bearer " : "");
@@ -129,7 +130,7 @@ final class JwtPolicyCompiler {
             return new TokenLocation.QueryParameter(requiredName(field + ".queryParameter.name", l.queryParameter().get()));
         }
         String cookie = requiredName(field + ".cookie.name", l.cookie().get());
-        if (!cookie.isEmpty() && !TOKEN_NAME.matcher(cookie).matches()) {
+        if (!cookie.isEmpty() && !RouteCompiler.HEADER_NAME.matcher(cookie).matches()) {
             problems.at(field + ".cookie.name", "'" + cookie + "' is not a valid cookie name");
         }
         return new TokenLocation.Cookie(cookie);
@@ -143,7 +144,7 @@ final class JwtPolicyCompiler {
         return name;
     }
 
-    private Optional<TokenVerifier.ProviderSpec> provider(String routeName, ProviderConfig p) {
+    private Optional<Keys> provider(String routeName, ProviderConfig p) {
         int before = problems.count();
         String iss = p.issuer().map(String::strip).orElse("");
         if (iss.isEmpty()) {
@@ -160,18 +161,18 @@ final class JwtPolicyCompiler {
         if (problems.count() != before) {
             return Optional.empty();
         }
-        return keys(routeName, p.field() + ".jwks", iss, p.jwks().get())
-                .map(source -> new TokenVerifier.ProviderSpec(iss, auds, source));
+        return keys(routeName, p.field() + ".jwks", iss, auds, p.jwks().get());
     }
 
-    private Optional<JwksSource> keys(String routeName, String field, String issuer, GatewayConfig.Jwks jwks) {
+    private Optional<Keys> keys(String routeName, String field, String issuer, Set<String> audiences,
+            GatewayConfig.Jwks jwks) {
         int given = (jwks.file().isPresent() ? 1 : 0) + (jwks.url().isPresent() ? 1 : 0) + (jwks.inline().isPresent() ? 1 : 0);
         if (given != 1) {
             problems.at(field, "needs exactly one of file, url or inline (found " + given + ")");
             return Optional.empty();
         }
         if (jwks.url().isPresent()) {
-            return remote(routeName, field, issuer, jwks);
+            return remote(routeName, field, issuer, audiences, jwks);
         }
         if (jwks.timeout().isPresent()) {
             problems.at(field + ".timeout", "applies to url only");
@@ -193,14 +194,16 @@ final class JwtPolicyCompiler {
             document = jwks.inline().get();
         }
         try {
-            return Optional.of(JwksSource.fixed(KeySetParser.parse(document)));
+            JwksSource fixed = JwksSource.fixed(KeySetParser.parse(document));
+            return Optional.of(new Keys(new TokenVerifier.ProviderSpec(issuer, audiences, fixed), Duration.ZERO));
         } catch (IllegalArgumentException e) {
             problems.at(source, e.getMessage());
             return Optional.empty();
         }
     }
 
-    private Optional<JwksSource> remote(String routeName, String field, String issuer, GatewayConfig.Jwks jwks) {
+    private Optional<Keys> remote(String routeName, String field, String issuer, Set<String> audiences,
+            GatewayConfig.Jwks jwks) {
         String text = jwks.url().get().strip();
         URI url;
         try {
@@ -223,7 +226,7 @@ final class JwtPolicyCompiler {
         try {
             JwksSource source = JwksSources.remote(url, timeout, fetcher.get(), "route '" + routeName + "' issuer " + issuer);
             started.add(source);
-            return Optional.of(source);
+            return Optional.of(new Keys(new TokenVerifier.ProviderSpec(issuer, audiences, source), timeout));
         } catch (IllegalArgumentException e) {
             problems.at(field + ".url", e.getMessage());
             return Optional.empty();

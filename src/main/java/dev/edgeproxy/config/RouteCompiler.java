@@ -42,7 +42,8 @@ public final class RouteCompiler {
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
+    /** An RFC 9110 token: what a header (or cookie) name may be. */
+    static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
     private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
     private static final Set<CelType> RULE_TYPES = Set.of(SimpleType.BOOL);
     private static final Set<CelType> HEADER_VALUE_TYPES = Set.of(SimpleType.STRING, SimpleType.INT, SimpleType.UINT,
