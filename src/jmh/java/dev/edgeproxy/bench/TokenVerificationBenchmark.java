@@ -5,6 +5,7 @@ import dev.edgeproxy.jwt.Identity;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.jwt.KeySetParser;
+import dev.edgeproxy.jwt.SignatureProvider;
 import dev.edgeproxy.jwt.TokenRejected;
 import dev.edgeproxy.jwt.TokenVerifier;
 import dev.edgeproxy.jwt.TokenVerifier.ProviderSpec;
@@ -65,6 +66,13 @@ public class TokenVerificationBenchmark {
     @Param({"RS256", "ES256", "EdDSA"})
     public String alg;
 
+    /**
+     * {@code jdk}: the JDK's providers; {@code auto}: what edge-proxy installs at startup (ACCP when it
+     * loads). JMH runs every parameter combination in its own JVM, so the choice never leaks.
+     */
+    @Param({"jdk", "auto"})
+    public String provider;
+
     private TokenVerifier uncached;
     private TokenVerifier cached;
     private JwtAuthenticator authenticator;
@@ -75,6 +83,7 @@ public class TokenVerificationBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        System.err.println("provider: " + SignatureProvider.install(provider).describe());
         KeyPair pair = keyPair(alg);
         String kid = "bench-" + alg.toLowerCase();
         PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());

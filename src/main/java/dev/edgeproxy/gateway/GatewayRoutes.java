@@ -6,6 +6,7 @@ import dev.edgeproxy.config.EffectiveConfig;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.RouteCompiler;
 import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.SignatureProvider;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.route.Route;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.Router;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +39,7 @@ public class GatewayRoutes {
     private final GatewayConfig.AccessLog accessLogConfig;
     private final GatewayMetrics metrics;
     private final Vertx vertx;
+    private final String cryptoProvider;
     private final JwksFetcher fetcher = new JwksFetcher();
     private volatile RouteTable table;
 
@@ -44,8 +47,10 @@ public class GatewayRoutes {
      * @param configured the user's configuration: the access log settings always come from there, also
      *                   while the sample routes are in force
      */
-    public GatewayRoutes(EffectiveConfig config, GatewayConfig configured, GatewayMetrics metrics, Vertx vertx) {
+    public GatewayRoutes(EffectiveConfig config, GatewayConfig configured, GatewayMetrics metrics, Vertx vertx,
+            @ConfigProperty(name = "edge-proxy.crypto.provider", defaultValue = "auto") String cryptoProvider) {
         this.config = config;
+        this.cryptoProvider = cryptoProvider;
         this.accessLogConfig = configured.accessLog();
         this.metrics = metrics;
         this.vertx = vertx;
@@ -53,6 +58,8 @@ public class GatewayRoutes {
     }
 
     void install(@Observes Router router) {
+        // Before any key is used: smallrye-jwt looks signature algorithms up by name at every check.
+        SignatureProvider.install(cryptoProvider);
         table = RouteCompiler.compile(config.get(), new CelEnvironment(), fetcher);
         AccessLog accessLog = AccessLog.create(accessLogConfig.enabled(), accessLogConfig.format());
         for (Route route : table.routes()) {

@@ -2,8 +2,7 @@ package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.error.AuthFailure;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
-import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.DefaultJWTTokenParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
 import org.jose4j.jwt.consumer.ErrorCodes;
@@ -18,22 +17,26 @@ import java.util.stream.Collectors;
 /**
  * One public key of one provider, with the smallrye-jwt parser that verifies tokens against it.
  *
- * <p>Each key gets its own {@link JWTAuthContextInfo} and its own parser and principal factory:
- * smallrye-jwt caches key resolvers per factory, and sharing one would let keys leak between
- * providers or routes. Pinning the key also means smallrye never resolves keys itself, so header
+ * <p>Each key gets its own {@link JWTAuthContextInfo} and its own {@link DefaultJWTTokenParser}:
+ * smallrye-jwt caches key resolvers per parser, and sharing one would let keys leak between
+ * providers or routes. The token parser is the part of smallrye-jwt's {@code DefaultJWTParser} that
+ * verifies; the principal the latter would build on top (a second conversion of every claim, which
+ * edge-proxy never reads) is skipped. Pinning the key also means smallrye never resolves keys itself, so header
  * fields such as {@code jku}, {@code x5u} or {@code jwk} can never make it fetch or trust a key.
  */
 final class VerificationKey {
 
     private final String kid;
     private final Set<String> algorithms;
-    private final DefaultJWTParser parser;
+    private final JWTAuthContextInfo context;
+    private final DefaultJWTTokenParser parser = new DefaultJWTTokenParser();
 
     VerificationKey(String kid, PublicKey key, Set<String> algorithms, String issuer, Set<String> audiences,
             Duration clockSkew) {
         this.kid = kid;
         this.algorithms = Set.copyOf(algorithms);
         JWTAuthContextInfo context = new JWTAuthContextInfo();
+        this.context = context;
         context.setPublicVerificationKey(key);
         context.setIssuedBy(issuer);
         context.setExpectedAudience(audiences.isEmpty() ? null : Set.copyOf(audiences));
@@ -44,7 +47,6 @@ final class VerificationKey {
         context.setRequireNamedPrincipal(false);
         // Only exp is required (CONTRACT §3); without this smallrye-jwt would also demand iat.
         context.setMaxTimeToLiveSecs(0L);
-        this.parser = new DefaultJWTParser(context, new DefaultJWTCallerPrincipalFactory());
     }
 
     /** {@code null} when the key document gave the key no id (a PEM key, a kid-less JWK). */
@@ -59,7 +61,7 @@ final class VerificationKey {
     /** Verifies signature, {@code iss}, {@code aud}, {@code exp} and {@code nbf}. */
     void verify(String compact) throws TokenRejected {
         try {
-            parser.parse(compact);
+            parser.parse(compact, context);
         } catch (ParseException e) {
             throw new TokenRejected(reasonOf(e));
         }

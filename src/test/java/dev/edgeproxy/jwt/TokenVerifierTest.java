@@ -29,6 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Signature algorithms, key choice, and the claim checks of CONTRACT §3, below the mode table. */
 class TokenVerifierTest {
 
+    /** Every case runs under the signature provider edge-proxy installs at startup (ACCP where it loads). */
+    @org.junit.jupiter.api.BeforeAll
+    static void productionSignatureProvider() {
+        SignatureProvider.install("auto");
+    }
+
     private static final String ISSUER = "https://idp.example.test";
     private static final String OTHER_ISSUER = "https://other-idp.example.test";
     private static final String AUDIENCE = "orders-api";
