@@ -23,6 +23,14 @@ WORKLOADS=${WORKLOADS:-"same fresh"}
 SERVER_CPU=${SERVER_CPU:-0}     # every server (upstream and proxies) is pinned here
 CLIENT_CPU=${CLIENT_CPU:-1}     # wrk is pinned here
 JAVA=${JAVA:-java}
+# JVM options for edge-proxy: what the README recommends for a one-CPU, small-memory node (a bounded heap
+# instead of a quarter of the machine's memory; Serial GC, which the JVM picks for one CPU anyway)
+EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx96m -Xmn48m"}
+# a second edge-proxy JVM, target edge-jvm-b, with other options (an A/B of JVM or edge-proxy settings in
+# one run), e.g. EDGE_B_JAVA_OPTS="$EDGE_JAVA_OPTS -Dquarkus.vertx.prefer-native-transport=false"
+EDGE_B_JAVA_OPTS=${EDGE_B_JAVA_OPTS:-}
+ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt edge-jvm edge-native); all when empty
+RATE_LATENCY=${RATE_LATENCY:-1} # 1: also measure latency at half of edge-proxy's peak rate (hey, constant rate)
 
 ISSUER=bench.edge-proxy.dev
 AUDIENCE=edge-proxy-bench
@@ -31,7 +39,7 @@ PATH_=/bench
 # fresh-token set must be larger, or that workload would measure the cache instead of verification.
 EDGE_CACHE_CAPACITY=10000
 
-P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006
+P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006 P_EDGE_B=18007 P_EDGE_B_MGMT=18008
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -42,6 +50,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v curl >/dev/null || need+=(curl)
+((RATE_LATENCY)) && ! command -v hey >/dev/null && need+=(hey)
 if ((${#need[@]})); then
     log "installing ${need[*]} (apt)"
     apt-get update -qq
@@ -61,7 +70,7 @@ if [[ ! -f $JAR ]]; then
 fi
 NATIVE=$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)
 
-for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT; do
+for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT $P_EDGE_B $P_EDGE_B_MGMT; do
     if ss -Htln "sport = :$p" | grep -q .; then die "port $p is in use"; fi
 done
 
@@ -230,11 +239,22 @@ haproxy -c -q -f "$WORK/haproxy.cfg" || die "HAProxy refuses its configuration"
 taskset -c "$SERVER_CPU" haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
 HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
 
-EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN)
+# WARN, except the two startup lines that say which signature provider and network transport are in use
+EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN
+    '-Dquarkus.log.category."dev.edgeproxy.jwt.SignatureProvider".level=INFO'
+    '-Dquarkus.log.category."dev.edgeproxy.gateway.GatewayRoutes".level=INFO')
 log "starting edge-proxy (JVM, $("$JAVA" -version 2>&1 | head -1)) :$P_EDGE"
-taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE -Dquarkus.management.port=$P_EDGE_MGMT \
+read -r -a EDGE_JVM_OPTS <<<"$EDGE_JAVA_OPTS"
+taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE -Dquarkus.management.port=$P_EDGE_MGMT \
     -jar "$JAR" >"$WORK/edge-jvm.log" 2>&1 &
 EDGE_PID=$!; PIDS+=("$EDGE_PID")
+if [[ -n $EDGE_B_JAVA_OPTS ]]; then
+    read -r -a EDGE_B_OPTS <<<"$EDGE_B_JAVA_OPTS"
+    log "starting edge-proxy (JVM, B: $EDGE_B_JAVA_OPTS) :$P_EDGE_B"
+    taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_B_OPTS[@]}" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE_B \
+        -Dquarkus.management.port=$P_EDGE_B_MGMT -jar "$JAR" >"$WORK/edge-jvm-b.log" 2>&1 &
+    EDGE_B_PID=$!; PIDS+=("$EDGE_B_PID")
+fi
 if [[ -n $NATIVE ]]; then
     log "starting edge-proxy (native, $NATIVE) :$P_NATIVE"
     taskset -c "$SERVER_CPU" "$NATIVE" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_NATIVE -Dquarkus.management.port=$P_NATIVE_MGMT \
@@ -242,16 +262,23 @@ if [[ -n $NATIVE ]]; then
     NATIVE_PID=$!; PIDS+=("$NATIVE_PID")
 fi
 
-for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${NATIVE:+$P_NATIVE}; do
+for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${EDGE_B_JAVA_OPTS:+$P_EDGE_B} ${NATIVE:+$P_NATIVE}; do
     wait_port "$p" 60 || { tail -20 "$WORK"/*.log "$WORK"/*/error.log 2>/dev/null >&2 || true; die "nothing answers on :$p"; }
 done
 
 # targets: name port pids-to-measure(function) auth?
 TARGETS=(direct nginx haproxy-jwt edge-jvm)
+[[ -n $EDGE_B_JAVA_OPTS ]] && TARGETS+=(edge-jvm-b)
 [[ -n $NATIVE ]] && TARGETS+=(edge-native)
-declare -A PORT=([direct]=$P_UP [nginx]=$P_NGINX [haproxy-jwt]=$P_HAPROXY [edge-jvm]=$P_EDGE [edge-native]=$P_NATIVE)
+if [[ -n $ONLY ]]; then
+    kept=()
+    for t in "${TARGETS[@]}"; do [[ " $ONLY " == *" $t "* ]] && kept+=("$t"); done
+    TARGETS=("${kept[@]}")
+    ((${#TARGETS[@]})) || die "ONLY names none of the targets"
+fi
+declare -A PORT=([direct]=$P_UP [nginx]=$P_NGINX [haproxy-jwt]=$P_HAPROXY [edge-jvm]=$P_EDGE [edge-jvm-b]=$P_EDGE_B [edge-native]=$P_NATIVE)
 declare -A LABEL=([direct]="direct (upstream nginx)¹" [nginx]="nginx proxy, no auth" [haproxy-jwt]="HAProxy jwt_verify + ACLs"
-                  [edge-jvm]="edge-proxy JVM" [edge-native]="edge-proxy native")
+                  [edge-jvm]="edge-proxy JVM" [edge-jvm-b]="edge-proxy JVM (B)" [edge-native]="edge-proxy native")
 # the processes whose CPU and memory count for a target
 measured_pids() {
     case $1 in
@@ -259,6 +286,7 @@ measured_pids() {
         nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
         haproxy-jwt) echo "$HAPROXY_PID" ;;
         edge-jvm) echo "$EDGE_PID" ;;
+        edge-jvm-b) echo "$EDGE_B_PID" ;;
         edge-native) echo "$NATIVE_PID" ;;
     esac
 }
@@ -430,7 +458,64 @@ TABLE=$OUT/table.md
     echo "(more than edge-proxy's $EDGE_CACHE_CAPACITY-entry verified-token cache, so each is verified again)."
     echo "Load average before measuring: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc --all) CPUs)."
     echo "$(uname -srm); $(lscpu | sed -n 's/^Model name: *//p' | head -1); edge-proxy on $("$JAVA" -version 2>&1 | head -1)."
+    echo "edge-proxy JVM options: $EDGE_JAVA_OPTS${EDGE_B_JAVA_OPTS:+; (B): $EDGE_B_JAVA_OPTS}."
+    grep -h -o 'token signatures are checked by .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
+    grep -h -o 'network transport: .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
 } >"$TABLE"
+# ------------------------------------------------------------------------------------ latency at a fixed rate
+# wrk is a closed loop: its latency is latency at saturation. Here every target gets the same constant offered
+# rate, half of edge-proxy's measured peak (same token, first algorithm), from hey (its -q paces each worker).
+if ((RATE_LATENCY)); then
+    peak_target=edge-jvm
+    [[ " ${TARGETS[*]} " == *" edge-jvm "* ]] || peak_target=edge-native
+    alg0=${ALGS%% *}
+    peak=$(awk -F'\t' -v t="$peak_target" -v alg="$alg0" 'NR > 1 && $2 == t && $3 == "same" && $4 == alg {
+            n++; v[n] = $5 / ($12 / 1e6) }
+        END { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x }
+              if (n) printf "%.0f", (n % 2) ? v[(n+1)/2] : (v[n/2] + v[n/2+1]) / 2 }' "$RES")
+    if [[ -n $peak ]]; then
+        workers=16
+        rate=$((peak / 2))
+        per_worker=$(((rate + workers - 1) / workers))
+        log "latency at a constant $rate req/s (half of $peak_target's same-token $alg0 peak), hey, ${DURATION}s per target"
+        token=$(head -1 "$WORK/${alg0,,}.same.tokens")
+        LAT=$OUT/rate-latency.tsv
+        printf 'target\trequests_per_s\tp50_ms\tp90_ms\tp99_ms\tnon200\tcpu_us_per_req\n' >"$LAT"
+        for t in "${TARGETS[@]}"; do
+            read -r -a pids <<<"$(measured_pids "$t")"
+            before=$(cpu_ticks "${pids[@]}")
+            GOMAXPROCS=1 taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c "$workers" -q "$per_worker" \
+                -H "Authorization: Bearer $token" "http://127.0.0.1:${PORT[$t]}$PATH_" >"$RAW/rate-$t.txt" 2>&1 || true
+            after=$(cpu_ticks "${pids[@]}")
+            awk -v t="$t" -v ticks=$((after - before)) -v tck="$CLK_TCK" '
+                /Requests\/sec:/ { rps = $2 }
+                /^ *50% in/ { p50 = $3 * 1000 } /^ *90% in/ { p90 = $3 * 1000 } /^ *99% in/ { p99 = $3 * 1000 }
+                /^ *\[[0-9]+\]/ { code = substr($1, 2, length($1) - 2); n = $2; total += n; if (code != "200") bad += n }
+                END { printf "%s\t%.0f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\n", t, rps, p50, p90, p99, bad + 0,
+                      total ? ticks * 1e6 / tck / total : 0 }' "$RAW/rate-$t.txt" >>"$LAT"
+            log "rate $t: $(tail -1 "$LAT" | cut -f2-6 | tr '\t' ' ')"
+            sleep 1
+        done
+        {
+            echo
+            echo "Latency at a constant $rate req/s (half of $peak_target's same-token $alg0 peak above), hey with $workers"
+            echo "paced workers on CPU $CLIENT_CPU, ${DURATION}s per target, one run:"
+            echo
+            echo "| target | req/s | p50 ms | p90 ms | p99 ms | p99 − direct p99 | CPU-µs/req | non-200 |"
+            echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+            awk -F'\t' '
+                NR > 1 { n++; t[n] = $1; r[n] = $2; a[n] = $3; b[n] = $4; c[n] = $5; bad[n] = $6; cpu[n] = $7
+                         if ($1 == "direct") d = $5 }
+                END { for (i = 1; i <= n; i++)
+                        printf "| %s | %s | %.2f | %.2f | %.2f | %s | %.1f | %d |\n", lbl[t[i]], r[i], a[i], b[i], c[i],
+                            (d == "") ? "-" : sprintf("%+.2f ms", c[i] - d), cpu[i], bad[i] }
+                BEGIN { split("direct|nginx|haproxy-jwt|edge-jvm|edge-jvm-b|edge-native", k, "|")
+                        split("direct (upstream nginx)|nginx proxy, no auth|HAProxy jwt_verify + ACLs|edge-proxy JVM|edge-proxy JVM (B)|edge-proxy native", v, "|")
+                        for (i in k) lbl[k[i]] = v[i] }' "$LAT"
+        } >>"$TABLE"
+    fi
+fi
+
 echo
 cat "$TABLE"
 echo

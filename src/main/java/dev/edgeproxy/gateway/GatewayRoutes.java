@@ -60,6 +60,12 @@ public class GatewayRoutes {
     void install(@Observes Router router) {
         // Before any key is used: smallrye-jwt looks signature algorithms up by name at every check.
         SignatureProvider.install(cryptoProvider);
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.info("network transport: native (epoll)");
+        } else {
+            Throwable why = vertx.unavailableNativeTransportCause();
+            LOG.infof("network transport: NIO (%s)", why == null ? "native transport not requested" : why.toString());
+        }
         table = RouteCompiler.compile(config.get(), new CelEnvironment(), fetcher);
         AccessLog accessLog = AccessLog.create(accessLogConfig.enabled(), accessLogConfig.format());
         for (Route route : table.routes()) {

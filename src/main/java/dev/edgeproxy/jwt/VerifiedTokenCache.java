@@ -1,6 +1,7 @@
 package dev.edgeproxy.jwt;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -30,11 +31,20 @@ final class VerifiedTokenCache {
     private final long skewSeconds;
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
 
+    /**
+     * The JDK's own SHA-256 (provider SUN), not whatever provider ranks first: for a token-sized input the
+     * JIT-intrinsified JDK digest beats ACCP's, whose JNI call costs more than it saves (JMH verifyCached
+     * RS256: 0.67 µs with the JDK's digest, 1.00 µs with ACCP's).
+     */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return MessageDigest.getInstance("SHA-256", "SUN");
+        } catch (GeneralSecurityException noSun) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     });
 
