@@ -64,7 +64,7 @@ public class GatewayRoutes {
             LOG.info("network transport: native (epoll)");
         } else {
             Throwable why = vertx.unavailableNativeTransportCause();
-            LOG.infof("network transport: NIO (%s)", why == null ? "native transport not requested" : why.toString());
+            LOG.infof("network transport: NIO (%s)", why == null ? "native transport off or not in this build" : why.toString());
         }
         table = RouteCompiler.compile(config.get(), new CelEnvironment(), fetcher);
         AccessLog accessLog = AccessLog.create(accessLogConfig.enabled(), accessLogConfig.format());
