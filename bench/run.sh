@@ -29,6 +29,8 @@ EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx96m -Xmn48m"}
 # a second edge-proxy JVM, target edge-jvm-b, with other options (an A/B of JVM or edge-proxy settings in
 # one run), e.g. EDGE_B_JAVA_OPTS="$EDGE_JAVA_OPTS -Dquarkus.vertx.prefer-native-transport=false"
 EDGE_B_JAVA_OPTS=${EDGE_B_JAVA_OPTS:-}
+# ... or another build of edge-proxy (a quarkus-run.jar) for target edge-jvm-b, to compare two builds in one run
+EDGE_B_JAR=${EDGE_B_JAR:-}
 ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt edge-jvm edge-native); all when empty
 RATE_LATENCY=${RATE_LATENCY:-1} # 1: also measure latency at half of edge-proxy's peak rate (hey, constant rate)
 
@@ -248,11 +250,14 @@ read -r -a EDGE_JVM_OPTS <<<"$EDGE_JAVA_OPTS"
 taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE -Dquarkus.management.port=$P_EDGE_MGMT \
     -jar "$JAR" >"$WORK/edge-jvm.log" 2>&1 &
 EDGE_PID=$!; PIDS+=("$EDGE_PID")
-if [[ -n $EDGE_B_JAVA_OPTS ]]; then
-    read -r -a EDGE_B_OPTS <<<"$EDGE_B_JAVA_OPTS"
-    log "starting edge-proxy (JVM, B: $EDGE_B_JAVA_OPTS) :$P_EDGE_B"
+EDGE_B=
+if [[ -n $EDGE_B_JAVA_OPTS || -n $EDGE_B_JAR ]]; then
+    EDGE_B=1
+    read -r -a EDGE_B_OPTS <<<"${EDGE_B_JAVA_OPTS:-$EDGE_JAVA_OPTS}"
+    [[ -z $EDGE_B_JAR || -f $EDGE_B_JAR ]] || die "EDGE_B_JAR $EDGE_B_JAR does not exist"
+    log "starting edge-proxy (JVM, B: ${EDGE_B_OPTS[*]} -jar ${EDGE_B_JAR:-$JAR}) :$P_EDGE_B"
     taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_B_OPTS[@]}" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE_B \
-        -Dquarkus.management.port=$P_EDGE_B_MGMT -jar "$JAR" >"$WORK/edge-jvm-b.log" 2>&1 &
+        -Dquarkus.management.port=$P_EDGE_B_MGMT -jar "${EDGE_B_JAR:-$JAR}" >"$WORK/edge-jvm-b.log" 2>&1 &
     EDGE_B_PID=$!; PIDS+=("$EDGE_B_PID")
 fi
 if [[ -n $NATIVE ]]; then
@@ -262,13 +267,13 @@ if [[ -n $NATIVE ]]; then
     NATIVE_PID=$!; PIDS+=("$NATIVE_PID")
 fi
 
-for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${EDGE_B_JAVA_OPTS:+$P_EDGE_B} ${NATIVE:+$P_NATIVE}; do
+for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${EDGE_B:+$P_EDGE_B} ${NATIVE:+$P_NATIVE}; do
     wait_port "$p" 60 || { tail -20 "$WORK"/*.log "$WORK"/*/error.log 2>/dev/null >&2 || true; die "nothing answers on :$p"; }
 done
 
 # targets: name port pids-to-measure(function) auth?
 TARGETS=(direct nginx haproxy-jwt edge-jvm)
-[[ -n $EDGE_B_JAVA_OPTS ]] && TARGETS+=(edge-jvm-b)
+[[ -n $EDGE_B ]] && TARGETS+=(edge-jvm-b)
 [[ -n $NATIVE ]] && TARGETS+=(edge-native)
 if [[ -n $ONLY ]]; then
     kept=()
@@ -458,7 +463,7 @@ TABLE=$OUT/table.md
     echo "(more than edge-proxy's $EDGE_CACHE_CAPACITY-entry verified-token cache, so each is verified again)."
     echo "Load average before measuring: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc --all) CPUs)."
     echo "$(uname -srm); $(lscpu | sed -n 's/^Model name: *//p' | head -1); edge-proxy on $("$JAVA" -version 2>&1 | head -1)."
-    echo "edge-proxy JVM options: $EDGE_JAVA_OPTS${EDGE_B_JAVA_OPTS:+; (B): $EDGE_B_JAVA_OPTS}."
+    echo "edge-proxy JVM options: $EDGE_JAVA_OPTS${EDGE_B:+; (B): ${EDGE_B_OPTS[*]}${EDGE_B_JAR:+ with $EDGE_B_JAR}}."
     grep -h -o 'token signatures are checked by .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
     grep -h -o 'network transport: .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
 } >"$TABLE"
