@@ -21,8 +21,11 @@ import java.util.function.Supplier;
  * very map a verified credential is removed from before forwarding) or {@linkplain #described described}
  * by a user asking for an explanation; both go through the same selection, credential and variable code.
  * Derived values (host without port, decoded query, header map) are computed on first use only.
+ *
+ * <p>Public only for {@link #described}, which the route-selection benchmark uses so that it measures this
+ * adapter rather than a copy of it.
  */
-final class IncomingRequest implements MatchInput, RequestVariables.Source, CredentialCarrier {
+public final class IncomingRequest implements MatchInput, RequestVariables.Source, CredentialCarrier {
 
     private final String method;
     private final String path;
@@ -67,7 +70,7 @@ final class IncomingRequest implements MatchInput, RequestVariables.Source, Cred
      * @param target  path with optional query, as it would appear in the request line
      * @param headers as the user agent would send them, {@code host} included
      */
-    static IncomingRequest described(String method, String target, MultiMap headers, String scheme,
+    public static IncomingRequest described(String method, String target, MultiMap headers, String scheme,
             String sourceAddress, long sourcePort) {
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);

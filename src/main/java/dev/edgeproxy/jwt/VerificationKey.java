@@ -35,8 +35,7 @@ final class VerificationKey {
             Duration clockSkew) {
         this.kid = kid;
         this.algorithms = Set.copyOf(algorithms);
-        JWTAuthContextInfo context = new JWTAuthContextInfo();
-        this.context = context;
+        context = new JWTAuthContextInfo();
         context.setPublicVerificationKey(key);
         context.setIssuedBy(issuer);
         context.setExpectedAudience(audiences.isEmpty() ? null : Set.copyOf(audiences));

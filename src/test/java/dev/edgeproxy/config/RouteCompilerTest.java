@@ -526,19 +526,7 @@ class RouteCompilerTest {
     }
 
     private static String strictFileRoute(String file) {
-        return """
-                gateway:
-                  routes:
-                    - name: r
-                      backends:
-                        - host: 127.0.0.1:8081
-                      policies:
-                        jwtAuth:
-                          mode: strict
-                          issuer: test.issuer
-                          jwks:
-                            file: "%s"
-                """.formatted(file);
+        return JwtPolicyCompilerTest.jwtRoute("file: \"" + file + "\"", "");
     }
 
     @Test

@@ -209,14 +209,7 @@ class LocationAuthenticationTest {
 
     /** A request: raw query (or null) and headers as {@code "Name: value"} lines, in order. */
     static CredentialCarrier req(String query, String... headers) {
-        MultiMap map = MultiMap.caseInsensitiveMultiMap();
-        for (String line : headers) {
-            int colon = line.indexOf(':');
-            map.add(line.substring(0, colon), line.substring(colon + 1).stripLeading());
-        }
-        CredentialCarrier carrier = CredentialCarrier.ofHeaders(map);
-        carrier.rawQuery(query);
-        return carrier;
+        return new TokenLocationTest.Req(query, List.of(headers)).carrier();
     }
 
     static CredentialCarrier copy(CredentialCarrier c) {
