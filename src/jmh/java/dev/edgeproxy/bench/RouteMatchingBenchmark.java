@@ -1,5 +1,6 @@
 package dev.edgeproxy.bench;
 
+import com.google.re2j.Pattern;
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.gateway.IncomingRequest;
 import dev.edgeproxy.proxy.HeaderTransform;
@@ -27,7 +28,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Route selection over a table of 20 routes mixing exact, prefix and regex paths, hostnames, methods, header

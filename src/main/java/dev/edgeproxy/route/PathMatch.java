@@ -1,6 +1,6 @@
 package dev.edgeproxy.route;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** How a route match looks at the path; one of exact, segment-aware prefix, or full-match regex. */
 public sealed interface PathMatch {
@@ -48,10 +48,11 @@ public sealed interface PathMatch {
         }
     }
 
+    /** An RE2 pattern (linear time in the input, whatever the pattern), matched against the whole path. */
     record Regex(Pattern pattern) implements PathMatch {
         @Override
         public boolean matches(String path) {
-            return pattern.matcher(path).matches();
+            return pattern.matches(path);
         }
 
         @Override

@@ -1,8 +1,11 @@
 package dev.edgeproxy.route;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
-/** A header or query parameter condition: the named value must exist and match. */
+/**
+ * A header or query parameter condition: the named value must exist and match, exactly or as a whole
+ * against an RE2 pattern (linear time in the input, whatever the pattern).
+ */
 public record ValueMatch(String name, String exact, Pattern regex) {
 
     public static ValueMatch exact(String name, String value) {
@@ -17,6 +20,6 @@ public record ValueMatch(String name, String exact, Pattern regex) {
         if (actual == null) {
             return false;
         }
-        return exact != null ? exact.equals(actual) : regex.matcher(actual).matches();
+        return exact != null ? exact.equals(actual) : regex.matches(actual);
     }
 }

@@ -1,5 +1,6 @@
 package dev.edgeproxy.route;
 
+import com.google.re2j.Pattern;
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.proxy.HeaderTransform;
 import dev.edgeproxy.proxy.Upstream;
@@ -16,7 +17,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
