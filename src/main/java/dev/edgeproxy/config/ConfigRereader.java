@@ -39,6 +39,7 @@ public final class ConfigRereader {
         }
         return new SmallRyeConfigBuilder()
                 .addDefaultInterceptors() // profiles (%dev.) and ${...} expressions, as at startup
+                .withInterceptors(new EmptyListInterceptor())
                 .withSources(sources)
                 .withProfiles(current.getProfiles())
                 .withMapping(GatewayConfig.class)
