@@ -54,15 +54,19 @@ public final class ConfigValidator {
                 err.println("  - " + e.getProblem(i).getMessage());
             }
             return 1;
+        } catch (InvalidConfigException e) {
+            err.println(e.getMessage().replaceFirst("^invalid gateway configuration", "configuration invalid"));
+            return 1;
         } catch (RuntimeException | IOException e) {
             err.println("configuration invalid: " + e.getMessage());
             return 1;
         }
-        boolean sample = files.isEmpty() && config.routes().map(List::isEmpty).orElse(true);
-        if (sample) {
-            config = EffectiveConfig.loadSample();
-        }
         try (JwksFetcher fetcher = new JwksFetcher()) {
+            // The same choice as at startup: no routes refuses, unless the sample is explicitly enabled.
+            boolean sample = EffectiveConfig.usesSample(config, locations != null && !locations.isBlank());
+            if (sample) {
+                config = EffectiveConfig.loadSample();
+            }
             RouteTable table = RouteCompiler.compile(config, new CelEnvironment(), fetcher);
             table.retire();
             out.println("configuration valid: " + table.routes().size() + " routes ("
@@ -93,6 +97,7 @@ public final class ConfigValidator {
         }
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
+                .withInterceptors(new EmptyListInterceptor())
                 .addDefaultSources()
                 .withSources(sources)
                 .withProfile(System.getProperty("quarkus.profile", "prod"))

@@ -10,11 +10,15 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The gateway configuration in force: the user's, or — when the user configures no routes and names
- * no configuration file — the built-in sample ({@code gateway-sample.yaml}).
+ * The gateway configuration in force: the user's routes, or — only when none are configured, no
+ * configuration file is named and {@code gateway.sample.enabled} is on (dev mode turns it on) — the
+ * built-in sample ({@code gateway-sample.yaml}). Anything else without routes refuses to start: a proxy
+ * that silently served demo routes with published keys, or nothing at all, would be worse than one that
+ * does not start.
  *
  * <p>Why the sample is not simply part of {@code application.yaml}: SmallRye Config merges indexed
  * properties across sources entry by entry (and Quarkus records build-time values as run-time
@@ -31,17 +35,51 @@ public class EffectiveConfig {
     private final GatewayConfig effective;
     private final boolean sample;
 
+    /** @throws InvalidConfigException when no routes are configured and the sample is not to be used */
     public EffectiveConfig(GatewayConfig configured,
             @ConfigProperty(name = "quarkus.config.locations") Optional<String> locations) {
-        this.sample = configured.routes().map(java.util.List::isEmpty).orElse(true)
-                && locations.map(String::isBlank).orElse(true);
+        boolean filesNamed = locations.map(l -> !l.isBlank()).orElse(false);
+        this.sample = usesSample(configured, filesNamed);
         if (sample) {
-            LOG.warnf("no gateway.routes configured: serving the built-in SAMPLE routes of %s, whose keys are "
-                    + "public demo keys; point quarkus.config.locations at your own route file", SAMPLE_RESOURCE);
+            LOG.warnf("gateway.sample.enabled and no gateway.routes configured: serving the built-in SAMPLE routes of "
+                    + "%s, whose keys are public demo keys; point quarkus.config.locations at your own route file",
+                    SAMPLE_RESOURCE);
             this.effective = loadSample();
         } else {
             this.effective = configured;
         }
+    }
+
+    /**
+     * Whether the sample stands in for the configured routes; the one decision that startup and
+     * {@code --validate-only} share.
+     *
+     * @param filesNamed whether {@code quarkus.config.locations} names any configuration
+     * @throws InvalidConfigException when there are no routes and the sample is not to be used
+     */
+    static boolean usesSample(GatewayConfig configured, boolean filesNamed) {
+        if (!hasNoRoutes(configured)) {
+            return false;
+        }
+        if (!filesNamed && configured.sample().enabled()) {
+            return true;
+        }
+        throw new InvalidConfigException(List.of(noRoutesMessage(filesNamed)));
+    }
+
+    /** Whether {@code config} has no routes (also what makes a hot reload refuse a file emptied of routes). */
+    public static boolean hasNoRoutes(GatewayConfig config) {
+        return config.routes().map(List::isEmpty).orElse(true);
+    }
+
+    /** Says how to give routes: the operator reading it has just seen the proxy refuse to start. */
+    static String noRoutesMessage(boolean filesNamed) {
+        return "gateway.routes: no routes configured"
+                + (filesNamed ? " in the files named by quarkus.config.locations" : "")
+                + ". Name your route file with -Dquarkus.config.locations=/path/gateway.yaml (or the environment"
+                + " variable QUARKUS_CONFIG_LOCATIONS=/path/gateway.yaml), or run the built-in sample routes"
+                + " explicitly with -Dgateway.sample.enabled=true (or GATEWAY_SAMPLE_ENABLED=true, without"
+                + " quarkus.config.locations); see the README, \"Running it\"";
     }
 
     public GatewayConfig get() {

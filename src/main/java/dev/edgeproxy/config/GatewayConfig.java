@@ -23,6 +23,24 @@ public interface GatewayConfig {
     /** The built-in demo upstream that the sample configuration forwards to. */
     Demo demo();
 
+    /** Serving the built-in sample routes when no routes are configured (dev mode only, unless enabled). */
+    Sample sample();
+
+    interface Sample {
+        /** Off outside dev mode: a proxy started without routes refuses to start instead. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    /** {@code POST /explain} on the management interface. */
+    Explain explain();
+
+    interface Explain {
+        /** Off unless enabled ({@code %dev} turns it on): when off, the path is not registered at all. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
     /** Re-reading the route configuration when its files change. */
     Reload reload();
 

@@ -1,5 +1,6 @@
 package dev.edgeproxy.gateway;
 
+import dev.edgeproxy.config.GatewayConfig;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -18,6 +19,10 @@ import java.util.concurrent.CompletionException;
  * {@code POST /explain} on the management interface (never on the proxy port): a described request in,
  * the {@link Explainer}'s answer out, nothing forwarded. Only this route reads a body, and only up to
  * {@value #BODY_LIMIT} bytes; proxied bodies keep streaming untouched.
+ *
+ * <p>Registered only when {@code gateway.explain.enabled} (default off, on in dev mode): it tells whoever
+ * reaches the management port how the routes and rules decide, which is for operators, not for every
+ * pod that can open a connection.
  */
 @ApplicationScoped
 public class ExplainEndpoint {
@@ -29,13 +34,20 @@ public class ExplainEndpoint {
 
     private final GatewayRoutes routes;
     private final Explainer explainer;
+    private final boolean enabled;
 
-    public ExplainEndpoint(GatewayRoutes routes) {
+    public ExplainEndpoint(GatewayRoutes routes, GatewayConfig config) {
         this.routes = routes;
         this.explainer = new Explainer(routes::table);
+        this.enabled = config.explain().enabled();
     }
 
     void install(@Observes ManagementInterface management) {
+        if (!enabled) {
+            // Not registered at all: the path answers 404 like any unknown one.
+            LOG.debug("POST /explain off (gateway.explain.enabled=false)");
+            return;
+        }
         management.router().post(PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
                 .handler(this::explain);

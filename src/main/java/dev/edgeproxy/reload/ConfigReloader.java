@@ -79,6 +79,10 @@ public class ConfigReloader {
     public synchronized boolean reload() {
         try {
             GatewayConfig fresh = ConfigRereader.reread(config, configFiles);
+            if (EffectiveConfig.hasNoRoutes(fresh)) {
+                // As at startup: a proxy without routes is a mistake, never a state to switch to.
+                throw new InvalidConfigException(List.of("gateway.routes: no routes left in " + configFiles));
+            }
             RouteTable next = RouteCompiler.compile(fresh, cel, routes.fetcher());
             routes.replace(next);
             metrics.configReload(true);

@@ -126,6 +126,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .put("policies.jwtAuth.location.header.name", "x-api-token")
                 .put("policies.jwtAuth.location.header.prefix", "");
         Map<String, String> props = new LinkedHashMap<>(r.props);
+        // Off by default; ExplainEndToEndTest needs it.
+        props.put("gateway.explain.enabled", "true");
         props.put("quarkus.management.port", String.valueOf(MANAGEMENT_PORT));
         props.put("quarkus.management.test-port", String.valueOf(MANAGEMENT_PORT));
         props.put("quarkus.log.handler.file.\"access\".enabled", "true");
