@@ -100,6 +100,28 @@ class StartupFailureIT {
                               backends:
                                 - host: just-a-host
                         """, "route 'nowhere'", "backends[0].host"),
+                Arguments.of("empty audiences list", """
+                        gateway:
+                          routes:
+                            - name: no-audience
+                              backends:
+                                - host: 127.0.0.1:8081
+                              policies:
+                                jwtAuth:
+                                  issuer: test.issuer
+                                  audiences: []
+                                  jwks:
+                                    inline: '%s'
+                        """.formatted(rsaJwks()), "route 'no-audience'", "policies.jwtAuth.audiences"),
+                Arguments.of("regex with lookahead", """
+                        gateway:
+                          routes:
+                            - name: look
+                              matches:
+                                - path: {regex: "/a(?=b)"}
+                              backends:
+                                - host: 127.0.0.1:8081
+                        """, "route 'look'", "matches[0].path.regex"),
                 Arguments.of("duplicate name", """
                         gateway:
                           routes:

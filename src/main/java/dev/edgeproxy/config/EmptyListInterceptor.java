@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Gives every empty YAML list under {@code gateway.routes} a meaning, before SmallRye binds the routes.
+ * Gives every empty YAML list in {@code gateway.routes} a meaning, before SmallRye binds the routes.
  *
  * <p>Why this exists: the YAML source turns {@code rules: []} into one property, {@code ...rules}, with an
  * empty value. A list of objects is bound from indexed keys ({@code ...rules[0].allow}) only, so SmallRye
@@ -34,8 +34,11 @@ public final class EmptyListInterceptor implements ConfigSourceInterceptor {
 
     private static final String ROUTES = "gateway.routes[";
 
-    /** Lists whose emptiness means "none of them", the same as leaving the key out. */
-    static final Set<String> NONE = Set.of("rules", "headers", "query", "remove");
+    /**
+     * Lists whose emptiness means "none of them", the same as leaving the key out. No routes at all is
+     * then refused by {@link EffectiveConfig}, with the advice that goes with it.
+     */
+    static final Set<String> NONE = Set.of("routes", "rules", "headers", "query", "remove");
 
     /** Lists refused when empty, with what to write instead. */
     static final Map<String, String> REFUSED = Map.of(
@@ -74,7 +77,7 @@ public final class EmptyListInterceptor implements ConfigSourceInterceptor {
 
     /** The list's key when {@code name} is one of the route lists written empty; {@code null} otherwise. */
     private static String emptyList(ConfigSourceInterceptorContext context, String name) {
-        if (!name.startsWith(ROUTES)) {
+        if (!name.startsWith(ROUTES) && !name.equals("gateway.routes")) {
             return null;
         }
         String last = name.substring(name.lastIndexOf('.') + 1);

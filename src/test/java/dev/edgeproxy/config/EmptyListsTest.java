@@ -75,6 +75,14 @@ class EmptyListsTest {
                       set: {x-a: '"1"'}""")).routes().orElseThrow().size());
     }
 
+    @Test
+    void emptyRoutesMeanNoRoutesWhichStartupThenRefuses() {
+        GatewayConfig config = Configs.bindAsAtStartup("gateway:\n  routes: []\n");
+        assertTrue(EffectiveConfig.hasNoRoutes(config));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> EffectiveConfig.usesSample(config, true));
+        assertTrue(e.getMessage().contains("gateway.routes: no routes configured"), e::getMessage);
+    }
+
     static Stream<Arguments> refused() {
         return Stream.of(
                 Arguments.of("hostnames", route("hostnames: []"), "hostnames", "match any host"),

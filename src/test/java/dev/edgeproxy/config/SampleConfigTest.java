@@ -9,11 +9,14 @@ import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
+import dev.edgeproxy.testing.Configs;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URL;
 import java.nio.file.Files;
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The built-in sample, and a configuration using every CONTRACT §2 key, bind and compile. */
@@ -86,6 +90,37 @@ class SampleConfigTest {
             // The sample sets no timeout; where present it would bind as policies.timeout.requestTimeout.
             assertTrue(r.policies().flatMap(GatewayConfig.Policies::timeout)
                     .flatMap(GatewayConfig.Timeout::requestTimeout).isEmpty());
+        }
+    }
+
+    /**
+     * The sample stands in only when nothing is configured, no file is named and it is enabled; every
+     * other way of having no routes refuses to start with the advice on how to give them.
+     */
+    @ParameterizedTest(name = "routes={0}, files named={1}, sample enabled={2}: {3}")
+    @CsvSource({
+            "true,  false, false, configured",
+            "true,  true,  true,  configured",
+            "true,  false, true,  configured",
+            "false, false, true,  sample",
+            "false, false, false, refused",
+            "false, true,  true,  refused",
+            "false, true,  false, refused"})
+    void sampleOnlyWhenNoRoutesNoFileAndEnabled(boolean routes, boolean filesNamed, boolean enabled, String outcome) {
+        GatewayConfig config = Configs.bind((routes ? """
+                gateway:
+                  routes:
+                    - name: mine
+                      backends: [{host: "127.0.0.1:8081"}]
+                """ : "gateway:\n  routes: []\n") + "  sample:\n    enabled: " + enabled + "\n");
+        if (outcome.equals("refused")) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> EffectiveConfig.usesSample(config, filesNamed));
+            assertEquals(List.of(EffectiveConfig.noRoutesMessage(filesNamed)), e.errors());
+            assertTrue(e.getMessage().contains("-Dquarkus.config.locations=/path/gateway.yaml"), e::getMessage);
+            assertTrue(e.getMessage().contains("-Dgateway.sample.enabled=true"), e::getMessage);
+        } else {
+            assertEquals(outcome.equals("sample"), EffectiveConfig.usesSample(config, filesNamed));
         }
     }
 

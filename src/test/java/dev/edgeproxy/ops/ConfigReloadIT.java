@@ -153,6 +153,19 @@ class ConfigReloadIT {
     }
 
     @Test
+    void fileEmptiedOfRoutesIsRefusedAsAtStartup() throws Exception {
+        Path config = tmp.resolve("gateway.yaml");
+        Files.writeString(config, route("first", "/a"));
+        start(config);
+
+        Files.writeString(config, "gateway:\n  routes: []\n");
+
+        assertTrue(app.awaitOutput("configuration change refused", RELOAD), app::output);
+        assertTrue(app.output().contains("gateway.routes: no routes left in"), app::output);
+        assertEquals(200, status("/a/x"), "the previous routes stay in force");
+    }
+
+    @Test
     void invalidChangeIsRefusedAndTheRoutesInForceStay() throws Exception {
         Path config = tmp.resolve("gateway.yaml");
         Files.writeString(config, route("first", "/a"));

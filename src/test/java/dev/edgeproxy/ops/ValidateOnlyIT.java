@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,16 +34,20 @@ class ValidateOnlyIT {
     private record Result(int exit, String output) {
     }
 
-    /** Runs the validation while we hold the proxy port: binding it would fail, so none must be tried. */
-    private Result validate(String yaml) throws Exception {
-        List<String> props;
+    /**
+     * Runs the validation while we hold the proxy port: binding it would fail, so none must be tried.
+     *
+     * @param yaml  the route file, or {@code null} for none
+     * @param extra further {@code name=value} system properties
+     */
+    private Result validate(String yaml, String... extra) throws Exception {
+        List<String> props = new ArrayList<>(List.of(extra));
         try (ServerSocket held = new ServerSocket(0)) {
-            if (yaml == null) {
-                props = List.of("quarkus.http.port=" + held.getLocalPort());
-            } else {
+            props.add("quarkus.http.port=" + held.getLocalPort());
+            if (yaml != null) {
                 Path config = tmp.resolve("gateway.yaml");
                 Files.writeString(config, yaml);
-                props = List.of("quarkus.config.locations=" + config, "quarkus.http.port=" + held.getLocalPort());
+                props.add("quarkus.config.locations=" + config);
             }
             try (PackagedApp app = PackagedApp.start(props, "--validate-only")) {
                 Integer exit = app.awaitExit(EXIT);
@@ -114,9 +119,36 @@ class ValidateOnlyIT {
     }
 
     @Test
-    void builtInSampleIsValid() throws Exception {
+    void noRoutesIsInvalidAsAtStartup() throws Exception {
         Result r = validate(null);
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("gateway.routes: no routes configured"), r.output());
+        assertTrue(r.output().contains("-Dgateway.sample.enabled=true"), r.output());
+    }
+
+    @Test
+    void builtInSampleIsValidWhenEnabled() throws Exception {
+        Result r = validate(null, "gateway.sample.enabled=true");
         assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("from the built-in sample"), r.output());
+        assertTrue(r.output().contains("configuration valid: 4 routes (public, admin, api, hello) from the built-in sample"),
+                r.output());
+    }
+
+    @Test
+    void emptyListsAreJudgedAsAtStartup() throws Exception {
+        Result r = validate("""
+                gateway:
+                  routes:
+                    - name: api
+                      hostnames: []
+                      backends:
+                        - host: 127.0.0.1:9
+                      policies:
+                        authorization:
+                          rules: []
+                """);
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("route 'api': hostnames: is an empty list"), r.output());
+        assertFalse(r.output().contains("SRCFG"), r.output());
     }
 }
