@@ -17,6 +17,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -45,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * field the schema does not know fails the test (fabric8 would otherwise keep it aside silently), and
  * the operational promises of the deployment are checked: probes on the management port, non-root,
  * read-only root filesystem, no privilege escalation, all capabilities dropped, config mounted
- * read-only and named by QUARKUS_CONFIG_LOCATIONS. The example route file must compile.
+ * read-only and named by QUARKUS_CONFIG_LOCATIONS, the management port reachable only from the
+ * namespace. The example route file must compile.
  */
 class KubernetesManifestsTest {
 
@@ -99,6 +104,42 @@ class KubernetesManifestsTest {
         assertEquals(Map.of("app.kubernetes.io/name", "edge-proxy"), service.getSpec().getSelector());
     }
 
+    /**
+     * The proxy port is open to anyone; the management port (health, metrics, explain) only to pods of
+     * the same namespace; and no rule admits every port, which would open management too.
+     */
+    @Test
+    void networkPolicyOpensTheProxyPortAndKeepsManagementInTheNamespace() throws IOException {
+        NetworkPolicy policy = load(BASE.resolve("networkpolicy.yaml"), NetworkPolicy.class);
+        Deployment deployment = load(BASE.resolve("deployment.yaml"), Deployment.class);
+        Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(deployment.getSpec().getTemplate().getMetadata().getLabels(),
+                policy.getSpec().getPodSelector().getMatchLabels(), "selects the proxy's pods");
+        assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+
+        Map<String, List<NetworkPolicyPeer>> fromByPort = new java.util.HashMap<>();
+        for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+            assertFalse(rule.getPorts() == null || rule.getPorts().isEmpty(), "a rule without ports admits every port");
+            for (NetworkPolicyPort p : rule.getPorts()) {
+                String name = p.getPort().getStrVal();
+                assertNotNull(name, "ports by name, as the container declares them");
+                port(c, name); // the container has it
+                assertTrue(fromByPort.put(name, rule.getFrom() == null ? List.of() : rule.getFrom()) == null,
+                        "one rule per port: " + name);
+            }
+        }
+        assertEquals(Set.of("http", "management"), fromByPort.keySet());
+        assertEquals(List.of(), fromByPort.get("http"), "the proxy port admits any source");
+        List<NetworkPolicyPeer> management = fromByPort.get("management");
+        assertEquals(1, management.size(), "management admits one kind of peer");
+        NetworkPolicyPeer peer = management.get(0);
+        assertNotNull(peer.getPodSelector(), "peers are pods");
+        assertTrue(peer.getPodSelector().getMatchLabels() == null || peer.getPodSelector().getMatchLabels().isEmpty());
+        assertTrue(peer.getPodSelector().getMatchExpressions() == null || peer.getPodSelector().getMatchExpressions().isEmpty());
+        assertEquals(null, peer.getNamespaceSelector(), "without a namespaceSelector: this namespace only");
+        assertEquals(null, peer.getIpBlock(), "no address range");
+    }
+
     @Test
     void autoscalerAndDisruptionBudgetTargetTheDeployment() throws IOException {
         HorizontalPodAutoscaler hpa = load(BASE.resolve("hpa.yaml"), HorizontalPodAutoscaler.class);
@@ -150,9 +191,11 @@ class KubernetesManifestsTest {
     void kustomizeRendersTheExpectedResources() throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl (with its built-in kustomize) is not installed");
         assertEquals(List.of("ConfigMap/edge-proxy-jwks", "ConfigMap/edge-proxy-routes", "Deployment/edge-proxy",
-                "HorizontalPodAutoscaler/edge-proxy", "PodDisruptionBudget/edge-proxy", "Service/edge-proxy"),
+                "HorizontalPodAutoscaler/edge-proxy", "NetworkPolicy/edge-proxy", "PodDisruptionBudget/edge-proxy",
+                "Service/edge-proxy"),
                 kustomize(BASE));
-        // The overlay keeps the configuration and swaps Deployment, Service, HPA and PDB for a Knative Service.
+        // The overlay keeps the configuration and swaps Deployment, Service, HPA, PDB and NetworkPolicy for a
+        // Knative Service.
         assertEquals(List.of("ConfigMap/edge-proxy-jwks", "ConfigMap/edge-proxy-routes", "Service/edge-proxy"),
                 kustomize(SERVERLESS));
     }
