@@ -1,6 +1,8 @@
 package dev.edgeproxy.error;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,6 +21,12 @@ public final class ErrorResponder {
     public static int status(Throwable failure) {
         if (failure instanceof GatewayError.RouteNotFound) {
             return 404;
+        } else if (failure instanceof GatewayError.BadRequest) {
+            return 400;
+        } else if (failure instanceof GatewayError.NotImplemented) {
+            return 501;
+        } else if (failure instanceof GatewayError.PayloadTooLarge) {
+            return 413;
         } else if (failure instanceof GatewayError.Unauthenticated) {
             return 401;
         } else if (failure instanceof GatewayError.Forbidden) {
@@ -37,7 +45,8 @@ public final class ErrorResponder {
      *
      * @param routeName the matched route, used as the {@code WWW-Authenticate} realm; may be null
      */
-    public static void respond(HttpServerResponse response, Throwable failure, String routeName) {
+    public static void respond(HttpServerRequest request, Throwable failure, String routeName) {
+        HttpServerResponse response = request.response();
         if (response.ended()) {
             return;
         }
@@ -54,6 +63,12 @@ public final class ErrorResponder {
                 challenge += ", error=\"invalid_token\"";
             }
             response.putHeader("www-authenticate", challenge);
+        } else if (failure instanceof GatewayError.BadRequest) {
+            body = "bad request: " + failure.getMessage();
+        } else if (failure instanceof GatewayError.NotImplemented) {
+            body = "not implemented: " + failure.getMessage();
+        } else if (failure instanceof GatewayError.PayloadTooLarge) {
+            body = "payload too large";
         } else if (failure instanceof GatewayError.BadGateway) {
             body = "bad gateway";
         } else if (failure instanceof GatewayError.GatewayTimeout) {
@@ -63,6 +78,11 @@ public final class ErrorResponder {
         } else {
             LOG.errorf(failure, "unexpected failure on route %s", routeName);
             body = "internal error";
+        }
+        if (failure instanceof GatewayError g && g.closesConnection() && request.version() != HttpVersion.HTTP_2) {
+            // HTTP/1.x: say so, and close once the answer is out. (An HTTP/2 stream ends on its own.)
+            response.putHeader("connection", "close");
+            response.endHandler(v -> response.close());
         }
         response.setStatusCode(status)
                 .putHeader("content-type", "text/plain")
