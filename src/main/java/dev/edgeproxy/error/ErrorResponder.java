@@ -1,5 +1,6 @@
 package dev.edgeproxy.error;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -13,8 +14,28 @@ import org.jboss.logging.Logger;
 public final class ErrorResponder {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
+    static final long LINGER_MILLIS = 2_000;
 
     private ErrorResponder() {
+    }
+
+    /**
+     * Closes the connection once the user agent has stopped sending, or after {@link #LINGER_MILLIS}: closing
+     * while its request body is still arriving would make the kernel reset the connection, and the answer
+     * could be lost before the user agent reads it. What arrives meanwhile is discarded.
+     */
+    private static void closeLingering(HttpServerRequest request) {
+        if (request.isEnded()) {
+            request.connection().close();
+            return;
+        }
+        long timer = Vertx.currentContext().owner().setTimer(LINGER_MILLIS, id -> request.connection().close());
+        request.handler(discard -> { });
+        request.endHandler(v -> {
+            Vertx.currentContext().owner().cancelTimer(timer);
+            request.connection().close();
+        });
+        request.resume();
     }
 
     /** Status code a failure maps to; unexpected exceptions are a 500. */
@@ -82,7 +103,7 @@ public final class ErrorResponder {
         if (failure instanceof GatewayError g && g.closesConnection() && request.version() != HttpVersion.HTTP_2) {
             // HTTP/1.x: say so, and close once the answer is out. (An HTTP/2 stream ends on its own.)
             response.putHeader("connection", "close");
-            response.endHandler(v -> response.close());
+            response.endHandler(v -> closeLingering(request));
         }
         response.setStatusCode(status)
                 .putHeader("content-type", "text/plain")

@@ -156,8 +156,10 @@ public final class Forwarder {
             if (!response.headers().contains("content-length") && expectsBody(originResponse.statusCode())) {
                 response.setChunked(true);
             }
-            // The pipe leaves ending our response to us, so that the origin's part is measured first.
-            originResponse.pipe().endOnSuccess(false).to(response).onComplete(ar -> {
+            // The pipe leaves ending our response to us: on success, so that the origin's part is measured
+            // first; on failure, because ending it would dress a truncated body up as a complete one (a
+            // Content-Length the client then waits for, or a terminating chunk). It is reset instead.
+            originResponse.pipe().endOnSuccess(false).endOnFailure(false).to(response).onComplete(ar -> {
                 if (ar.succeeded()) {
                     finish();
                     response.end();
