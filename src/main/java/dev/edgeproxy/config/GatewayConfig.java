@@ -20,6 +20,64 @@ public interface GatewayConfig {
 
     Optional<List<Route>> routes();
 
+    /** How request targets are canonicalised before anything decides on them. */
+    RequestTarget requestTarget();
+
+    /**
+     * Request headers removed from every client request, on every route, before anything reads them
+     * (besides the names that any route's transformations set or add). Lower- or mixed-case names.
+     */
+    @WithDefault("forwarded,x-forwarded-host,x-forwarded-proto,x-real-ip,x-original-url,x-rewrite-url")
+    List<String> untrustedHeaders();
+
+    /** Limits for every route; a route may override some under its own {@code limits}. */
+    Limits limits();
+
+    /** The proxy port's listener. Read at startup only. */
+    Listener listener();
+
+    interface RequestTarget {
+        /** {@code //} read as {@code /}. */
+        @WithDefault("true")
+        boolean mergeSlashes();
+
+        /** {@code %2F}: reject, decode (a separator) or keep. */
+        @WithDefault("reject")
+        String escapedSlash();
+
+        /** {@code %5C}: reject, decode (a separator) or keep. */
+        @WithDefault("reject")
+        String escapedBackslash();
+
+        /** A raw backslash: reject, decode (a separator) or keep. */
+        @WithDefault("reject")
+        String backslash();
+
+        /** {@code %00}: reject or keep. */
+        @WithDefault("reject")
+        String escapedNul();
+
+        /** {@code ;} path parameters: reject, decode (removed, as Tomcat reads them) or keep. */
+        @WithDefault("reject")
+        String pathParameters();
+    }
+
+    interface Limits {
+        /** Largest request body, e.g. {@code 10M}; unlimited when absent. */
+        Optional<String> maxRequestBody();
+    }
+
+    interface RouteLimits {
+        /** Overrides {@code gateway.limits.maxRequestBody} for the route. */
+        Optional<String> maxRequestBody();
+    }
+
+    interface Listener {
+        /** HTTP/2 over cleartext (h2c, prior knowledge or upgrade) on the plain proxy port. */
+        @WithDefault("false")
+        boolean h2c();
+    }
+
     /** The built-in demo upstream that the sample configuration forwards to. */
     Demo demo();
 
@@ -80,6 +138,8 @@ public interface GatewayConfig {
         Optional<List<Backend>> backends();
 
         Optional<Policies> policies();
+
+        Optional<RouteLimits> limits();
     }
 
     interface Match {

@@ -5,6 +5,10 @@ import dev.cel.common.types.SimpleType;
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.authz.Rule;
+import dev.edgeproxy.http.EscapeAction;
+import dev.edgeproxy.http.RequestHygiene;
+import dev.edgeproxy.http.TargetCanonicalizer;
+import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.proxy.HeaderTransform;
@@ -39,6 +43,8 @@ import java.util.regex.Pattern;
 public final class RouteCompiler {
 
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    /** How problems outside any route read: {@code gateway: limits.maxRequestBody: ...}. */
+    private static final String GLOBAL = "gateway";
 
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     /** An RFC 9110 token: what a header (or cookie) name may be. */
@@ -62,17 +68,21 @@ public final class RouteCompiler {
      * @throws InvalidConfigException listing every problem, each prefixed with its route and field
      */
     public static RouteTable compile(GatewayConfig config, CelEnvironment cel, JwksFetcher fetcher) {
-        return new RouteCompiler(cel, () -> fetcher).compileAll(config.routes().orElse(List.of()));
+        return new RouteCompiler(cel, () -> fetcher).compileAll(config);
     }
 
     /** As above, creating a fetcher only if some provider has a {@code jwks.url}. */
     public static RouteTable compile(GatewayConfig config, CelEnvironment cel) {
         JwksFetcher[] lazy = new JwksFetcher[1];
         return new RouteCompiler(cel, () -> lazy[0] == null ? lazy[0] = new JwksFetcher() : lazy[0])
-                .compileAll(config.routes().orElse(List.of()));
+                .compileAll(config);
     }
 
-    private RouteTable compileAll(List<GatewayConfig.Route> configs) {
+    private RouteTable compileAll(GatewayConfig config) {
+        List<GatewayConfig.Route> configs = config.routes().orElse(List.of());
+        problems.route(GLOBAL);
+        long defaultMaxBody = config.limits().maxRequestBody()
+                .map(v -> size("limits.maxRequestBody", v)).orElse(Route.UNLIMITED);
         List<Route> routes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -85,20 +95,72 @@ public final class RouteCompiler {
                 error("name", "is used by more than one route");
             }
             int before = problems.count();
-            Route route = compileRoute(name, rc);
+            Route route = compileRoute(name, rc, defaultMaxBody);
             if (problems.count() == before) {
                 routes.add(route);
             }
         }
+        problems.route(GLOBAL);
+        RequestHygiene hygiene = hygiene(config, routes);
         if (problems.count() > 0) {
             // Nothing half-configured keeps running: stop the key refreshes this attempt started.
-            new RouteTable(List.of(), jwt.started()).retire();
+            new RouteTable(List.of(), jwt.started(), RequestHygiene.DEFAULT).retire();
             throw new InvalidConfigException(problems.all());
         }
-        return new RouteTable(routes, jwt.started());
+        return new RouteTable(routes, jwt.started(), hygiene);
     }
 
-    private Route compileRoute(String name, GatewayConfig.Route rc) {
+    // --- what every request goes through ---------------------------------------------------------
+
+    private RequestHygiene hygiene(GatewayConfig config, List<Route> routes) {
+        GatewayConfig.RequestTarget t = config.requestTarget();
+        String base = "requestTarget.";
+        EscapeAction nul = action(base + "escapedNul", t.escapedNul());
+        if (nul == EscapeAction.DECODE) {
+            error(base + "escapedNul", "'decode' is not possible for %00 (expected reject or keep)");
+            nul = EscapeAction.REJECT;
+        }
+        TargetPolicy policy = new TargetPolicy(t.mergeSlashes(),
+                action(base + "escapedSlash", t.escapedSlash()),
+                action(base + "escapedBackslash", t.escapedBackslash()),
+                action(base + "backslash", t.backslash()), nul,
+                action(base + "pathParameters", t.pathParameters()));
+        Set<String> removed = new HashSet<>();
+        List<String> untrusted = config.untrustedHeaders();
+        for (int i = 0; i < untrusted.size(); i++) {
+            String name = untrusted.get(i).strip().toLowerCase(Locale.ROOT);
+            if (!HEADER_NAME.matcher(name).matches()) {
+                error("untrustedHeaders[" + i + "]", "'" + untrusted.get(i) + "' is not a valid header name");
+            } else if (name.equals("host") || name.equals("content-length") || name.equals("transfer-encoding")) {
+                error("untrustedHeaders[" + i + "]", "'" + name + "' frames the request and cannot be removed");
+            } else {
+                removed.add(name);
+            }
+        }
+        // A header some route derives from verified claims must not come from the client on any route.
+        routes.forEach(r -> removed.addAll(r.transform().suppliedHeaders()));
+        return new RequestHygiene(new TargetCanonicalizer(policy), removed);
+    }
+
+    private EscapeAction action(String field, String value) {
+        EscapeAction action = EscapeAction.parse(value);
+        if (action == null) {
+            error(field, "unknown action '" + value + "' (expected reject, decode or keep)");
+            return EscapeAction.REJECT;
+        }
+        return action;
+    }
+
+    private long size(String field, String value) {
+        try {
+            return Sizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            error(field, e.getMessage());
+            return Route.UNLIMITED;
+        }
+    }
+
+    private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody) {
         HostMatch hosts = hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matches(rc.matches().orElse(List.of()));
         UpstreamPool upstreams = backends(rc.backends().orElse(List.of()));
@@ -114,7 +176,9 @@ public final class RouteCompiler {
                 .flatMap(GatewayConfig.Timeout::requestTimeout)
                 .map(t -> positiveDuration("policies.timeout.requestTimeout", t, DEFAULT_REQUEST_TIMEOUT))
                 .orElse(DEFAULT_REQUEST_TIMEOUT);
-        return new Route(name, hosts, matches, upstreams, authenticator, authorizer, transform, timeout);
+        long maxBody = rc.limits().flatMap(GatewayConfig.RouteLimits::maxRequestBody)
+                .map(v -> size("limits.maxRequestBody", v)).orElse(defaultMaxBody);
+        return new Route(name, hosts, matches, upstreams, authenticator, authorizer, transform, timeout, maxBody);
     }
 
     // --- matching -------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 package dev.edgeproxy.error;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import org.jboss.logging.Logger;
 
 /**
@@ -11,14 +14,40 @@ import org.jboss.logging.Logger;
 public final class ErrorResponder {
 
     private static final Logger LOG = Logger.getLogger(ErrorResponder.class);
+    static final long LINGER_MILLIS = 2_000;
 
     private ErrorResponder() {
+    }
+
+    /**
+     * Closes the connection once the user agent has stopped sending, or after {@link #LINGER_MILLIS}: closing
+     * while its request body is still arriving would make the kernel reset the connection, and the answer
+     * could be lost before the user agent reads it. What arrives meanwhile is discarded.
+     */
+    private static void closeLingering(HttpServerRequest request) {
+        if (request.isEnded()) {
+            request.connection().close();
+            return;
+        }
+        long timer = Vertx.currentContext().owner().setTimer(LINGER_MILLIS, id -> request.connection().close());
+        request.handler(discard -> { });
+        request.endHandler(v -> {
+            Vertx.currentContext().owner().cancelTimer(timer);
+            request.connection().close();
+        });
+        request.resume();
     }
 
     /** Status code a failure maps to; unexpected exceptions are a 500. */
     public static int status(Throwable failure) {
         if (failure instanceof GatewayError.RouteNotFound) {
             return 404;
+        } else if (failure instanceof GatewayError.BadRequest) {
+            return 400;
+        } else if (failure instanceof GatewayError.NotImplemented) {
+            return 501;
+        } else if (failure instanceof GatewayError.PayloadTooLarge) {
+            return 413;
         } else if (failure instanceof GatewayError.Unauthenticated) {
             return 401;
         } else if (failure instanceof GatewayError.Forbidden) {
@@ -37,7 +66,8 @@ public final class ErrorResponder {
      *
      * @param routeName the matched route, used as the {@code WWW-Authenticate} realm; may be null
      */
-    public static void respond(HttpServerResponse response, Throwable failure, String routeName) {
+    public static void respond(HttpServerRequest request, Throwable failure, String routeName) {
+        HttpServerResponse response = request.response();
         if (response.ended()) {
             return;
         }
@@ -54,6 +84,12 @@ public final class ErrorResponder {
                 challenge += ", error=\"invalid_token\"";
             }
             response.putHeader("www-authenticate", challenge);
+        } else if (failure instanceof GatewayError.BadRequest) {
+            body = "bad request: " + failure.getMessage();
+        } else if (failure instanceof GatewayError.NotImplemented) {
+            body = "not implemented: " + failure.getMessage();
+        } else if (failure instanceof GatewayError.PayloadTooLarge) {
+            body = "payload too large";
         } else if (failure instanceof GatewayError.BadGateway) {
             body = "bad gateway";
         } else if (failure instanceof GatewayError.GatewayTimeout) {
@@ -63,6 +99,11 @@ public final class ErrorResponder {
         } else {
             LOG.errorf(failure, "unexpected failure on route %s", routeName);
             body = "internal error";
+        }
+        if (failure instanceof GatewayError g && g.closesConnection() && request.version() != HttpVersion.HTTP_2) {
+            // HTTP/1.x: say so, and close once the answer is out. (An HTTP/2 stream ends on its own.)
+            response.putHeader("connection", "close");
+            response.endHandler(v -> closeLingering(request));
         }
         response.setStatusCode(status)
                 .putHeader("content-type", "text/plain")

@@ -15,6 +15,50 @@ public abstract sealed class GatewayError extends RuntimeException {
         super(message, cause, false, false);
     }
 
+    /**
+     * Whether the connection must be closed after this answer: the request's framing is not trusted (or
+     * its body is not read), so nothing that follows on the connection can be.
+     */
+    public boolean closesConnection() {
+        return false;
+    }
+
+    /** The request target or head is refused before any route is chosen. 400. */
+    public static final class BadRequest extends GatewayError {
+        public BadRequest(String reason) {
+            super(reason, null);
+        }
+
+        @Override
+        public boolean closesConnection() {
+            return true;
+        }
+    }
+
+    /** The request uses a transfer coding the proxy does not forward. 501. */
+    public static final class NotImplemented extends GatewayError {
+        public NotImplemented(String reason) {
+            super(reason, null);
+        }
+
+        @Override
+        public boolean closesConnection() {
+            return true;
+        }
+    }
+
+    /** The request body exceeds the route's {@code maxRequestBody}. 413. */
+    public static final class PayloadTooLarge extends GatewayError {
+        public PayloadTooLarge(long limit) {
+            super("request body larger than " + limit + " bytes", null);
+        }
+
+        @Override
+        public boolean closesConnection() {
+            return true;
+        }
+    }
+
     /** No configured route matches the request. 404. */
     public static final class RouteNotFound extends GatewayError {
         public RouteNotFound() {

@@ -1,5 +1,7 @@
 package dev.edgeproxy.gateway;
 
+import dev.edgeproxy.http.RequestHygiene;
+import dev.edgeproxy.http.RequestTarget;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -78,9 +80,17 @@ record ExplainRequest(String method, String target, String host, MultiMap header
     }
 
     /** A fresh request each time: explaining changes it (the credential is placed, and removed again once verified). */
-    IncomingRequest toIncoming() {
+    /**
+     * The described request as the proxy would see it: its target canonicalised and untrusted headers
+     * removed, as for a live request.
+     *
+     * @throws dev.edgeproxy.error.GatewayError.BadRequest when the proxy would refuse the target
+     */
+    IncomingRequest toIncoming(RequestHygiene hygiene) {
         MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(headers);
-        return IncomingRequest.described(method, target, copy, scheme, source, sourcePort);
+        RequestTarget canonical = hygiene.canonicalizer().canonicalize(method, target, copy.get("host"));
+        hygiene.removeUntrusted(copy);
+        return IncomingRequest.described(method, canonical.originForm(), copy, scheme, source, sourcePort);
     }
 
     private static MultiMap headers(JsonObject json) {

@@ -4,6 +4,7 @@ import dev.edgeproxy.authz.Decision;
 import dev.edgeproxy.authz.Explanation;
 import dev.edgeproxy.authz.RequestVariables;
 import dev.edgeproxy.authz.RuleResult;
+import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.TokenLocation;
@@ -52,7 +53,17 @@ final class Explainer {
      */
     CompletionStage<JsonObject> explain(ExplainRequest described) {
         RouteTable table = routes.get();
-        IncomingRequest request = described.toIncoming();
+        IncomingRequest request;
+        try {
+            request = described.toIncoming(table.hygiene());
+        } catch (GatewayError.BadRequest refused) {
+            return CompletableFuture.completedFuture(new JsonObject()
+                    .put("route", null)
+                    .put("jwt", new JsonObject().put("mode", null).put("outcome", "none"))
+                    .put("rules", new JsonArray())
+                    .put("decision", decision(false, 400, "request", null, "bad request: " + refused.getMessage()))
+                    .putNull("upstream"));
+        }
         Redactor redact = new Redactor(described.token());
 
         // 1. Match, with the token where the matched route expects it; then match again, as the proxy

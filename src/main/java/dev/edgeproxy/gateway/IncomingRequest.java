@@ -1,6 +1,7 @@
 package dev.edgeproxy.gateway;
 
 import dev.edgeproxy.authz.RequestVariables;
+import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.route.MatchInput;
 import dev.edgeproxy.route.QueryString;
@@ -55,12 +56,16 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
         this.sourcePort = sourcePort;
     }
 
-    /** The request the user agent sent. */
-    static IncomingRequest of(HttpServerRequest request) {
+    /**
+     * The request the user agent sent, as canonicalised.
+     *
+     * @param target    its canonical target: what every step decides on and the origin receives
+     * @param authority its checked {@code Host} (or {@code :authority})
+     */
+    static IncomingRequest of(HttpServerRequest request, RequestTarget target, String authority) {
         SocketAddress remote = request.remoteAddress();
-        return new IncomingRequest(request.method().name(), request.path(), request.uri(), request.query(),
-                request.headers(), request.scheme(),
-                () -> request.authority() == null ? null : request.authority().toString(),
+        return new IncomingRequest(request.method().name(), target.path(), target.originForm(), target.query(),
+                request.headers(), request.scheme(), () -> authority,
                 remote == null ? "" : remote.hostAddress(), remote == null ? 0 : remote.port());
     }
 
@@ -95,7 +100,7 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
         queryParams = null;
     }
 
-    /** The request target to send upstream: as received, unless a credential was taken out of the query. */
+    /** The request target to send upstream: the canonical one, less a credential taken out of the query. */
     String upstreamUri() {
         if (!queryChanged) {
             return uri;
@@ -109,8 +114,8 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
 
     /** The Host header as the user agent sent it (with port), or {@code :authority} for HTTP/2. */
     String hostHeader() {
-        String h = headers.get("host");
-        return h == null ? authority.get() : h;
+        String checked = authority.get();
+        return checked != null ? checked : headers.get("host");
     }
 
     @Override

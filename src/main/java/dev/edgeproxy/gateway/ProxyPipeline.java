@@ -4,6 +4,8 @@ import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.authz.RequestVariables;
 import dev.edgeproxy.error.ErrorResponder;
 import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.http.RequestHead;
+import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.Identity;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.ForwardedHeaders;
@@ -16,6 +18,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.concurrent.CompletableFuture;
@@ -48,21 +52,40 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         HttpServerRequest request = ctx.request();
         // Nothing may read the body before the origin can take it: pause before any other step.
         request.pause();
-        IncomingRequest live = IncomingRequest.of(request);
         // Notes what happens below; reports it once the response has ended, however it ends.
-        RequestRecord record = new RequestRecord(live, metrics, accessLog);
+        SocketAddress remote = request.remoteAddress();
+        RequestRecord record = new RequestRecord(request.method().name(), remote == null ? "" : remote.hostAddress(),
+                metrics, accessLog);
         ctx.addEndHandler(end -> record.end(request.response(), end.succeeded()));
+        // The table is read once, so a request keeps the routes (and the canonicalisation) it started with.
+        RouteTable table = routes.get();
+        IncomingRequest live;
         Route route;
         CompletableFuture<Identity> authentication;
         try {
-            // 1. Match: the table is read once, so a request keeps the routes it started with.
-            route = routes.get().select(live);
+            // 1. Canonicalise: one authority, unambiguous framing, one canonical target, and none of the
+            //    headers a client must not supply. Every later step, and the origin, sees only this view.
+            String authority = RequestHead.authority(request.version(), request.headers(),
+                    request.version() == HttpVersion.HTTP_2 && request.authority() != null ? request.authority().toString() : null);
+            RequestHead.checkFraming(request.version(), request.headers());
+            RequestTarget target = table.hygiene().canonicalizer()
+                    .canonicalize(request.method().name(), request.uri(), authority);
+            table.hygiene().removeUntrusted(request.headers());
+            live = IncomingRequest.of(request, target, authority);
+            record.request(live);
+
+            // 2. Match.
+            route = table.select(live);
             if (route == null) {
                 throw new GatewayError.RouteNotFound();
             }
             record.route(route.name());
+            // A declared body over the route's limit is refused before anything reads it.
+            if (Forwarder.declaredLength(request) > route.maxRequestBody()) {
+                throw new GatewayError.PayloadTooLarge(route.maxRequestBody());
+            }
 
-            // 2. Authenticate: verify the credential per the route's mode; a verified credential is
+            // 3. Authenticate: verify the credential per the route's mode; a verified credential is
             //    removed from the request here, so neither rules nor the origin ever see it. Complete at
             //    once, except when an unknown kid makes a remote JWKS refetch first.
             authentication = route.authenticator() == null
@@ -88,26 +111,26 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             live.claims(identity.claims());
             record.identity(identity);
 
-            // 3. Authorize: CEL rules over the request and the verified claims; errors deny.
+            // 4. Authorize: CEL rules over the request and the verified claims; errors deny.
             RequestVariables variables = new RequestVariables(live);
             if (!route.authorizer().authorize(variables)) {
                 throw new GatewayError.Forbidden();
             }
 
-            // 4. Prepare the origin request: end-to-end headers only, forwarding headers, then the
+            // 5. Prepare the origin request: end-to-end headers only, forwarding headers, then the
             //    route's transformations last, so a header the route sets always wins over the client.
             MultiMap headers = originHeaders(live, route, variables);
 
-            // 5. Forward, streaming both ways.
+            // 6. Forward, streaming both ways, the body held to the route's limit.
             forwarder.forward(request, route.upstreams().pick(), live.upstreamUri(), headers, route.requestTimeout(),
-                    record::upstreamTook, failure -> fail(request, record, failure));
+                    route.maxRequestBody(), record::upstreamTook, failure -> fail(request, record, failure));
         } catch (RuntimeException e) {
             fail(request, record, e);
         }
     }
 
     /**
-     * Step 4: the headers the origin receives, from the request as it stands after authentication (a
+     * Step 5: the headers the origin receives, from the request as it stands after authentication (a
      * verified credential already removed). Explanations report exactly this.
      */
     static MultiMap originHeaders(IncomingRequest request, Route route, RequestVariables variables) {
@@ -128,7 +151,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
 
     private static void fail(HttpServerRequest request, RequestRecord record, Throwable failure) {
         record.failed(failure);
-        ErrorResponder.respond(request.response(), failure, record.routeName());
+        ErrorResponder.respond(request, failure, record.routeName());
         // Let an unread request body drain so the connection can be reused.
         request.resume();
     }

@@ -18,7 +18,9 @@ final class RequestRecord {
     static final int CLIENT_CLOSED_REQUEST = 499;
 
     private final long startedAt = System.nanoTime();
-    private final IncomingRequest request;
+    private final String method;
+    private final String client;
+    private IncomingRequest request;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
     private String routeName;
@@ -26,10 +28,16 @@ final class RequestRecord {
     private String subject;
     private long upstreamNanos = AccessLogEntry.NOT_FORWARDED;
 
-    RequestRecord(IncomingRequest request, GatewayMetrics metrics, AccessLog accessLog) {
-        this.request = request;
+    RequestRecord(String method, String client, GatewayMetrics metrics, AccessLog accessLog) {
+        this.method = method;
+        this.client = client;
         this.metrics = metrics;
         this.accessLog = accessLog;
+    }
+
+    /** The request as canonicalised; a refused request never gets one, and is logged without a path. */
+    void request(IncomingRequest canonical) {
+        this.request = canonical;
     }
 
     void route(String name) {
@@ -59,6 +67,8 @@ final class RequestRecord {
             meters().authFailure(u.reason());
         } else if (failure instanceof GatewayError.Forbidden) {
             meters().authzDenial();
+        } else if (failure instanceof GatewayError g && g.closesConnection()) {
+            metrics.refused(failure instanceof GatewayError.PayloadTooLarge ? "request body too large" : g.getMessage());
         }
     }
 
@@ -72,8 +82,8 @@ final class RequestRecord {
         int status = !completed && !response.headWritten() ? CLIENT_CLOSED_REQUEST : response.getStatusCode();
         meters().request(status, duration);
         if (accessLog.enabled()) {
-            accessLog.write(new AccessLogEntry(routeName, request.method(), request.path(), status, duration,
-                    upstreamNanos, subject, request.sourceAddress()));
+            accessLog.write(new AccessLogEntry(routeName, method, request == null ? null : request.path(), status,
+                    duration, upstreamNanos, subject, client));
         }
     }
 

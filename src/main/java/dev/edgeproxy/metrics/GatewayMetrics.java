@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code edgeproxy.auth.failures} {route, reason} [{@code edgeproxy_auth_failures_total}]: 401s by
  *       {@link dev.edgeproxy.error.AuthFailure} in lower case;</li>
  *   <li>{@code edgeproxy.authz.denials} {route} [{@code edgeproxy_authz_denials_total}]: 403s;</li>
+ *   <li>{@code edgeproxy.requests.refused} {reason} [{@code edgeproxy_requests_refused_total}]: requests
+ *       refused for their target, head or body size (400, 501, 413);</li>
  *   <li>{@code edgeproxy.config.reloads} {result} [{@code edgeproxy_config_reloads_total}];</li>
  *   <li>{@code edgeproxy.jwks.fetches} {result} [{@code edgeproxy_jwks_fetches_total}].</li>
  * </ul>
@@ -36,6 +38,7 @@ public class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> refusals = new ConcurrentHashMap<>();
     private final Counter reloadSucceeded;
     private final Counter reloadFailed;
     private final Counter jwksFetchSucceeded;
@@ -54,6 +57,21 @@ public class GatewayMetrics {
         String name = routeName == null ? NO_ROUTE : routeName;
         RouteMeters meters = routes.get(name);
         return meters != null ? meters : routes.computeIfAbsent(name, n -> new RouteMeters(registry, n));
+    }
+
+    /**
+     * A request was refused before any route saw it (400, 501) or for its body size (413). The reason is
+     * one of a fixed set of texts, never client input.
+     */
+    public void refused(String reason) {
+        Counter counter = refusals.get(reason);
+        if (counter == null) {
+            counter = refusals.computeIfAbsent(reason, r -> Counter.builder("edgeproxy.requests.refused")
+                    .description("Requests refused for their target, head or body size")
+                    .tag("reason", r)
+                    .register(registry));
+        }
+        counter.increment();
     }
 
     /** A configuration reload was attempted: {@code ok} when the new routes are in force. */

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 
 import java.time.Duration;
@@ -34,22 +35,28 @@ public final class Forwarder {
     }
 
     /**
-     * @param uri       the request target to send (as received, or without a credential taken out of it)
+     * @param uri        the canonical request target (less a credential taken out of its query)
      * @param headers    the end-to-end headers to send upstream (already filtered and transformed)
+     * @param maxBody    the route's request body limit in bytes
      * @param onUpstream called once when the exchange with the origin is over (its response complete, or
      *                   the exchange failed or timed out), with its duration in nanoseconds from asking
      *                   for the origin connection; before the user agent's response ends
      * @param onFailure  called at most once, with a {@link GatewayError}, if the exchange fails
      */
     public void forward(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers, Duration timeout,
-            LongConsumer onUpstream, Consumer<GatewayError> onFailure) {
-        Exchange exchange = new Exchange(request, onUpstream, onFailure, timeout);
+            long maxBody, LongConsumer onUpstream, Consumer<GatewayError> onFailure) {
+        Exchange exchange = new Exchange(request, onUpstream, onFailure, timeout, maxBody);
         exchange.timer = vertx.setTimer(timeout.toMillis(), id -> exchange.timeout());
-        boolean hasBody = hasBody(request);
+        long declared = declaredLength(request);
+        boolean hasBody = mayHaveBody(request, declared);
         if (hasBody && request.headers().contains("expect", "100-continue", true)) {
             // We answer the user agent's expectation ourselves; the origin gets a plain request.
             headers.remove("expect");
             request.response().writeContinue();
+        }
+        if (declared < 0) {
+            // Only a body framed by Content-Length is sent with one (HTTP/2 may carry a stray value).
+            headers.remove("content-length");
         }
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
@@ -66,40 +73,58 @@ public final class Forwarder {
             if (!exchange.attach(originRequest)) {
                 return;
             }
-            Future<HttpClientResponse> sent;
+            originRequest.response().onSuccess(exchange::respond).onFailure(exchange::fail);
             if (hasBody) {
-                originRequest.setChunked(!request.headers().contains("content-length"));
-                sent = originRequest.send(request);
+                new RequestBody(request, originRequest, maxBody, declared, exchange).start();
             } else {
-                sent = originRequest.send();
+                originRequest.end();
             }
-            sent.onSuccess(exchange::respond).onFailure(exchange::fail);
         });
     }
 
-    /** HTTP/1.1 framing: a request has a body only if it says so (RFC 9112 §6.3). */
-    static boolean hasBody(HttpServerRequest request) {
+    /**
+     * The request's {@code Content-Length}, or -1 when it has none (or, over HTTP/1.1, when it is chunked:
+     * Netty refuses a request with both).
+     */
+    public static long declaredLength(HttpServerRequest request) {
         String length = request.headers().get("content-length");
-        if (length != null) {
-            return !"0".equals(length.strip());
+        if (length == null) {
+            return -1;
         }
-        return request.headers().contains("transfer-encoding");
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * HTTP/1.1 framing says whether a body follows (RFC 9112 §6.3); an HTTP/2 request without
+     * {@code content-length} may have one, which its first event will tell.
+     */
+    static boolean mayHaveBody(HttpServerRequest request, long declared) {
+        if (declared >= 0) {
+            return declared > 0;
+        }
+        return request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : request.headers().contains("transfer-encoding");
     }
 
     /** The state of one exchange: which side finished first decides the outcome. */
-    private final class Exchange {
+    private final class Exchange implements RequestBody.Outcome {
         private final HttpServerRequest request;
         private final HttpServerResponse response;
         private final LongConsumer onUpstream;
         private final Consumer<GatewayError> onFailure;
         private final Duration timeout;
+        private final long maxBody;
         private final long startedAt = System.nanoTime();
         private HttpClientRequest originRequest;
         private long timer;
         private boolean done;
 
         Exchange(HttpServerRequest request, LongConsumer onUpstream, Consumer<GatewayError> onFailure,
-                Duration timeout) {
+                Duration timeout, long maxBody) {
+            this.maxBody = maxBody;
             this.request = request;
             this.response = request.response();
             this.onUpstream = onUpstream;
@@ -131,8 +156,10 @@ public final class Forwarder {
             if (!response.headers().contains("content-length") && expectsBody(originResponse.statusCode())) {
                 response.setChunked(true);
             }
-            // The pipe leaves ending our response to us, so that the origin's part is measured first.
-            originResponse.pipe().endOnSuccess(false).to(response).onComplete(ar -> {
+            // The pipe leaves ending our response to us: on success, so that the origin's part is measured
+            // first; on failure, because ending it would dress a truncated body up as a complete one (a
+            // Content-Length the client then waits for, or a terminating chunk). It is reset instead.
+            originResponse.pipe().endOnSuccess(false).endOnFailure(false).to(response).onComplete(ar -> {
                 if (ar.succeeded()) {
                     finish();
                     response.end();
@@ -147,18 +174,25 @@ public final class Forwarder {
         }
 
         void timeout() {
-            if (done) {
-                return;
-            }
-            done = true;
-            if (originRequest != null) {
-                originRequest.reset();
-            }
-            upstreamOver();
-            onFailure.accept(new GatewayError.GatewayTimeout(timeout));
+            end(new GatewayError.GatewayTimeout(timeout));
         }
 
         void fail(Throwable cause) {
+            end(new GatewayError.BadGateway(cause));
+        }
+
+        @Override
+        public void tooLarge() {
+            end(new GatewayError.PayloadTooLarge(maxBody));
+        }
+
+        @Override
+        public void broken(Throwable cause) {
+            // The origin must not take what arrived for the whole body: reset, never end, its request.
+            end(new GatewayError.BadRequest("request body broken off"));
+        }
+
+        private void end(GatewayError error) {
             if (done) {
                 return;
             }
@@ -168,7 +202,7 @@ public final class Forwarder {
                 originRequest.reset();
             }
             upstreamOver();
-            onFailure.accept(new GatewayError.BadGateway(cause));
+            onFailure.accept(error);
         }
 
         private void abort() {

@@ -6,7 +6,10 @@ import dev.cel.runtime.CelVariableResolver;
 import io.vertx.core.MultiMap;
 import org.jboss.logging.Logger;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * A route's {@code transformations.request}: header edits applied to what goes upstream, after
@@ -36,6 +39,14 @@ public final class HeaderTransform {
         this.remove = List.copyOf(remove);
         this.set = List.copyOf(set);
         this.add = List.copyOf(add);
+    }
+
+    /** The names this transformation sets or adds, lower case: the client must never supply them. */
+    public Set<String> suppliedHeaders() {
+        Set<String> names = new HashSet<>();
+        set.forEach(e -> names.add(e.header().toLowerCase(Locale.ROOT)));
+        add.forEach(e -> names.add(e.header().toLowerCase(Locale.ROOT)));
+        return names;
     }
 
     public boolean isEmpty() {

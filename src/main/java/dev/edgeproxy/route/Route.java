@@ -12,7 +12,8 @@ import java.util.List;
  * A compiled, immutable route: everything the request path needs, built once by
  * {@link dev.edgeproxy.config.RouteCompiler}.
  *
- * @param authenticator {@code null} when the route has no {@code jwtAuth} policy
+ * @param authenticator  {@code null} when the route has no {@code jwtAuth} policy
+ * @param maxRequestBody largest request body in bytes; {@link #UNLIMITED} when there is no limit
  */
 public record Route(
         String name,
@@ -22,7 +23,10 @@ public record Route(
         JwtAuthenticator authenticator,
         Authorizer authorizer,
         HeaderTransform transform,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        long maxRequestBody) {
+
+    public static final long UNLIMITED = Long.MAX_VALUE;
 
     public Route {
         matches = List.copyOf(matches);

@@ -1,5 +1,7 @@
 package dev.edgeproxy.route;
 
+import dev.edgeproxy.http.RequestHygiene;
+
 import java.util.List;
 
 /**
@@ -11,15 +13,25 @@ public final class RouteTable {
 
     private final List<Route> routes;
     private final List<AutoCloseable> resources;
+    private final RequestHygiene hygiene;
 
     public RouteTable(List<Route> routes) {
-        this(routes, List.of());
+        this(routes, List.of(), RequestHygiene.DEFAULT);
     }
 
-    /** @param resources what the table keeps running (remote JWKS refreshes), stopped by {@link #retire()} */
-    public RouteTable(List<Route> routes, List<AutoCloseable> resources) {
+    /**
+     * @param resources what the table keeps running (remote JWKS refreshes), stopped by {@link #retire()}
+     * @param hygiene   what is done to every request before it is matched
+     */
+    public RouteTable(List<Route> routes, List<AutoCloseable> resources, RequestHygiene hygiene) {
         this.routes = List.copyOf(routes);
         this.resources = List.copyOf(resources);
+        this.hygiene = hygiene;
+    }
+
+    /** Canonicalisation and header removal, the same for every route. */
+    public RequestHygiene hygiene() {
+        return hygiene;
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code .../hang}: never answers;</li>
  * <li>{@code .../reset}: closes the connection without answering;</li>
  * <li>{@code .../hop}: answers with hop-by-hop headers that the proxy must drop;</li>
+ * <li>{@code .../truncate} and {@code .../truncate-chunked}: start a 100,000-byte response (framed by
+ * {@code Content-Length}, or chunked), send part of it, then close the connection;</li>
  * <li>{@code /jwks.json}: the JWKS document last {@link #publishJwks published}, as an identity
  * provider would serve it.</li>
  * </ul>
@@ -35,6 +37,7 @@ public final class EchoUpstream implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger jwksHits = new AtomicInteger();
     private final java.util.Queue<String> paths = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Queue<String> completed = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile String jwks = "{\"keys\": []}";
 
     public EchoUpstream() {
@@ -67,6 +70,11 @@ public final class EchoUpstream implements AutoCloseable {
         return java.util.List.copyOf(paths);
     }
 
+    /** The paths of the requests whose body arrived whole (the request ended normally), in order. */
+    public java.util.List<String> completedPaths() {
+        return java.util.List.copyOf(completed);
+    }
+
     /** TCP connections accepted so far: fewer than requests when the proxy keeps connections alive. */
     public int connections() {
         return connections.get();
@@ -88,6 +96,16 @@ public final class EchoUpstream implements AutoCloseable {
             request.connection().close();
             return;
         }
+        if (path.endsWith("/truncate") || path.endsWith("/truncate-chunked")) {
+            var response = request.response();
+            if (path.endsWith("/truncate")) {
+                response.putHeader("content-length", "100000");
+            } else {
+                response.setChunked(true);
+            }
+            response.write(Buffer.buffer(content(10_000))).onComplete(v -> request.connection().close());
+            return;
+        }
         if (path.endsWith("/download")) {
             download(request, Long.parseLong(request.getParam("bytes", "0")));
             return;
@@ -99,6 +117,7 @@ public final class EchoUpstream implements AutoCloseable {
             length[0] += chunk.length();
         });
         request.endHandler(v -> {
+            completed.add(path);
             JsonObject headers = new JsonObject();
             request.headers().forEach(h -> {
                 String name = h.getKey().toLowerCase(Locale.ROOT);

@@ -102,6 +102,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .add("x-route", "\"open\"")
                 .remove("x-debug");
         r.route("slow").prefix("/slow").backend(origin).timeout("500ms");
+        r.route("limited").prefix("/limited").backend(origin)
+                .put("limits.maxRequestBody", "1M");
         r.route("dead").prefix("/dead").backend(deadOrigin);
 
         // Identity providers as they really are: keys at a URL, tokens outside the Authorization header.
@@ -128,6 +130,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         Map<String, String> props = new LinkedHashMap<>(r.props);
         // Off by default; ExplainEndToEndTest needs it.
         props.put("gateway.explain.enabled", "true");
+        // HTTP/2 bodies are tested over cleartext; the default (off) is tested on the packaged app.
+        props.put("gateway.listener.h2c", "true");
         props.put("quarkus.management.port", String.valueOf(MANAGEMENT_PORT));
         props.put("quarkus.management.test-port", String.valueOf(MANAGEMENT_PORT));
         props.put("quarkus.log.handler.file.\"access\".enabled", "true");
