@@ -65,7 +65,7 @@ public final class ConfigValidator {
             // The same choice as at startup: no routes refuses, unless the sample is explicitly enabled.
             boolean sample = EffectiveConfig.usesSample(config, locations != null && !locations.isBlank());
             if (sample) {
-                config = EffectiveConfig.loadSample();
+                config = new SampleRoutes(EffectiveConfig.loadSample(), config);
             }
             RouteTable table = RouteCompiler.compile(config, new CelEnvironment(), fetcher);
             table.retire();

@@ -44,7 +44,7 @@ public class EffectiveConfig {
             LOG.warnf("gateway.sample.enabled and no gateway.routes configured: serving the built-in SAMPLE routes of "
                     + "%s, whose keys are public demo keys; point quarkus.config.locations at your own route file",
                     SAMPLE_RESOURCE);
-            this.effective = loadSample();
+            this.effective = new SampleRoutes(loadSample(), configured);
         } else {
             this.effective = configured;
         }
