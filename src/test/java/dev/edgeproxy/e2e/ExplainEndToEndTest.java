@@ -97,6 +97,19 @@ class ExplainEndToEndTest {
     }
 
     @Test
+    void theExplanationIsOfTheCanonicalRequest() {
+        JsonPath e = explain("/open/%2e%2e/admin", gateway.token("alice", "admins"));
+        assertEquals("admin", e.getString("route.name"));
+        assertEquals(Boolean.TRUE, e.get("rules[0].result"));
+        assertEquals("/admin", e.getString("upstream.uri"));
+
+        JsonPath refused = explain("/open/..%2fadmin", null);
+        assertNull(refused.get("route"));
+        assertEquals(400, refused.getInt("decision.status"));
+        assertEquals("bad request: encoded slash (%2F)", refused.getString("decision.reason"));
+    }
+
+    @Test
     void userTokenOnAdminIsDeniedBecauseTheAllowRuleIsFalse() {
         JsonPath e = explain("/admin", gateway.token("bob", "users"));
 

@@ -200,7 +200,8 @@ class ProxyEndToEndTest {
     void transformationsRemoveAndAddHeaders() {
         JsonPath saw = upstreamSaw(given().header("x-debug", "1").header("x-route", "spoofed").get("/open/x"));
         assertNull(saw.get("headers.x-debug"));
-        assertEquals(List.of("spoofed", "open"), saw.getList("headers.x-route"));
+        // A header some route adds is never taken from the client: only the route's own value arrives.
+        assertEquals(List.of("open"), saw.getList("headers.x-route"));
     }
 
     @Test

@@ -119,6 +119,17 @@ class RequestTargetAttackTest {
                 REFUSED);
     }
 
+    @Test
+    void rulesSeeTheCanonicalPath() {
+        // The admin route's rule is request.path == "/admin": it holds for the canonical path, and the
+        // origin receives that same path.
+        String token = gateway.token("alice", "admins");
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, "GET /open/%2e%2e//admin HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + token + "\r\nConnection: close\r\n\r\n");
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("/admin", JsonPath.from(r.bodyText()).getString("uri"));
+    }
+
     @AfterAll
     static void printTable() {
         // The attack table's output, for the record (surefire keeps it in the test's output file).
