@@ -62,7 +62,7 @@ public final class ConfigValidator {
         if (sample) {
             config = EffectiveConfig.loadSample();
         }
-        try (JwksFetcher fetcher = new JwksFetcher()) {
+        try (JwksFetcher fetcher = new JwksFetcher(ProxyLimits.from(config.limits()).jwksMaxBytes())) {
             RouteTable table = RouteCompiler.compile(config, new CelEnvironment(), fetcher);
             table.retire();
             out.println("configuration valid: " + table.routes().size() + " routes ("

@@ -32,6 +32,39 @@ public interface GatewayConfig {
         boolean enabled();
     }
 
+    /** Bounds that protect the proxy itself (README, "Limits"); read once at startup. */
+    Limits limits();
+
+    /**
+     * {@code gateway.limits}: what one user agent, origin or identity provider may cost the proxy.
+     * Checked and converted by {@link ProxyLimits}.
+     */
+    interface Limits {
+        /** A connection must deliver a complete request head this soon after connecting or its previous response; 0 = off. */
+        @WithDefault("10s")
+        String requestHeadTimeout();
+
+        /** Bound on opening a TCP connection to an origin; then 502. */
+        @WithDefault("5s")
+        String upstreamConnectTimeout();
+
+        /** Open connections per origin ({@code host:port}). */
+        @WithDefault("256")
+        int upstreamMaxConnections();
+
+        /** Requests waiting for a connection to one origin; beyond it 503. */
+        @WithDefault("1024")
+        int upstreamMaxWaitQueue();
+
+        /** Largest JWKS document accepted from a {@code jwks.url}, in bytes. */
+        @WithDefault("1048576")
+        int jwksMaxBytes();
+
+        /** At most one log line per route and rule (or header) in this interval for CEL evaluation errors. */
+        @WithDefault("10s")
+        String errorLogInterval();
+    }
+
     /** One line per request on the logger category {@code edgeproxy.access}. */
     AccessLog accessLog();
 

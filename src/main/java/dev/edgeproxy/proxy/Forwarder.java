@@ -4,6 +4,7 @@ import dev.edgeproxy.error.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -59,7 +60,11 @@ public final class Forwarder {
                 .setHeaders(headers);
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                exchange.fail(ar.cause());
+                if (ar.cause() instanceof ConnectionPoolTooBusyException) {
+                    exchange.busy();
+                } else {
+                    exchange.fail(ar.cause());
+                }
                 return;
             }
             HttpClientRequest originRequest = ar.result();
@@ -159,6 +164,15 @@ public final class Forwarder {
         }
 
         void fail(Throwable cause) {
+            end(new GatewayError.BadGateway(cause));
+        }
+
+        /** The origin's connection pool and its wait queue are full: the request was never sent. */
+        void busy() {
+            end(new GatewayError.UpstreamBusy());
+        }
+
+        private void end(GatewayError error) {
             if (done) {
                 return;
             }
@@ -168,7 +182,7 @@ public final class Forwarder {
                 originRequest.reset();
             }
             upstreamOver();
-            onFailure.accept(new GatewayError.BadGateway(cause));
+            onFailure.accept(error);
         }
 
         private void abort() {
