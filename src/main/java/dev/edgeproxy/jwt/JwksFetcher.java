@@ -55,7 +55,7 @@ public final class JwksFetcher implements AutoCloseable {
                 .header("accept", "application/json, application/jwk-set+json")
                 .GET()
                 .build();
-        return client.sendAsync(request, BoundedBody.handler(maxBytes))
+        return BoundedBody.send(client, request, maxBytes)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
