@@ -135,7 +135,16 @@ class StartupFailureIT {
                                 - path: {pathPrefix: /b}
                               backends:
                                 - host: 127.0.0.1:8082
-                        """, "route 'twice'", "name"));
+                        """, "route 'twice'", "name"),
+                Arguments.of("bad limit", """
+                        gateway:
+                          limits:
+                            requestHeadTimeout: soon
+                          routes:
+                            - name: fine
+                              backends:
+                                - host: 127.0.0.1:8081
+                        """, "gateway", "limits.requestHeadTimeout"));
     }
 
     /** A public-only JWKS of a fresh RSA-2048 key, so that the unknown mode is the only mistake. */

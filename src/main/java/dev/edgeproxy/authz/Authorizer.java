@@ -3,8 +3,10 @@ package dev.edgeproxy.authz;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
 import dev.edgeproxy.authz.Decision.Step;
+import dev.edgeproxy.logging.LogThrottle;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -30,6 +32,8 @@ public final class Authorizer {
     private static final Logger LOG = Logger.getLogger(Authorizer.class);
 
     public static final Authorizer ALLOW_ALL = new Authorizer("", List.of());
+    /** Default of {@code gateway.limits.errorLogInterval}. */
+    static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final String routeName;
     /** All rules in configuration order; the arrays below hold positions in it, per kind. */
@@ -37,10 +41,18 @@ public final class Authorizer {
     private final int[] deny;
     private final int[] require;
     private final int[] allow;
+    /** One per rule (by position): a user agent can make a rule fail on every request. */
+    private final LogThrottle[] errorLog;
 
     public Authorizer(String routeName, List<Rule> rules) {
+        this(routeName, rules, LOG_INTERVAL);
+    }
+
+    /** @param logInterval at most one evaluation-error line per rule in this interval */
+    public Authorizer(String routeName, List<Rule> rules, Duration logInterval) {
         this.routeName = routeName;
         this.rules = List.copyOf(rules);
+        this.errorLog = this.rules.stream().map(r -> new LogThrottle(logInterval)).toArray(LogThrottle[]::new);
         this.deny = positions(Rule.Kind.DENY);
         this.require = positions(Rule.Kind.REQUIRE);
         this.allow = positions(Rule.Kind.ALLOW);
@@ -64,8 +76,13 @@ public final class Authorizer {
         RuleResult decisive = decision.rule();
         if (decisive != null && decisive.isError()) {
             Rule rule = decisive.rule();
-            LOG.warnf("route %s: %s rule #%d (%s) failed to evaluate: %s; denying",
-                    routeName, rule.kind().key(), rule.index(), rule.source(), decisive.error());
+            LogThrottle throttle = errorLog[rules.indexOf(rule)];
+            long dropped = throttle.acquire();
+            if (dropped >= 0) {
+                LOG.warnf("route %s: %s rule #%d (%s) failed to evaluate: %s; denying%s",
+                        routeName, rule.kind().key(), rule.index(), rule.source(), decisive.error(),
+                        throttle.suffix(dropped));
+            }
         }
         return decision.allowed();
     }

@@ -61,7 +61,7 @@ public final class ConfigValidator {
             err.println("configuration invalid: " + e.getMessage());
             return 1;
         }
-        try (JwksFetcher fetcher = new JwksFetcher()) {
+        try (JwksFetcher fetcher = new JwksFetcher(ProxyLimits.from(config.limits()).jwksMaxBytes())) {
             // The same choice as at startup: no routes refuses, unless the sample is explicitly enabled.
             boolean sample = EffectiveConfig.usesSample(config, locations != null && !locations.isBlank());
             if (sample) {

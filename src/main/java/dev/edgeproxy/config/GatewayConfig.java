@@ -30,9 +30,6 @@ public interface GatewayConfig {
     @WithDefault("forwarded,x-forwarded-host,x-forwarded-proto,x-real-ip,x-original-url,x-rewrite-url")
     List<String> untrustedHeaders();
 
-    /** Limits for every route; a route may override some under its own {@code limits}. */
-    Limits limits();
-
     /** The proxy port's listener. Read at startup only. */
     Listener listener();
 
@@ -60,11 +57,6 @@ public interface GatewayConfig {
         /** {@code ;} path parameters: reject, decode (removed, as Tomcat reads them) or keep. */
         @WithDefault("reject")
         String pathParameters();
-    }
-
-    interface Limits {
-        /** Largest request body, e.g. {@code 10M}; unlimited when absent. */
-        Optional<String> maxRequestBody();
     }
 
     interface RouteLimits {
@@ -106,6 +98,42 @@ public interface GatewayConfig {
         /** Watch the files of quarkus.config.locations and every jwks.file, and reload on change. */
         @WithDefault("true")
         boolean enabled();
+    }
+
+    /** Bounds that protect the proxy itself (README, "Limits"); read once at startup. */
+    Limits limits();
+
+    /**
+     * {@code gateway.limits}: what one user agent, origin or identity provider may cost the proxy.
+     * Checked and converted by {@link ProxyLimits}.
+     */
+    interface Limits {
+        /** Largest request body, e.g. {@code 10M}, for every route unless it sets its own; unlimited when absent. */
+        Optional<String> maxRequestBody();
+
+        /** A connection must deliver a complete request head this soon after connecting or its previous response; 0 = off. */
+        @WithDefault("10s")
+        String requestHeadTimeout();
+
+        /** Bound on opening a TCP connection to an origin; then 502. */
+        @WithDefault("5s")
+        String upstreamConnectTimeout();
+
+        /** Open connections per origin ({@code host:port}). */
+        @WithDefault("256")
+        int upstreamMaxConnections();
+
+        /** Requests waiting for a connection to one origin; beyond it 503. */
+        @WithDefault("1024")
+        int upstreamMaxWaitQueue();
+
+        /** Largest JWKS document accepted from a {@code jwks.url}, in bytes. */
+        @WithDefault("1048576")
+        int jwksMaxBytes();
+
+        /** At most one log line per route and rule (or header) in this interval for CEL evaluation errors. */
+        @WithDefault("10s")
+        String errorLogInterval();
     }
 
     /** One line per request on the logger category {@code edgeproxy.access}. */

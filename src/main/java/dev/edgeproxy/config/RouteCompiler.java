@@ -57,10 +57,12 @@ public final class RouteCompiler {
     private final CelEnvironment cel;
     private final Problems problems = new Problems();
     private final JwtPolicyCompiler jwt;
+    private final Duration errorLogInterval;
 
-    private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher) {
+    private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits) {
         this.cel = cel;
         this.jwt = new JwtPolicyCompiler(problems, fetcher);
+        this.errorLogInterval = limits.errorLogInterval();
     }
 
     /**
@@ -68,14 +70,15 @@ public final class RouteCompiler {
      * @throws InvalidConfigException listing every problem, each prefixed with its route and field
      */
     public static RouteTable compile(GatewayConfig config, CelEnvironment cel, JwksFetcher fetcher) {
-        return new RouteCompiler(cel, () -> fetcher).compileAll(config);
+        return new RouteCompiler(cel, () -> fetcher, ProxyLimits.from(config.limits())).compileAll(config);
     }
 
     /** As above, creating a fetcher only if some provider has a {@code jwks.url}. */
     public static RouteTable compile(GatewayConfig config, CelEnvironment cel) {
+        ProxyLimits limits = ProxyLimits.from(config.limits());
         JwksFetcher[] lazy = new JwksFetcher[1];
-        return new RouteCompiler(cel, () -> lazy[0] == null ? lazy[0] = new JwksFetcher() : lazy[0])
-                .compileAll(config);
+        return new RouteCompiler(cel, () -> lazy[0] == null ? lazy[0] = new JwksFetcher(limits.jwksMaxBytes()) : lazy[0],
+                limits).compileAll(config);
     }
 
     private RouteTable compileAll(GatewayConfig config) {
@@ -337,7 +340,7 @@ public final class RouteCompiler {
             String f = field + "." + kind.key();
             compileCel(f, source, RULE_TYPES).ifPresent(p -> rules.add(new Rule(kind, rules.size(), source, p)));
         }
-        return rules.isEmpty() ? Authorizer.ALLOW_ALL : new Authorizer(routeName, rules);
+        return rules.isEmpty() ? Authorizer.ALLOW_ALL : new Authorizer(routeName, rules, errorLogInterval);
     }
 
     private HeaderTransform transform(String routeName, GatewayConfig.HeaderTransform t) {
@@ -349,7 +352,7 @@ public final class RouteCompiler {
         }
         List<HeaderTransform.Edit> set = edits(base + ".set", t.set());
         List<HeaderTransform.Edit> add = edits(base + ".add", t.add());
-        return new HeaderTransform(routeName, remove, set, add);
+        return new HeaderTransform(routeName, remove, set, add, errorLogInterval);
     }
 
     private List<HeaderTransform.Edit> edits(String field, Map<String, String> config) {

@@ -54,6 +54,8 @@ public final class ErrorResponder {
             return 403;
         } else if (failure instanceof GatewayError.BadGateway) {
             return 502;
+        } else if (failure instanceof GatewayError.UpstreamBusy) {
+            return 503;
         } else if (failure instanceof GatewayError.GatewayTimeout) {
             return 504;
         }

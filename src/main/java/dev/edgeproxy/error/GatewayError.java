@@ -100,6 +100,17 @@ public abstract sealed class GatewayError extends RuntimeException {
         }
     }
 
+    /**
+     * Every connection to the origin is busy and its wait queue is full
+     * ({@code gateway.limits.upstreamMaxConnections}, {@code upstreamMaxWaitQueue}). 503: the request
+     * never reached the origin, so the user agent may retry.
+     */
+    public static final class UpstreamBusy extends GatewayError {
+        public UpstreamBusy() {
+            super("upstream busy", null);
+        }
+    }
+
     /** The upstream did not answer within the route's request timeout. 504. */
     public static final class GatewayTimeout extends GatewayError {
         public GatewayTimeout(Duration timeout) {

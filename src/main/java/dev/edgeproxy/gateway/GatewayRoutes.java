@@ -4,6 +4,7 @@ import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.config.EffectiveConfig;
 import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.config.RouteCompiler;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.SignatureProvider;
@@ -40,7 +41,8 @@ public class GatewayRoutes {
     private final GatewayMetrics metrics;
     private final Vertx vertx;
     private final String cryptoProvider;
-    private final JwksFetcher fetcher = new JwksFetcher();
+    private final ProxyLimits limits;
+    private final JwksFetcher fetcher;
     private volatile RouteTable table;
 
     /**
@@ -54,6 +56,9 @@ public class GatewayRoutes {
         this.accessLogConfig = configured.accessLog();
         this.metrics = metrics;
         this.vertx = vertx;
+        // The user's limits also while the sample routes are in force: they protect the process, not a route.
+        this.limits = ProxyLimits.from(configured.limits());
+        this.fetcher = new JwksFetcher(limits.jwksMaxBytes());
         fetcher.onFetch(metrics::jwksFetch);
     }
 
@@ -73,13 +78,16 @@ public class GatewayRoutes {
                     route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),
                     route.authorizer().hasRules() ? "yes" : "no");
         }
+        // Pool and wait queue are per origin (host:port); a full queue answers 503 (Forwarder).
         var client = vertx.createHttpClient(
                 new HttpClientOptions()
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(60)
-                        .setConnectTimeout(5_000)
+                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
                         .setDecompressionSupported(false),
-                new PoolOptions().setHttp1MaxSize(256));
+                new PoolOptions()
+                        .setHttp1MaxSize(limits.upstreamMaxConnections())
+                        .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue()));
         ProxyPipeline pipeline = new ProxyPipeline(() -> table, new Forwarder(vertx, client), metrics, accessLog);
         router.route().order(ROUTE_ORDER).handler(pipeline);
     }

@@ -15,17 +15,31 @@ import java.util.concurrent.TimeUnit;
  * The HTTP client and the clock for remote JWKS: fetches run on the JDK HTTP client's own threads and
  * refreshes on one scheduler thread, never on a Vert.x event loop. HTTPS uses the JVM's trust store.
  * One instance serves every provider of a route table; {@link #close()} stops all refreshes.
+ *
+ * <p>What an identity provider (or whoever answers at its address) can make us do is bounded: a body
+ * larger than {@link #maxBytes()} fails the fetch as soon as it is seen to be, and redirects are never
+ * followed, so a configured {@code https} URL can never be turned into a plain-HTTP or internal fetch.
  */
 public final class JwksFetcher implements AutoCloseable {
 
+    /** Default of {@code gateway.limits.jwksMaxBytes}: 1 MiB, far above any real key set. */
+    public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
+    private final int maxBytes;
     private volatile java.util.function.Consumer<Boolean> outcomes = ok -> { };
 
     public JwksFetcher() {
+        this(DEFAULT_MAX_BYTES);
+    }
+
+    /** @param maxBytes largest JWKS body accepted */
+    public JwksFetcher(int maxBytes) {
+        this.maxBytes = maxBytes;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "jwks-refresh");
@@ -41,8 +55,13 @@ public final class JwksFetcher implements AutoCloseable {
                 .header("accept", "application/json, application/jwk-set+json")
                 .GET()
                 .build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return BoundedBody.send(client, request, maxBytes)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The largest body a fetch accepts. */
+    public int maxBytes() {
+        return maxBytes;
     }
 
     /** Receives the outcome of every JWKS fetch (true: usable keys were loaded), e.g. for metrics. */

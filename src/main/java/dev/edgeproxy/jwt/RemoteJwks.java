@@ -168,8 +168,15 @@ final class RemoteJwks implements JwksSource {
 
     private CompletableFuture<Fetched> fetch() {
         return fetcher.get(url, timeout).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + response.statusCode());
+            int status = response.statusCode();
+            if (status >= 300 && status < 400) {
+                // Never followed: a redirect could point a pinned https URL at plain HTTP or an internal address.
+                throw new IllegalStateException("HTTP " + status + " redirect to "
+                        + response.headers().firstValue("location").orElse("(no location)")
+                        + " not followed; configure the final URL as jwks.url");
+            }
+            if (status != 200) {
+                throw new IllegalStateException("HTTP " + status);
             }
             return new Fetched(KeySetParser.parse(response.body()), refreshAfter(response));
         }).whenComplete((fetched, failure) -> fetcher.reportFetch(failure == null));

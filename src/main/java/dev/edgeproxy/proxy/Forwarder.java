@@ -4,6 +4,7 @@ import dev.edgeproxy.error.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -66,7 +67,11 @@ public final class Forwarder {
                 .setHeaders(headers);
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                exchange.fail(ar.cause());
+                if (ar.cause() instanceof ConnectionPoolTooBusyException) {
+                    exchange.busy();
+                } else {
+                    exchange.fail(ar.cause());
+                }
                 return;
             }
             HttpClientRequest originRequest = ar.result();
@@ -190,6 +195,11 @@ public final class Forwarder {
         public void broken(Throwable cause) {
             // The origin must not take what arrived for the whole body: reset, never end, its request.
             end(new GatewayError.BadRequest("request body broken off"));
+        }
+
+        /** The origin's connection pool and its wait queue are full: the request was never sent. */
+        void busy() {
+            end(new GatewayError.UpstreamBusy());
         }
 
         private void end(GatewayError error) {

@@ -3,12 +3,16 @@ package dev.edgeproxy.proxy;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
+import dev.edgeproxy.logging.LogThrottle;
 import io.vertx.core.MultiMap;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,12 +37,22 @@ public final class HeaderTransform {
     private final List<String> remove;
     private final List<Edit> set;
     private final List<Edit> add;
+    /** One per edit: a user agent can make an expression fail on every request. */
+    private final Map<Edit, LogThrottle> errorLog = new IdentityHashMap<>();
 
     public HeaderTransform(String routeName, List<String> remove, List<Edit> set, List<Edit> add) {
+        this(routeName, remove, set, add, Duration.ofSeconds(10));
+    }
+
+    /** @param logInterval at most one error line per edit in this interval */
+    public HeaderTransform(String routeName, List<String> remove, List<Edit> set, List<Edit> add, Duration logInterval) {
         this.routeName = routeName;
         this.remove = List.copyOf(remove);
         this.set = List.copyOf(set);
         this.add = List.copyOf(add);
+        // Filled once here and only read afterwards, so sharing it between event loops is safe.
+        this.set.forEach(e -> errorLog.put(e, new LogThrottle(logInterval)));
+        this.add.forEach(e -> errorLog.put(e, new LogThrottle(logInterval)));
     }
 
     /** The names this transformation sets or adds, lower case: the client must never supply them. */
@@ -81,12 +95,19 @@ public final class HeaderTransform {
                     return text;
                 }
             }
-            LOG.warnf("route %s: header %s (%s) did not produce a single-line scalar; not set",
-                    routeName, edit.header(), edit.source());
+            warn(edit, "did not produce a single-line scalar");
         } catch (CelEvaluationException | RuntimeException e) {
-            LOG.warnf("route %s: header %s (%s) failed to evaluate: %s; not set",
-                    routeName, edit.header(), edit.source(), e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse(""));
+            warn(edit, "failed to evaluate: " + (e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("")));
         }
         return null;
+    }
+
+    private void warn(Edit edit, String problem) {
+        LogThrottle throttle = errorLog.get(edit);
+        long dropped = throttle.acquire();
+        if (dropped >= 0) {
+            LOG.warnf("route %s: header %s (%s) %s; not set%s",
+                    routeName, edit.header(), edit.source(), problem, throttle.suffix(dropped));
+        }
     }
 }
