@@ -5,6 +5,7 @@ import dev.cel.common.types.SimpleType;
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.authz.Rule;
+import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.EscapeAction;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.TargetCanonicalizer;
@@ -55,6 +56,8 @@ public final class RouteCompiler {
             SimpleType.DOUBLE, SimpleType.BOOL);
 
     private final CelEnvironment cel;
+    /** The requests' canonicalisation, compiled first: route paths are checked against it. */
+    private TargetCanonicalizer canonicalizer = new TargetCanonicalizer(TargetPolicy.STRICT);
     private final Problems problems = new Problems();
     private final JwtPolicyCompiler jwt;
     private final Duration errorLogInterval;
@@ -84,6 +87,7 @@ public final class RouteCompiler {
     private RouteTable compileAll(GatewayConfig config) {
         List<GatewayConfig.Route> configs = config.routes().orElse(List.of());
         problems.route(GLOBAL);
+        canonicalizer = new TargetCanonicalizer(targetPolicy(config.requestTarget()));
         long defaultMaxBody = config.limits().maxRequestBody()
                 .map(v -> size("limits.maxRequestBody", v)).orElse(Route.UNLIMITED);
         List<Route> routes = new ArrayList<>();
@@ -115,19 +119,21 @@ public final class RouteCompiler {
 
     // --- what every request goes through ---------------------------------------------------------
 
-    private RequestHygiene hygiene(GatewayConfig config, List<Route> routes) {
-        GatewayConfig.RequestTarget t = config.requestTarget();
+    private TargetPolicy targetPolicy(GatewayConfig.RequestTarget t) {
         String base = "requestTarget.";
         EscapeAction nul = action(base + "escapedNul", t.escapedNul());
         if (nul == EscapeAction.DECODE) {
             error(base + "escapedNul", "'decode' is not possible for %00 (expected reject or keep)");
             nul = EscapeAction.REJECT;
         }
-        TargetPolicy policy = new TargetPolicy(t.mergeSlashes(),
+        return new TargetPolicy(t.mergeSlashes(),
                 action(base + "escapedSlash", t.escapedSlash()),
                 action(base + "escapedBackslash", t.escapedBackslash()),
                 action(base + "backslash", t.backslash()), nul,
                 action(base + "pathParameters", t.pathParameters()));
+    }
+
+    private RequestHygiene hygiene(GatewayConfig config, List<Route> routes) {
         Set<String> removed = new HashSet<>();
         List<String> untrusted = config.untrustedHeaders();
         for (int i = 0; i < untrusted.size(); i++) {
@@ -142,7 +148,7 @@ public final class RouteCompiler {
         }
         // A header some route derives from verified claims must not come from the client on any route.
         routes.forEach(r -> removed.addAll(r.transform().suppliedHeaders()));
-        return new RequestHygiene(new TargetCanonicalizer(policy), removed);
+        return new RequestHygiene(canonicalizer, removed);
     }
 
     private EscapeAction action(String field, String value) {
@@ -245,6 +251,21 @@ public final class RouteCompiler {
     private boolean slashPath(String field, String value) {
         if (!value.startsWith("/")) {
             error(field, "'" + value + "' must start with /");
+            return false;
+        }
+        // Paths are compared with the canonical request path: one that no request can have never matches.
+        if (value.indexOf('?') >= 0) {
+            error(field, "'" + value + "' must not contain a query");
+            return false;
+        }
+        try {
+            String canonical = canonicalizer.canonicalize("GET", value, null).path();
+            if (!canonical.equals(value)) {
+                error(field, "'" + value + "' is not canonical: requests for it arrive as '" + canonical + "'");
+                return false;
+            }
+        } catch (GatewayError.BadRequest e) {
+            error(field, "'" + value + "' can never match: such a request is refused (" + e.getMessage() + ")");
             return false;
         }
         return true;

@@ -1,0 +1,112 @@
+package dev.edgeproxy.config;
+
+import dev.edgeproxy.http.EscapeAction;
+import dev.edgeproxy.http.TargetPolicy;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RouteTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gateway-wide request settings as the compiler reads them: canonicalisation, headers removed from
+ * every request, body limits; and route paths checked against the canonicalisation.
+ */
+class RequestHygieneConfigTest {
+
+    private static final String ROUTES = """
+              routes:
+                - name: a
+                  matches: [{path: {pathPrefix: /a}}]
+                  backends: [{host: "127.0.0.1:1"}]
+                  policies:
+                    transformations:
+                      request:
+                        set: {X-User-Id: '"u"'}
+                - name: b
+                  matches: [{path: {pathPrefix: /b}}]
+                  backends: [{host: "127.0.0.1:1"}]
+                  limits: {maxRequestBody: 2K}
+                  policies:
+                    transformations:
+                      request:
+                        add: {x-route: '"b"'}
+            """;
+
+    @Test
+    void defaults() {
+        RouteTable table = RouteCompilerTest.compile("gateway:\n" + ROUTES);
+        assertEquals(TargetPolicy.STRICT, table.hygiene().canonicalizer().policy());
+        assertEquals(Set.of("forwarded", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "x-original-url",
+                "x-rewrite-url", "x-user-id", "x-route"), table.hygiene().removedHeaders());
+        assertEquals(Route.UNLIMITED, RouteCompilerTest.route(table, "a").maxRequestBody());
+        assertEquals(2048, RouteCompilerTest.route(table, "b").maxRequestBody());
+    }
+
+    @Test
+    void configured() {
+        RouteTable table = RouteCompilerTest.compile("""
+                gateway:
+                  requestTarget: {mergeSlashes: false, escapedSlash: decode, escapedBackslash: keep, backslash: DECODE,
+                                  escapedNul: keep, pathParameters: decode}
+                  untrustedHeaders: [X-Real-IP, x-client-cert]
+                  limits: {maxRequestBody: 10M}
+                """ + ROUTES);
+        assertEquals(new TargetPolicy(false, EscapeAction.DECODE, EscapeAction.KEEP, EscapeAction.DECODE,
+                EscapeAction.KEEP, EscapeAction.DECODE), table.hygiene().canonicalizer().policy());
+        assertEquals(Set.of("x-real-ip", "x-client-cert", "x-user-id", "x-route"), table.hygiene().removedHeaders());
+        assertEquals(10 * 1024 * 1024, RouteCompilerTest.route(table, "a").maxRequestBody());
+        assertEquals(2048, RouteCompilerTest.route(table, "b").maxRequestBody());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "requestTarget: {escapedSlash: sometimes} | gateway | requestTarget.escapedSlash | unknown action 'sometimes'",
+            "requestTarget: {escapedNul: decode}      | gateway | requestTarget.escapedNul   | 'decode' is not possible",
+            "untrustedHeaders: ['x bad']              | gateway | untrustedHeaders[0]        | not a valid header name",
+            "untrustedHeaders: [host]                 | gateway | untrustedHeaders[0]        | frames the request",
+            "limits: {maxRequestBody: lots}           | gateway | limits.maxRequestBody      | is not a size",
+    })
+    void globalErrorsNameTheField(String yaml, String where, String field, String reason) {
+        InvalidConfigException e = RouteCompilerTest.compileFails("gateway:\n  " + yaml + "\n" + ROUTES);
+        RouteCompilerTest.assertReported(e, where, field);
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{exact: /a/../b}        | matches[0].path.exact      | is not canonical: requests for it arrive as '/b'",
+            "{pathPrefix: /%61pi}    | matches[0].path.pathPrefix | is not canonical: requests for it arrive as '/api'",
+            "{pathPrefix: //api}     | matches[0].path.pathPrefix | is not canonical: requests for it arrive as '/api'",
+            "{exact: /a%2Fb}         | matches[0].path.exact      | can never match: such a request is refused (encoded slash (%2F))",
+            "{exact: '/a?b'}         | matches[0].path.exact      | must not contain a query",
+    })
+    void routePathsMustBeCanonical(String path, String field, String reason) {
+        InvalidConfigException e = RouteCompilerTest.compileFails("""
+                gateway:
+                  routes:
+                    - name: r
+                      matches: [{path: %s}]
+                      backends: [{host: "127.0.0.1:1"}]
+                """.formatted(path));
+        RouteCompilerTest.assertReported(e, "route 'r'", field);
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    @Test
+    void routeLimitErrorNamesTheRoute() {
+        InvalidConfigException e = RouteCompilerTest.compileFails("""
+                gateway:
+                  routes:
+                    - name: r
+                      backends: [{host: "127.0.0.1:1"}]
+                      limits: {maxRequestBody: -5}
+                """);
+        RouteCompilerTest.assertReported(e, "route 'r'", "limits.maxRequestBody");
+    }
+}
