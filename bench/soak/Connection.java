@@ -17,7 +17,8 @@ final class Connection implements Closeable {
 
     /** Bodies are kept up to this size for comparison; the rest is read and dropped. */
     private static final int KEEP = 4096;
-    private static final int TIMEOUT_MS = 15_000;
+    /** Long enough for a 1 MiB body on a loaded machine; a proxy that does not answer by then has hung. */
+    static final int TIMEOUT_MS = 15_000;
 
     private final Socket socket;
     private final InputStream in;
@@ -26,11 +27,15 @@ final class Connection implements Closeable {
     private final byte[] skip = new byte[16384];
 
     Connection(int port) throws IOException {
+        this(port, TIMEOUT_MS);
+    }
+
+    Connection(int port, int timeoutMs) throws IOException {
         socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(TIMEOUT_MS);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
+            socket.setSoTimeout(timeoutMs);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMs);
             in = new BufferedInputStream(socket.getInputStream(), 16384);
             out = socket.getOutputStream();
         } catch (IOException e) {

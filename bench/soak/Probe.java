@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,34 +12,50 @@ import java.nio.file.StandardCopyOption;
 final class Probe {
 
     private static final long TIMEOUT_NANOS = 15_000_000_000L;
+    /** Per attempt: one answer that never comes must not use up the whole 15 s. */
+    private static final int ATTEMPT_TIMEOUT_MS = 5_000;
 
     private final int port;
     private final Tally tally;
+    private volatile String lastAnswer = "nothing";
 
     Probe(int port, Tally tally) {
         this.port = port;
         this.tally = tally;
     }
 
-    /** Seconds until {@code request} got its expected answer, or -1 after 15 s without it. */
+    /**
+     * Seconds until {@code request} got its expected answer, or -1 after 15 s without it; {@link #lastAnswer}
+     * then tells what came instead. A probe that gets no answer at all is counted as a failed check.
+     */
     double until(Request request) throws InterruptedException {
         long start = System.nanoTime();
         while (System.nanoTime() - start < TIMEOUT_NANOS) {
-            try (Connection c = new Connection(port)) {
+            try (Connection c = new Connection(port, ATTEMPT_TIMEOUT_MS)) {
                 Response r = c.exchange(request);
+                lastAnswer = request.describe(r);
                 if (request.judge(r) == Outcome.EXPECTED) {
                     return (System.nanoTime() - start) / 1e9;
                 }
                 if (r.status() == 502) {
                     tally.probeReset();
                 }
+            } catch (SocketTimeoutException e) {
+                lastAnswer = request.describe(e);
+                tally.failedCheck("probe " + lastAnswer);
             } catch (IOException e) {
-                // a deliberate reset by the origin (counted, as for the mix) or the proxy mid-swap: try again
+                // a deliberate reset by the origin (counted, as for the mix): try again
+                lastAnswer = request.describe(e);
                 tally.probeReset();
             }
             Thread.sleep(50);
         }
         return -1;
+    }
+
+    /** What the last attempt got, for the report: status and first line, never the token. */
+    String lastAnswer() {
+        return lastAnswer;
     }
 
     /**

@@ -36,7 +36,8 @@ final class Reloader {
             Probe.replace(routes, render(template, gen));
             double took = probe.until(traffic.probe(RequestClass.VALID_SAME, "/spare/" + gen, null));
             if (took < 0) {
-                tally.failedCheck("route file generation " + gen + " not in force within 15 s");
+                tally.failedCheck("route file generation " + gen + " not in force within 15 s (last answer "
+                        + probe.lastAnswer() + ")");
             } else {
                 confirmed++;
                 Soak.log("reload %d: route file rewritten, in force after %.2f s", gen, took);

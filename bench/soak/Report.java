@@ -48,7 +48,8 @@ final class Report {
         this.start = start;
     }
 
-    synchronized void line() {
+    /** Prints a progress line; with {@code sample}, its RSS and descriptors count for the flatness verdict. */
+    synchronized void line(boolean sample) {
         double t = (System.nanoTime() - start) / 1e9;
         long requests = tally.requests();
         StringBuilder b = new StringBuilder(String.format("t=%4.0fs %6.0f req/s |", t, (requests - lastRequests) / (t - lastT)));
@@ -64,7 +65,9 @@ final class Report {
         b.append(" | 502/broken ").append(tally.resetLike()).append(" (origin resets ").append(originResets()).append(')');
         try {
             Sample s = new Sample(t, proc.rssKib(), proc.fds());
-            samples.add(s);
+            if (sample) {
+                samples.add(s);
+            }
             b.append(String.format(" | rss %.1f MiB fds %d", s.rssKib() / 1024.0, s.fds()));
         } catch (IOException e) {
             b.append(" | proxy process gone: ").append(e.getMessage());

@@ -32,7 +32,8 @@ final class Rotation {
             Probe.replace(jwks, TokenSet.jwks(oldKey, newKey));
             double took = probe.until(traffic.probe(RequestClass.VALID_SAME, "/soak/api/rotation", newKey.same()));
             if (took < 0) {
-                tally.failedCheck("JWKS rotation: key " + newKey.name() + " not accepted within 15 s");
+                tally.failedCheck("JWKS rotation: key " + newKey.name() + " not accepted within 15 s (last answer "
+                        + probe.lastAnswer() + ")");
                 return;
             }
             traffic.sign(newKey);
@@ -54,7 +55,8 @@ final class Rotation {
             Probe.replace(jwks, TokenSet.jwks(newKey));
             double took = probe.until(traffic.probe(RequestClass.RETIRED_KEY, "/soak/api/rotation", oldKey.same()));
             if (took < 0) {
-                tally.failedCheck("JWKS rotation: dropped key " + oldKey.name() + " still accepted after 15 s");
+                tally.failedCheck("JWKS rotation: dropped key " + oldKey.name() + " still accepted after 15 s (last answer "
+                        + probe.lastAnswer() + ")");
                 return;
             }
             traffic.retire(oldKey);

@@ -11,6 +11,11 @@ final class SoakPhase {
 
     /** A reload or rotation step must leave its probe time to finish before the load stops. */
     private static final double LAST_EVENT_MARGIN = 16;
+    /**
+     * The load runs this much longer than the duration, so that the last sample, at the duration, is taken
+     * under load and not while the workers close their connections.
+     */
+    private static final double OVERRUN = 1;
 
     private final Soak soak;
     private final Traffic traffic;
@@ -19,6 +24,7 @@ final class SoakPhase {
     private final Rotation rotation;
     private Report report;
     private long skipped;
+    private double elapsed;
 
     SoakPhase(Soak soak, Traffic traffic, Tally tally, TokenSet oldKey, TokenSet newKey, Path work) throws Exception {
         this.soak = soak;
@@ -39,7 +45,11 @@ final class SoakPhase {
                 + "JWKS rotation at %.0f s and %.0f s; a line every %d s", duration, rate, soak.arg("conns", "?"),
                 reloadEvery, 0.3 * duration, 0.6 * duration, reportEvery);
         ScheduledExecutorService events = Soak.scheduler();
-        events.scheduleAtFixedRate(report::line, reportEvery, reportEvery, TimeUnit.SECONDS);
+        events.scheduleAtFixedRate(() -> {
+            if (elapsed(start) < duration + OVERRUN / 2) {
+                report.line(true);
+            }
+        }, reportEvery, reportEvery, TimeUnit.SECONDS);
         events.scheduleAtFixedRate(() -> {
             if (elapsed(start) < duration - LAST_EVENT_MARGIN) {
                 reloader.reload();
@@ -47,9 +57,10 @@ final class SoakPhase {
         }, reloadEvery, reloadEvery, TimeUnit.SECONDS);
         events.schedule(rotation::publishNewKey, (long) (300 * duration), TimeUnit.MILLISECONDS);
         events.schedule(rotation::dropOldKey, (long) (600 * duration), TimeUnit.MILLISECONDS);
-        skipped = soak.runWorkers(traffic, tally, duration, rate);
+        skipped = soak.runWorkers(traffic, tally, duration + OVERRUN, rate);
+        elapsed = elapsed(start);
         Soak.shutdown(events);
-        report.line();
+        report.line(false);
     }
 
     private static double elapsed(long start) {
@@ -70,5 +81,10 @@ final class SoakPhase {
 
     long skipped() {
         return skipped;
+    }
+
+    /** Seconds the load ran. */
+    double elapsed() {
+        return elapsed;
     }
 }

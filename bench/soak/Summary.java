@@ -46,7 +46,7 @@ final class Summary {
         lines.add(String.format("%-14s %10d %11d %11d", "total", t.total(Outcome.EXPECTED), t.total(Outcome.RESET),
                 t.total(Outcome.UNEXPECTED)));
         lines.add(String.format("achieved %.0f req/s of %.0f offered (%d slots skipped by workers running late)",
-                t.requests() / duration, rate, phase.skipped()));
+                t.requests() / phase.elapsed(), rate, phase.skipped()));
         lines.add(String.format("origin resets: %d; 502/broken answers seen: %d (mix %d, probes %d)%s", originResets,
                 t.resetLike(), t.total(Outcome.RESET), t.resetLike() - t.total(Outcome.RESET),
                 t.resetLike() > originResets ? " -- MORE than the origin broke" : ", all explained by them"));

@@ -13,8 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Traffic {
 
-    /** Malformed credentials, in turn: none of them is a JWT the proxy could verify. */
-    private static final String[] MALFORMED = {"not-a-jwt", "a.b.c", "e30.e30.e30", "eyJhbGciOiJSUzI1NiJ9..."};
+    /**
+     * Malformed credentials, in turn: no dots; segments that are not base64url JSON; a payload that is not
+     * JSON ("not json"); an RS256 header with nothing after it.
+     */
+    private static final String[] MALFORMED = {"not-a-jwt", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln",
+        "eyJhbGciOiJSUzI1NiJ9..."};
 
     private final String host;
     private final Bodies bodies = new Bodies(7);

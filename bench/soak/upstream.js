@@ -1,7 +1,7 @@
 // The soak test's origin: answers every request with what it received, so that the load generator can
 // check the proxy forwarded exactly what it was sent, and deliberately breaks 1 in RESET_EVERY responses.
 //
-//   node upstream.js <port> [reset-every=100]
+//   node upstream.js <port> [reset-every=100]     (0: never)
 //
 // Answer: 200 text/plain "<method> <path-and-query> auth=<absent|present> bytes=<n> sha1=<hex>\n", after
 // reading the whole request body (n and sha1 are over the body; "-" for sha1 when there is none).
@@ -37,7 +37,7 @@ const server = http.createServer((req, res) => {
     const auth = req.headers.authorization === undefined ? 'absent' : 'present';
     const body = `${req.method} ${req.url} auth=${auth} bytes=${bytes} sha1=${bytes ? hash.digest('hex') : '-'}\n`;
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
-    if (n % resetEvery === 0) {
+    if (resetEvery > 0 && n % resetEvery === 0) {
       resets++;
       // counted before the reset: the load generator reads the count later and may only get more resets than
       // it saw (a reset whose headers never reached the proxy is still a 502), never fewer
