@@ -52,7 +52,8 @@ final class Report {
     synchronized void line(boolean sample) {
         double t = (System.nanoTime() - start) / 1e9;
         long requests = tally.requests();
-        StringBuilder b = new StringBuilder(String.format("t=%4.0fs %6.0f req/s |", t, (requests - lastRequests) / (t - lastT)));
+        double interval = Math.max(t - lastT, 0.001);
+        StringBuilder b = new StringBuilder(String.format("t=%4.0fs %6.0f req/s |", t, (requests - lastRequests) / interval));
         lastRequests = requests;
         lastT = t;
         for (RequestClass c : RequestClass.values()) {
