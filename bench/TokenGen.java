@@ -1,8 +1,10 @@
 // Generates the benchmark's keys and tokens with the JDK alone (no dependencies):
-//   java bench/TokenGen.java <outdir> <tokens-per-alg> <issuer> <audience>
+//   java bench/TokenGen.java <outdir> <tokens-per-alg> <issuer> <audience> [<kid-suffix>]
 // Writes rsa-pub.pem, ec-pub.pem (SubjectPublicKeyInfo, for HAProxy), jwks.json (both public keys, for
-// edge-proxy), rs256.tokens and es256.tokens (<n> distinct tokens each: sub user-<i>, groups [admins],
-// exp an hour ahead), and per algorithm one token with groups [users] (*.users.token, expected 403).
+// edge-proxy; kids bench-rsa and bench-ec, followed by <kid-suffix> when given, so that several runs give
+// keys that can stand side by side in one JWKS), rs256.tokens and es256.tokens (<n> distinct tokens each:
+// sub user-<i>, groups [admins], exp an hour ahead), and per algorithm one token with groups [users]
+// (*.users.token, expected 403) and one that expired an hour ago (*.expired.token, expected 401).
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ public class TokenGen {
         Path out = Path.of(args[0]);
         int n = Integer.parseInt(args[1]);
         String iss = args[2], aud = args[3];
+        String kidSuffix = args.length > 4 ? args[4] : "";
         Files.createDirectories(out);
 
         KeyPairGenerator rg = KeyPairGenerator.getInstance("RSA");
@@ -38,9 +41,9 @@ public class TokenGen {
         RSAPublicKey rp = (RSAPublicKey) rsa.getPublic();
         ECPublicKey ep = (ECPublicKey) ec.getPublic();
         String jwks = "{\"keys\":["
-                + "{\"kty\":\"RSA\",\"kid\":\"bench-rsa\",\"alg\":\"RS256\",\"use\":\"sig\",\"n\":\"" + b64(unsigned(rp.getModulus(), 0))
+                + "{\"kty\":\"RSA\",\"kid\":\"bench-rsa" + kidSuffix + "\",\"alg\":\"RS256\",\"use\":\"sig\",\"n\":\"" + b64(unsigned(rp.getModulus(), 0))
                 + "\",\"e\":\"" + b64(unsigned(rp.getPublicExponent(), 0)) + "\"},"
-                + "{\"kty\":\"EC\",\"kid\":\"bench-ec\",\"alg\":\"ES256\",\"use\":\"sig\",\"crv\":\"P-256\",\"x\":\""
+                + "{\"kty\":\"EC\",\"kid\":\"bench-ec" + kidSuffix + "\",\"alg\":\"ES256\",\"use\":\"sig\",\"crv\":\"P-256\",\"x\":\""
                 + b64(unsigned(ep.getW().getAffineX(), 32)) + "\",\"y\":\"" + b64(unsigned(ep.getW().getAffineY(), 32)) + "\"}"
                 + "]}";
         Files.writeString(out.resolve("jwks.json"), jwks + "\n");
@@ -50,7 +53,7 @@ public class TokenGen {
         for (String alg : List.of("RS256", "ES256")) {
             PrivateKey key = alg.equals("RS256") ? rsa.getPrivate() : ec.getPrivate();
             String sigAlg = alg.equals("RS256") ? "SHA256withRSA" : "SHA256withECDSAinP1363Format";
-            String kid = alg.equals("RS256") ? "bench-rsa" : "bench-ec";
+            String kid = (alg.equals("RS256") ? "bench-rsa" : "bench-ec") + kidSuffix;
             ThreadLocal<Signature> sig = ThreadLocal.withInitial(() -> {
                 try {
                     Signature s = Signature.getInstance(sigAlg);
@@ -68,6 +71,8 @@ public class TokenGen {
             Files.writeString(out.resolve(lower + ".tokens"), tokens);
             Files.writeString(out.resolve(lower + ".users.token"),
                     token(sig.get(), header, iss, aud, "user-x", "users", now, exp) + "\n");
+            Files.writeString(out.resolve(lower + ".expired.token"),
+                    token(sig.get(), header, iss, aud, "user-old", "admins", now - 7200, now - 3600) + "\n");
         }
     }
 

@@ -43,38 +43,23 @@ EDGE_CACHE_CAPACITY=10000
 
 P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006 P_EDGE_B=18007 P_EDGE_B_MGMT=18008
 
-log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG_TAG=bench
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 # ---------------------------------------------------------------------------------------------- tools
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v haproxy >/dev/null || need+=(haproxy)
-command -v curl >/dev/null || need+=(curl)
-((RATE_LATENCY)) && ! command -v hey >/dev/null && need+=(hey)
-if ((${#need[@]})); then
-    log "installing ${need[*]} (apt)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-command -v taskset >/dev/null || die "taskset (util-linux) is missing"
+tools=(wrk=wrk nginx=nginx-light haproxy=haproxy curl=curl)
+((RATE_LATENCY)) && tools+=(hey=hey)
+install_missing "${tools[@]}"
 command -v "$JAVA" >/dev/null || die "no java ($JAVA)"
 ((TOKENS > EDGE_CACHE_CAPACITY)) || die "TOKENS must exceed edge-proxy's token cache ($EDGE_CACHE_CAPACITY)"
-ncpu=$(nproc --all)
-((SERVER_CPU < ncpu && CLIENT_CPU < ncpu)) || die "SERVER_CPU/CLIENT_CPU must be below $ncpu"
-[[ $SERVER_CPU != "$CLIENT_CPU" ]] || die "SERVER_CPU and CLIENT_CPU must differ"
+check_cpus "$SERVER_CPU" "$CLIENT_CPU"
 
+ensure_jar "$ROOT"
 JAR=$ROOT/target/quarkus-app/quarkus-run.jar
-if [[ ! -f $JAR ]]; then
-    log "building the edge-proxy jar"
-    (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
-fi
 NATIVE=$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)
 
-for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT $P_EDGE_B $P_EDGE_B_MGMT; do
-    if ss -Htln "sport = :$p" | grep -q .; then die "port $p is in use"; fi
-done
+check_ports_free $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT $P_EDGE_B $P_EDGE_B_MGMT
 
 TS=$(date +%Y%m%d-%H%M%S)
 OUT=$HERE/results/$TS
@@ -84,38 +69,16 @@ mkdir -p "$WORK" "$RAW"
 log "results in $OUT"
 
 # ------------------------------------------------------------------------------------ processes, cleanup
-PIDS=()
 cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$p" 2>/dev/null || true
-    done
+    stop_servers
     rm -f "$WORK"/*.tokens 2>/dev/null || true   # 10+ MB each; regenerated every run
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_port() { # port timeout-seconds; fails early if a server has exited
-    local i p
-    for i in $(seq 1 $(($2 * 10))); do
-        for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || return 1; done
-        if curl -s -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
-
 # ------------------------------------------------------------------------------------ keys and tokens
 log "generating RSA-2048 and EC P-256 keys and $TOKENS tokens per algorithm"
-"$JAVA" "$HERE/TokenGen.java" "$WORK" "$TOKENS" "$ISSUER" "$AUDIENCE"
-for alg in rs256 es256; do
-    head -1 "$WORK/$alg.tokens" >"$WORK/$alg.same.tokens"
-    # a token with a broken signature: flip one character in the middle of the signature
-    awk -F. 'NR==1 { s=$3; m=int(length(s)/2); c=substr(s,m,1); r=(c=="A")?"B":"A";
-                     print $1"."$2"."substr(s,1,m-1) r substr(s,m+1) }' "$WORK/$alg.tokens" >"$WORK/$alg.badsig.token"
-done
+mint_tokens "$JAVA" "$WORK" "$TOKENS" "$ISSUER" "$AUDIENCE"
 
 # ------------------------------------------------------------------------------------ configurations
 BODY='edge-proxy benchmark upstream: a fixed small body of about one hundred bytes, always the same.'
@@ -294,24 +257,6 @@ measured_pids() {
         edge-jvm-b) echo "$EDGE_B_PID" ;;
         edge-native) echo "$NATIVE_PID" ;;
     esac
-}
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { # pids... -> utime+stime summed (fields 14 and 15 of /proc/<pid>/stat)
-    local p t=0 v
-    for p in "$@"; do
-        # strip "pid (comm) " first: the fields then start at 3 (state), so utime is $12 and stime $13
-        v=$(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')
-        t=$((t + v))
-    done
-    echo "$t"
-}
-rss_kib() { # pids... -> VmRSS summed
-    local p t=0 v
-    for p in "$@"; do
-        v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")
-        t=$((t + ${v:-0}))
-    done
-    echo "$t"
 }
 
 # ------------------------------------------------------------------------------------ correctness gate

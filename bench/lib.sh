@@ -1,0 +1,100 @@
+# Shell pieces shared by bench/run.sh (load benchmark) and bench/soak.sh (soak test). Sourced, not run.
+# The sourcing script sets LOG_TAG (the prefix of its log lines) and PIDS+=(...) for every server it starts.
+
+LOG_TAG=${LOG_TAG:-bench}
+PIDS=()
+
+log() { printf '[%s %(%H:%M:%S)T] %s\n' "$LOG_TAG" -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# install_missing command=package ...: installs with apt what is not on the PATH (Debian, as root)
+install_missing() {
+    local pair need=()
+    for pair in "$@"; do
+        command -v "${pair%%=*}" >/dev/null || need+=("${pair#*=}")
+    done
+    if ((${#need[@]})); then
+        log "installing ${need[*]} (apt)"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    fi
+}
+
+# check_cpus server-cpu client-cpu: both exist and differ (servers and the load generator never share a CPU)
+check_cpus() {
+    command -v taskset >/dev/null || die "taskset (util-linux) is missing"
+    local ncpu
+    ncpu=$(nproc --all)
+    (($1 < ncpu && $2 < ncpu)) || die "SERVER_CPU/CLIENT_CPU must be below $ncpu"
+    [[ $1 != "$2" ]] || die "SERVER_CPU and CLIENT_CPU must differ"
+}
+
+# ensure_jar root: the packaged JVM application, built when missing
+ensure_jar() {
+    if [[ ! -f $1/target/quarkus-app/quarkus-run.jar ]]; then
+        log "building the edge-proxy jar"
+        (cd "$1" && ./mvnw -q -B package -DskipTests)
+    fi
+}
+
+# check_ports_free port...: dies when something already listens on one of them
+check_ports_free() {
+    local p
+    for p in "$@"; do
+        if ss -Htln "sport = :$p" | grep -q .; then die "port $p is in use"; fi
+    done
+}
+
+# stop_servers: TERM to every started server, then KILL to the ones still there after 5 s. The EXIT trap of
+# the sourcing script calls it (with its own clean-up).
+stop_servers() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do
+        for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$p" 2>/dev/null || true
+    done
+}
+
+# wait_port port timeout-seconds: until something answers HTTP there; fails early if a server has exited
+wait_port() {
+    local i p
+    for i in $(seq 1 $(($2 * 10))); do
+        for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || return 1; done
+        if curl -s -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# mint_tokens java outdir count issuer audience [kid-suffix]: RSA-2048 and EC P-256 keys, a JWKS of both, and
+# tokens (bench/TokenGen.java); then per algorithm the first token alone (*.same.tokens) and that token with
+# one character of its signature changed (*.badsig.token)
+mint_tokens() {
+    local alg
+    "$1" "$(dirname "${BASH_SOURCE[0]}")/TokenGen.java" "${@:2}"
+    for alg in rs256 es256; do
+        head -1 "$2/$alg.tokens" >"$2/$alg.same.tokens"
+        awk -F. 'NR==1 { s=$3; m=int(length(s)/2); c=substr(s,m,1); r=(c=="A")?"B":"A";
+                         print $1"."$2"."substr(s,1,m-1) r substr(s,m+1) }' "$2/$alg.tokens" >"$2/$alg.badsig.token"
+    done
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # pids... -> utime+stime summed (fields 14 and 15 of /proc/<pid>/stat)
+    local p t=0 v
+    for p in "$@"; do
+        # strip "pid (comm) " first: the fields then start at 3 (state), so utime is $12 and stime $13
+        v=$(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')
+        t=$((t + v))
+    done
+    echo "$t"
+}
+rss_kib() { # pids... -> VmRSS summed
+    local p t=0 v
+    for p in "$@"; do
+        v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")
+        t=$((t + ${v:-0}))
+    done
+    echo "$t"
+}
