@@ -65,7 +65,7 @@ class RequestHygieneConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "requestTarget: {escapedSlash: sometimes} | gateway | requestTarget.escapedSlash | unknown action 'sometimes'",
             "requestTarget: {escapedNul: decode}      | gateway | requestTarget.escapedNul   | 'decode' is not possible",
             "untrustedHeaders: ['x bad']              | gateway | untrustedHeaders[0]        | not a valid header name",
@@ -79,7 +79,7 @@ class RequestHygieneConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "{exact: /a/../b}        | matches[0].path.exact      | is not canonical: requests for it arrive as '/b'",
             "{pathPrefix: /%61pi}    | matches[0].path.pathPrefix | is not canonical: requests for it arrive as '/api'",
             "{pathPrefix: //api}     | matches[0].path.pathPrefix | is not canonical: requests for it arrive as '/api'",
