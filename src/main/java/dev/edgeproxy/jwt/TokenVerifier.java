@@ -3,6 +3,7 @@ package dev.edgeproxy.jwt;
 import dev.edgeproxy.error.AuthFailure;
 import dev.edgeproxy.jwt.KeySetParser.ParsedKey;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,17 +89,21 @@ public final class TokenVerifier {
 
     /**
      * Verifies {@code compact} (or finds it among the tokens verified recently under the same keys) and
-     * returns its claims.
+     * returns its claims. A token that is not canonical base64url ({@link CanonicalToken}) is malformed
+     * before anything else is looked at.
      */
     public Map<String, Object> verify(String compact) throws TokenRejected {
+        byte[] bytes = compact.getBytes(StandardCharsets.ISO_8859_1);
+        // Before the cache: a token has one spelling, so no other spelling of a cached token can hit.
+        CanonicalToken.require(bytes);
         long now = System.currentTimeMillis() / 1000;
         long generation = keyGeneration();
-        Map<String, Object> cached = cache.get(compact, generation, now);
+        Map<String, Object> cached = cache.get(bytes, generation, now);
         if (cached != null) {
             return cached;
         }
         Map<String, Object> claims = verifySignatureAndClaims(compact);
-        cache.put(compact, generation, claims, now);
+        cache.put(bytes, generation, claims, now);
         return claims;
     }
 
