@@ -95,7 +95,7 @@ public final class TokenVerifier {
     public Map<String, Object> verify(String compact) throws TokenRejected {
         byte[] bytes = compact.getBytes(StandardCharsets.ISO_8859_1);
         // Before the cache: a token has one spelling, so no other spelling of a cached token can hit.
-        CanonicalToken.require(bytes);
+        CanonicalToken.require(compact, bytes);
         long now = System.currentTimeMillis() / 1000;
         long generation = keyGeneration();
         Map<String, Object> cached = cache.get(bytes, generation, now);

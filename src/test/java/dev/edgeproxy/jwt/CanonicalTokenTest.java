@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class CanonicalTokenTest {
 
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static final String ISSUER = "https://idp.example.test";
     private static final KeyPair KEY = TestKeys.rsa2048();
     /** RS256 over 2048 bits: a 256-byte signature, 342 characters, so its last one carries 4 padding bits. */
@@ -68,6 +69,37 @@ class CanonicalTokenTest {
     void partIsCanonicalOnlyInTheEncodersOwnSpelling(String part, boolean canonical) {
         byte[] bytes = part.getBytes(StandardCharsets.ISO_8859_1);
         assertEquals(canonical, CanonicalToken.canonical(bytes, 0, bytes.length));
+    }
+
+    @Test
+    void theEightByteCheckAgreesWithTheAlphabetForEveryByteAtEveryPosition() {
+        for (int b = 0; b < 256; b++) {
+            for (int position = 0; position < 8; position++) {
+                long word = 0;
+                for (int i = 0; i < 8; i++) {
+                    long value = i == position ? b : 'A';
+                    word |= value << (8 * i); // little-endian, as the check reads the bytes
+                }
+                boolean inAlphabet = ALPHABET.indexOf((char) b) >= 0;
+                int shown = b;
+                int at = position;
+                assertEquals(inAlphabet, CanonicalToken.alphabet(word), () -> "byte 0x" + Integer.toHexString(shown) + " at " + at);
+            }
+        }
+    }
+
+    @Test
+    void aForeignByteAnywhereInALongPartIsCaught() {
+        // 43 characters: five 8-byte steps and a tail of three, each position tried.
+        byte[] part = "abcdefghijklmnopqrstuvwxyz-_0123456789ABCDE".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(true, CanonicalToken.canonical(part, 0, part.length));
+        for (int foreign : new int[] {'=', '+', '/', ' ', '.', '\r', 0x10, '@', '[', '`', '{', 0x7f, 0x80, 0xad, 0xff}) {
+            for (int i = 0; i < part.length - 1; i++) {
+                byte[] copy = part.clone();
+                copy[i] = (byte) foreign;
+                assertEquals(false, CanonicalToken.canonical(copy, 0, copy.length), "0x" + Integer.toHexString(foreign) + " at " + i);
+            }
+        }
     }
 
     @Test
@@ -150,8 +182,7 @@ class CanonicalTokenTest {
 
     /** Sets the lowest padding bit of the last character, which a lenient decoder throws away. */
     private static String flipPaddingBit(String token) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         char last = token.charAt(token.length() - 1);
-        return token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 1);
+        return token.substring(0, token.length() - 1) + ALPHABET.charAt(ALPHABET.indexOf(last) | 1);
     }
 }
