@@ -13,16 +13,14 @@ final class AuthorizationValue {
     }
 
     /**
-     * Whether {@code value} starts with the scheme {@code prefix}, case-insensitively. A prefix that ends
-     * in a space names a word scheme, which must be followed by whitespace or end the value: {@code
-     * BearerX abc} is another scheme.
+     * Whether {@code value} starts with {@code scheme}, case-insensitively. A word scheme (configured
+     * with a trailing space, as {@code "Bearer "}) must be followed by whitespace or end the value:
+     * {@code BearerX abc} is another scheme.
      */
-    static boolean hasScheme(String value, String prefix) {
-        String scheme = prefix.strip();
+    static boolean hasScheme(String value, String scheme, boolean wordScheme) {
         if (value.length() < scheme.length() || !value.regionMatches(true, 0, scheme, 0, scheme.length())) {
             return false;
         }
-        boolean wordScheme = !prefix.equals(scheme);
         return value.length() == scheme.length() || !wordScheme || Character.isWhitespace(value.charAt(scheme.length()));
     }
 
@@ -31,7 +29,7 @@ final class AuthorizationValue {
      * element of a comma-separated list. Commas inside quoted strings (a Digest {@code realm="a, b"})
      * separate nothing.
      */
-    static boolean laterElementHasScheme(String value, String prefix) {
+    static boolean laterElementHasScheme(String value, String scheme, boolean wordScheme) {
         boolean quoted = false;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -39,7 +37,7 @@ final class AuthorizationValue {
                 i++; // quoted-pair: the next character is literal
             } else if (c == '"') {
                 quoted = !quoted;
-            } else if (c == ',' && !quoted && hasScheme(value.substring(i + 1).strip(), prefix)) {
+            } else if (c == ',' && !quoted && hasScheme(value.substring(i + 1).strip(), scheme, wordScheme)) {
                 return true;
             }
         }

@@ -74,8 +74,9 @@ public sealed interface TokenLocation {
                 }
                 return v;
             }
-            if (!AuthorizationValue.hasScheme(v, prefix)) {
-                if (list && AuthorizationValue.laterElementHasScheme(v, prefix)) {
+            boolean wordScheme = scheme.length() != prefix.length();
+            if (!AuthorizationValue.hasScheme(v, scheme, wordScheme)) {
+                if (list && AuthorizationValue.laterElementHasScheme(v, scheme, wordScheme)) {
                     throw ambiguous();
                 }
                 return null; // another scheme: not ours to read, nor to remove

@@ -90,18 +90,22 @@ public final class TokenVerifier {
     /**
      * Verifies {@code compact} (or finds it among the tokens verified recently under the same keys) and
      * returns its claims. A token that is not canonical base64url ({@link CanonicalToken}) is malformed
-     * before anything else is looked at.
+     * before it is parsed, and can never be answered from the cache: only canonical tokens are stored.
      */
     public Map<String, Object> verify(String compact) throws TokenRejected {
         byte[] bytes = compact.getBytes(StandardCharsets.ISO_8859_1);
-        // Before the cache: a token has one spelling, so no other spelling of a cached token can hit.
-        CanonicalToken.require(compact, bytes);
         long now = System.currentTimeMillis() / 1000;
         long generation = keyGeneration();
         Map<String, Object> cached = cache.get(bytes, generation, now);
         if (cached != null) {
+            // Only a token that passed the canonical-spelling check below is ever stored, and a hit means
+            // these very bytes (a character outside ISO-8859-1 reads as '?', which no stored token has).
+            // So the check need not run again here, where it would cost about as much as the hit itself
+            // (JMH verifyCached RS256 0.45 -> 0.85 us with it in front of the lookup).
             return cached;
         }
+        // One spelling per token, before any parsing: any other spelling of a valid token is MALFORMED.
+        CanonicalToken.require(compact);
         Map<String, Object> claims = verifySignatureAndClaims(compact);
         cache.put(bytes, generation, claims, now);
         return claims;
