@@ -6,6 +6,8 @@ package dev.edgeproxy.error;
  */
 public enum AuthFailure {
     MISSING_TOKEN("missing token"),
+    /** More than one credential where the route reads its token: which one the origin would use is anyone's guess. */
+    AMBIGUOUS_CREDENTIALS("ambiguous credentials"),
     MALFORMED("malformed token"),
     UNSUPPORTED_ALGORITHM("unsupported algorithm"),
     UNKNOWN_KEY("unknown key"),
@@ -25,5 +27,15 @@ public enum AuthFailure {
 
     public String text() {
         return text;
+    }
+
+    /**
+     * The RFC 6750 {@code error} code of the challenge when a credential was presented: a request that
+     * carries its token more than once is an {@code invalid_request} (RFC 6750 §3.1: "repeats the same
+     * parameter, uses more than one method for including an access token"); every other presented token
+     * is an {@code invalid_token}.
+     */
+    public String bearerError() {
+        return this == AMBIGUOUS_CREDENTIALS ? "invalid_request" : "invalid_token";
     }
 }

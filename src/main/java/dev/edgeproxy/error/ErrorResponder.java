@@ -83,7 +83,7 @@ public final class ErrorResponder {
             body = "authentication failure: " + u.reason().text();
             String challenge = "Bearer realm=\"" + (routeName == null ? "edge-proxy" : routeName) + "\"";
             if (u.tokenPresented()) {
-                challenge += ", error=\"invalid_token\"";
+                challenge += ", error=\"" + u.reason().bearerError() + "\"";
             }
             response.putHeader("www-authenticate", challenge);
         } else if (failure instanceof GatewayError.BadRequest) {

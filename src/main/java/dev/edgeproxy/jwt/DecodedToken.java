@@ -29,13 +29,11 @@ record DecodedToken(String compact, Map<String, Object> header, Map<String, Obje
             .readerFor(new TypeReference<Map<String, Object>>() { });
 
     static DecodedToken decode(String compact) throws TokenRejected {
+        // Three canonical base64url parts, or MALFORMED (an empty signature is allowed: that is how
+        // alg "none" looks, and the algorithm check refuses it with a reason that says why).
+        CanonicalToken.require(compact);
         int first = compact.indexOf('.');
-        int second = first < 0 ? -1 : compact.indexOf('.', first + 1);
-        // An empty signature segment is structurally fine (that is how alg "none" looks); the algorithm
-        // check refuses it with a reason that says why.
-        if (first <= 0 || second < 0 || compact.indexOf('.', second + 1) >= 0) {
-            throw new TokenRejected(AuthFailure.MALFORMED);
-        }
+        int second = compact.indexOf('.', first + 1);
         try {
             Map<String, Object> header = json(compact.substring(0, first));
             Map<String, Object> claims = json(compact.substring(first + 1, second));

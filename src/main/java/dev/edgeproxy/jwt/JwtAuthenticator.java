@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A route's {@code jwtAuth} policy: finds the credential at its {@link TokenLocation}, verifies it, and
  * applies the mode table of CONTRACT §3. On success the credential is removed from exactly where it was,
- * so the origin never sees it; in permissive mode a rejected credential is forwarded untouched.
+ * so the origin never sees it; in permissive mode a rejected credential is forwarded untouched. More than
+ * one credential at the location is refused as ambiguous (strict, optional) or passes anonymously with
+ * all of them removed (permissive).
  *
  * <p>Verification is synchronous and cheap, so the result is almost always complete on return. Only a
  * token whose {@code kid} no key has, on a route with a remote JWKS, waits (at most
@@ -69,7 +71,15 @@ public final class JwtAuthenticator {
      * explanation reports. Removes a verified credential from the request, as {@code authenticate} does.
      */
     public CompletionStage<Authentication> evaluate(CredentialCarrier request) {
-        String token = location.extract(request);
+        String token;
+        try {
+            token = location.extract(request);
+        } catch (TokenRejected ambiguous) {
+            // Several credentials: whichever the proxy checked, the origin might read another. None is
+            // verified, and every one is taken out, so even permissive mode forwards none of them.
+            location.remove(request);
+            return CompletableFuture.completedFuture(judge(ambiguous));
+        }
         if (token == null) {
             return CompletableFuture.completedFuture(mode == JwtMode.STRICT
                     ? Authentication.refused(AuthFailure.MISSING_TOKEN, false)

@@ -1,5 +1,6 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.error.AuthFailure;
 import dev.edgeproxy.route.QueryString;
 
 import java.net.URLEncoder;
@@ -11,8 +12,12 @@ import java.util.Locale;
 /**
  * Where a route expects its token ({@code jwtAuth.location}): a header with an optional scheme prefix
  * (the default is {@code Authorization: Bearer <token>}), a query parameter, or a cookie. Each knows how
- * to find the token and how to remove exactly that credential, leaving everything else as it was, and
+ * to find the token, how to remove every credential it holds, leaving everything else as it was, and
  * (for explanations) how to put one there so that {@link #extract} finds it.
+ *
+ * <p>A location holds at most one credential. With two, the proxy would check one and the origin might
+ * read the other, so {@link #extract} refuses them as {@link AuthFailure#AMBIGUOUS_CREDENTIALS}, and
+ * {@link #remove} takes out all of them.
  */
 public sealed interface TokenLocation {
 
@@ -21,13 +26,20 @@ public sealed interface TokenLocation {
     /**
      * @return the token; {@code ""} when the location holds an empty credential (a bare {@code Bearer});
      *         {@code null} when there is no credential there (a {@code Basic} header counts as none)
+     * @throws TokenRejected {@link AuthFailure#AMBIGUOUS_CREDENTIALS} when the location holds more than
+     *         one credential
      */
-    String extract(CredentialCarrier carrier);
+    String extract(CredentialCarrier carrier) throws TokenRejected;
 
+    /** Removes every credential at this location: the one found, or all of them when there were several. */
     void remove(CredentialCarrier carrier);
 
     /** Puts {@code token} where this location looks for it, replacing any credential already there. */
     void place(CredentialCarrier carrier, String token);
+
+    private static TokenRejected ambiguous() {
+        return new TokenRejected(AuthFailure.AMBIGUOUS_CREDENTIALS);
+    }
 
     /**
      * A header, optionally with a scheme prefix matched case-insensitively; a prefix ending in a space
@@ -39,26 +51,38 @@ public sealed interface TokenLocation {
             name = name.toLowerCase(Locale.ROOT);
         }
 
+        /**
+         * Two fields of this name are ambiguous whatever their schemes ({@code Basic} and {@code Bearer}
+         * included), and so is one field that is a comma-separated list holding this scheme: neither a
+         * JWT nor any other bearer token contains a comma.
+         */
         @Override
-        public String extract(CredentialCarrier carrier) {
-            String value = carrier.requestHeaders().get(name);
-            if (value == null) {
+        public String extract(CredentialCarrier carrier) throws TokenRejected {
+            List<String> fields = carrier.requestHeaders().getAll(name);
+            if (fields.isEmpty()) {
                 return null;
             }
-            String v = value.strip();
+            if (fields.size() > 1) {
+                throw ambiguous();
+            }
+            String v = fields.get(0).strip();
+            boolean list = v.indexOf(',') >= 0;
             String scheme = prefix.strip();
             if (scheme.isEmpty()) {
+                if (list) {
+                    throw ambiguous();
+                }
                 return v;
             }
-            if (v.length() < scheme.length() || !v.regionMatches(true, 0, scheme, 0, scheme.length())) {
-                return null;
+            boolean wordScheme = scheme.length() != prefix.length();
+            if (!AuthorizationValue.hasScheme(v, scheme, wordScheme)) {
+                if (list && AuthorizationValue.laterElementHasScheme(v, scheme, wordScheme)) {
+                    throw ambiguous();
+                }
+                return null; // another scheme: not ours to read, nor to remove
             }
-            if (v.length() == scheme.length()) {
-                return "";
-            }
-            boolean wordScheme = !prefix.equals(scheme);
-            if (wordScheme && !Character.isWhitespace(v.charAt(scheme.length()))) {
-                return null; // "BearerX ..." is some other scheme
+            if (list) {
+                throw ambiguous();
             }
             return v.substring(scheme.length()).strip();
         }
@@ -75,20 +99,30 @@ public sealed interface TokenLocation {
     }
 
     /**
-     * A query parameter (first occurrence); removal drops every occurrence and keeps the rest as sent.
-     * Finding and removing read the query the same way ({@link QueryString}), so a {@code ;} never hides
-     * a credential from removal and a malformed escape never fails the request.
+     * A query parameter. Finding and removing read the query the same way ({@link QueryString}): pairs
+     * split at {@code &} only, names percent-decoded, so {@code access%5Ftoken} is the same parameter as
+     * {@code access_token}, counts towards ambiguity and is removed with it; a {@code ;} never hides a
+     * credential from removal and a malformed escape never fails the request. Removal drops every
+     * occurrence and keeps the rest as sent.
      */
     record QueryParameter(String name) implements TokenLocation {
 
         @Override
-        public String extract(CredentialCarrier carrier) {
+        public String extract(CredentialCarrier carrier) throws TokenRejected {
             String query = carrier.rawQuery();
             if (query == null || query.isEmpty()) {
                 return null;
             }
-            List<String> values = QueryString.parse(query).get(name);
-            return values == null ? null : values.get(0);
+            String found = null;
+            for (String pair : query.split("&")) {
+                if (!pair.isEmpty() && name.equals(QueryString.name(pair))) {
+                    if (found != null) {
+                        throw ambiguous();
+                    }
+                    found = QueryString.value(pair);
+                }
+            }
+            return found;
         }
 
         @Override
@@ -115,24 +149,35 @@ public sealed interface TokenLocation {
         }
     }
 
-    /** A cookie; removal keeps every other cookie, in order. */
+    /**
+     * A cookie, by its exact (case-sensitive, undecoded) name as RFC 6265 defines it, in any of the
+     * {@code Cookie} fields; two of that name, in one field or in several, are ambiguous. Removal keeps
+     * every other cookie, in order.
+     */
     record Cookie(String name) implements TokenLocation {
 
         @Override
-        public String extract(CredentialCarrier carrier) {
+        public String extract(CredentialCarrier carrier) throws TokenRejected {
+            String found = null;
             for (String header : carrier.requestHeaders().getAll("cookie")) {
                 for (String pair : header.split(";")) {
                     int eq = pair.indexOf('=');
                     if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-                        String value = pair.substring(eq + 1).strip();
-                        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-                            value = value.substring(1, value.length() - 1);
+                        if (found != null) {
+                            throw ambiguous();
                         }
-                        return value;
+                        found = unquote(pair.substring(eq + 1).strip());
                     }
                 }
             }
-            return null;
+            return found;
+        }
+
+        private static String unquote(String value) {
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                return value.substring(1, value.length() - 1);
+            }
+            return value;
         }
 
         @Override

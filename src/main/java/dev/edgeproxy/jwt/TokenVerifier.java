@@ -3,6 +3,7 @@ package dev.edgeproxy.jwt;
 import dev.edgeproxy.error.AuthFailure;
 import dev.edgeproxy.jwt.KeySetParser.ParsedKey;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,17 +89,25 @@ public final class TokenVerifier {
 
     /**
      * Verifies {@code compact} (or finds it among the tokens verified recently under the same keys) and
-     * returns its claims.
+     * returns its claims. A token that is not canonical base64url ({@link CanonicalToken}) is malformed
+     * before it is parsed, and can never be answered from the cache: only canonical tokens are stored.
      */
     public Map<String, Object> verify(String compact) throws TokenRejected {
+        byte[] bytes = compact.getBytes(StandardCharsets.ISO_8859_1);
         long now = System.currentTimeMillis() / 1000;
         long generation = keyGeneration();
-        Map<String, Object> cached = cache.get(compact, generation, now);
+        Map<String, Object> cached = cache.get(bytes, generation, now);
         if (cached != null) {
+            // Only a token that passed the canonical-spelling check below is ever stored, and a hit means
+            // these very bytes (a character outside ISO-8859-1 reads as '?', which no stored token has).
+            // So the check need not run again here, where it would cost about as much as the hit itself
+            // (JMH verifyCached RS256 0.45 -> 0.85 us with it in front of the lookup).
             return cached;
         }
+        // One spelling per token, before any parsing: any other spelling of a valid token is MALFORMED.
+        CanonicalToken.require(compact);
         Map<String, Object> claims = verifySignatureAndClaims(compact);
-        cache.put(compact, generation, claims, now);
+        cache.put(bytes, generation, claims, now);
         return claims;
     }
 

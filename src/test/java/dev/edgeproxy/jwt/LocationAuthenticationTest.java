@@ -114,7 +114,8 @@ class LocationAuthenticationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
-    void followsTheModeTableAtEveryLocation(String name, Place place, JwtMode mode, Credential credential) {
+    void followsTheModeTableAtEveryLocation(String name, Place place, JwtMode mode, Credential credential)
+            throws TokenRejected {
         CredentialCarrier request = place.request(credential.token);
         Snapshot sent = Snapshot.of(request);
         JwtAuthenticator authenticator = new JwtAuthenticator("r", mode, place.location, VERIFIER, Duration.ZERO);
@@ -159,7 +160,7 @@ class LocationAuthenticationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("wrongPlaces")
-    void aTokenInTheWrongPlaceCountsAsMissing(String name, Place expected, Place actual) {
+    void aTokenInTheWrongPlaceCountsAsMissing(String name, Place expected, Place actual) throws TokenRejected {
         String token = Credential.VALID.token;
 
         CredentialCarrier strict = actual.request(token);

@@ -1,5 +1,6 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.error.AuthFailure;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,8 +14,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link TokenLocation}: finding the credential in a header, a query parameter or a cookie, and removing
@@ -62,10 +64,16 @@ class TokenLocationTest {
                 row("bearer, bare prefix", BEARER, req(null, "Authorization: Bearer"), ""),
                 row("bearer, bare prefix with trailing spaces", BEARER, req(null, "Authorization: Bearer   "), ""),
                 row("bearer, absent", BEARER, req("access_token=abc", "Cookie: session=abc"), null),
+                row("bearer, Digest list is no token", BEARER,
+                        req(null, "Authorization: Digest username=\"a\", realm=\"b\", nonce=\"n\""), null),
+                row("bearer, ', Bearer' inside a quoted string is no second credential", BEARER,
+                        req(null, "Authorization: Digest realm=\"x, Bearer y\", nonce=\"n\""), null),
+                row("bearer, escaped quote inside a quoted string", BEARER,
+                        req(null, "Authorization: Digest realm=\"x\\\", Bearer y\", nonce=\"n\""), null),
+                row("bearer, a list of other schemes is no token", BEARER, req(null, "Authorization: Basic eA==, Basic eQ=="), null),
                 // query parameter
                 row("query, only parameter", QUERY, req("access_token=abc.def.ghi"), "abc.def.ghi"),
                 row("query, among others", QUERY, req("a=1&access_token=abc&b=2"), "abc"),
-                row("query, first of several", QUERY, req("access_token=first&x=1&access_token=second"), "first"),
                 row("query, value percent-decoded", QUERY, req("access_token=a%2Eb%2Dc%5F"), "a.b-c_"),
                 row("query, name percent-decoded", QUERY, req("access%5Ftoken=abc"), "abc"),
                 row("query, absent", QUERY, req("a=1&b=2"), null),
@@ -87,12 +95,13 @@ class TokenLocationTest {
                 row("cookie, without spaces", COOKIE, req(null, "Cookie: a=1;session=abc;b=2"), "abc"),
                 row("cookie, across several Cookie headers", COOKIE, req(null, "Cookie: a=1; b=2", "Cookie: c=3; session=abc"), "abc"),
                 row("cookie, quoted value", COOKIE, req(null, "Cookie: a=1; session=\"abc\""), "abc"),
-                row("cookie, first of two", COOKIE, req(null, "Cookie: session=first; session=second"), "first"),
                 row("cookie, name containing the target is another cookie", COOKIE,
                         req(null, "Cookie: xsession=abc; sessionx=def"), null),
                 row("cookie, after a cookie whose name contains the target", COOKIE,
                         req(null, "Cookie: xsession=abc; session=def"), "def"),
                 row("cookie, name is case-sensitive", COOKIE, req(null, "Cookie: Session=abc"), null),
+                row("cookie, another case of the name is another cookie", COOKIE, req(null, "Cookie: Session=x; session=abc"), "abc"),
+                row("cookie, a percent-encoded name is another cookie", COOKIE, req(null, "Cookie: session%5F=x; session=abc"), "abc"),
                 row("cookie, absent", COOKIE, req("session=abc", "Cookie: a=1", "Authorization: Bearer abc"), null),
                 row("cookie, no Cookie header", COOKIE, req(null), null),
                 row("cookie, empty value", COOKIE, req(null, "Cookie: session=; a=1"), ""));
@@ -100,7 +109,8 @@ class TokenLocationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("extraction")
-    void extractsTheCredentialFromItsLocation(String name, TokenLocation location, Req req, String expected) {
+    void extractsTheCredentialFromItsLocation(String name, TokenLocation location, Req req, String expected)
+            throws TokenRejected {
         CredentialCarrier carrier = req.carrier();
         Snapshot before = Snapshot.of(carrier);
 
@@ -110,7 +120,8 @@ class TokenLocationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("extraction")
-    void afterRemovalTheCredentialIsNoLongerFound(String name, TokenLocation location, Req req, String expected) {
+    void afterRemovalTheCredentialIsNoLongerFound(String name, TokenLocation location, Req req, String expected)
+            throws TokenRejected {
         CredentialCarrier carrier = req.carrier();
         if (location.extract(carrier) == null) {
             return; // nothing found, nothing is ever removed
@@ -178,13 +189,90 @@ class TokenLocationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("removal")
-    void removesOnlyThatCredential(String name, TokenLocation location, Req before, Req after) {
+    void removesOnlyThatCredential(String name, TokenLocation location, Req before, Req after) throws TokenRejected {
         CredentialCarrier carrier = before.carrier();
-        assertNotNull(location.extract(carrier), "the case holds a credential");
+        assertTrue(holdsCredentials(location, carrier), "the case holds a credential");
 
         location.remove(carrier);
 
         assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
+    }
+
+    // --- ambiguity -------------------------------------------------------------------------------
+
+    /** More than one credential at the location: refused, and removal takes out every one of them. */
+    static Stream<Arguments> ambiguity() {
+        return Stream.of(
+                // Authorization: any two fields, whatever their schemes
+                row("bearer: two Bearer fields", BEARER,
+                        req("a=1", "Authorization: Bearer first", "Authorization: Bearer second", "X-A: 1"), req("a=1", "X-A: 1")),
+                row("bearer: Basic field, then Bearer field", BEARER,
+                        req(null, "Authorization: Basic YWxpY2U6c2VjcmV0", "Authorization: Bearer abc"), req(null)),
+                row("bearer: Bearer field, then Basic field", BEARER,
+                        req(null, "Authorization: Bearer abc", "Authorization: Basic YWxpY2U6c2VjcmV0"), req(null)),
+                row("bearer: two Basic fields", BEARER,
+                        req(null, "Authorization: Basic eA==", "Authorization: Basic eQ==", "Cookie: a=1"), req(null, "Cookie: a=1")),
+                row("bearer: empty field and Bearer field", BEARER,
+                        req(null, "Authorization: ", "Authorization: Bearer abc"), req(null)),
+                // Authorization: one field that is a list
+                row("bearer: one field, two Bearer credentials", BEARER,
+                        req(null, "Authorization: Bearer first, Bearer second"), req(null)),
+                row("bearer: one field, Basic then Bearer", BEARER,
+                        req(null, "Authorization: Basic eA==, Bearer abc"), req(null)),
+                row("bearer: one field, Basic then lower-case bearer without space", BEARER,
+                        req(null, "Authorization: Basic eA==,bearer abc"), req(null)),
+                row("bearer: one field, Digest then Bearer", BEARER,
+                        req(null, "Authorization: Digest realm=\"r\", nonce=\"n\", Bearer abc"), req(null)),
+                row("bearer: one field, Bearer then anything", BEARER,
+                        req(null, "Authorization: Bearer abc, x=1"), req(null)),
+                row("bearer: one field, Bearer with a trailing comma", BEARER,
+                        req(null, "Authorization: Bearer abc,"), req(null)),
+                row("custom prefix: one field, two credentials", TOKEN_SCHEME,
+                        req(null, "Authorization: Token first, Token second", "Proxy-Authorization: Token p"),
+                        req(null, "Proxy-Authorization: Token p")),
+                // bare-token header
+                row("custom header: two fields", API_TOKEN,
+                        req(null, "X-Api-Token: first", "X-Api-Token: second", "Authorization: Basic eA=="),
+                        req(null, "Authorization: Basic eA==")),
+                row("custom header: one field, comma-joined", API_TOKEN,
+                        req(null, "X-Api-Token: first, second"), req(null)),
+                // query
+                row("query: twice", QUERY,
+                        req("access_token=first&a=1&access_token=second"), req("a=1")),
+                row("query: percent-encoded name and plain name", QUERY,
+                        req("access%5Ftoken=first&a=1&access_token=second"), req("a=1")),
+                row("query: two encoded spellings of the name", QUERY,
+                        req("access%5ftoken=first&%61ccess_token=second&b=2"), req("b=2")),
+                row("query: bare name and a value", QUERY,
+                        req("access_token&access_token=second"), req(null)),
+                row("query: two empty values", QUERY,
+                        req("x=1&access_token=&access_token="), req("x=1")),
+                // cookie
+                row("cookie: twice in one field", COOKIE,
+                        req(null, "Cookie: a=1; session=first; session=second"), req(null, "Cookie: a=1")),
+                row("cookie: in two fields", COOKIE,
+                        req(null, "Cookie: session=first", "Cookie: a=1; session=second"), req(null, "Cookie: a=1")),
+                row("cookie: quoted and unquoted", COOKIE,
+                        req(null, "Cookie: session=\"first\"; session=second; b=2"), req(null, "Cookie: b=2")),
+                row("cookie: empty and non-empty", COOKIE,
+                        req("q=1", "Cookie: session=; session=second"), req("q=1")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ambiguity")
+    void moreThanOneCredentialIsAmbiguousAndRemovalTakesOutAll(String name, TokenLocation location, Req before, Req after)
+            throws TokenRejected {
+        CredentialCarrier carrier = before.carrier();
+        Snapshot sent = Snapshot.of(carrier);
+
+        TokenRejected rejected = assertThrows(TokenRejected.class, () -> location.extract(carrier));
+        assertEquals(AuthFailure.AMBIGUOUS_CREDENTIALS, rejected.reason());
+        assertEquals(sent, Snapshot.of(carrier), "extraction changes nothing");
+
+        location.remove(carrier);
+
+        assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
+        assertNull(location.extract(carrier));
     }
 
     // --- placing (explanations) ----------------------------------------------------------------------
@@ -207,7 +295,8 @@ class TokenLocationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("placing")
-    void placesTheTokenWhereExtractionFindsIt(String name, TokenLocation location, Req before, Req after) {
+    void placesTheTokenWhereExtractionFindsIt(String name, TokenLocation location, Req before, Req after)
+            throws TokenRejected {
         CredentialCarrier carrier = before.carrier();
 
         location.place(carrier, "tok.en.x");
@@ -219,6 +308,15 @@ class TokenLocationTest {
     }
 
     // --- helpers ---------------------------------------------------------------------------------
+
+    /** One credential, or several (which removal takes out all the same). */
+    private static boolean holdsCredentials(TokenLocation location, CredentialCarrier carrier) {
+        try {
+            return location.extract(carrier) != null;
+        } catch (TokenRejected ambiguous) {
+            return ambiguous.reason() == AuthFailure.AMBIGUOUS_CREDENTIALS;
+        }
+    }
 
     private static Arguments row(String name, TokenLocation location, Object request, Object expected) {
         return Arguments.of(name, location, request, expected);
