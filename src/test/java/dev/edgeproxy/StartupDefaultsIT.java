@@ -2,6 +2,11 @@ package dev.edgeproxy;
 
 import dev.edgeproxy.e2e.EchoUpstream;
 import dev.edgeproxy.testing.PackagedApp;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,11 +24,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -172,6 +181,46 @@ class StartupDefaultsIT {
             HttpResponse<String> response = get(port, "/open/x");
             assertEquals(200, response.statusCode(), response::body);
             assertEquals(List.of("/open/x"), origin.paths());
+        }
+    }
+
+    @ParameterizedTest(name = "gateway.listener.h2c={0}: HTTP/2 by prior knowledge {1}")
+    @CsvSource({"'', refused", "true, served"})
+    void cleartextHttp2IsOffUnlessEnabled(String h2c, String outcome) throws Exception {
+        try (EchoUpstream origin = new EchoUpstream()) {
+            int port = PackagedApp.freePort();
+            List<String> props = new ArrayList<>(List.of("quarkus.http.port=" + port, "quarkus.management.port=0"));
+            if (!h2c.isEmpty()) {
+                props.add("gateway.listener.h2c=" + h2c);
+            }
+            PackagedApp app = startWith("""
+                    gateway:
+                      routes:
+                        - name: open
+                          backends: [{host: "127.0.0.1:%d"}]
+                    """.formatted(origin.port()), props.toArray(String[]::new));
+            assertStarted(app);
+            // HTTP/1.1 is served either way.
+            assertEquals(200, get(port, "/x").statusCode());
+            Vertx vertx = Vertx.vertx();
+            try {
+                io.vertx.core.http.HttpClient h2 = vertx.createHttpClient(new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+                CompletableFuture<Integer> status = h2
+                        .request(HttpMethod.GET, port, "127.0.0.1", "/x")
+                        .compose(r -> r.send()).map(HttpClientResponse::statusCode)
+                        .toCompletionStage().toCompletableFuture();
+                if (outcome.equals("served")) {
+                    assertEquals(200, status.get(20, TimeUnit.SECONDS));
+                } else {
+                    ExecutionException e = assertThrows(
+                            ExecutionException.class,
+                            () -> status.get(20, TimeUnit.SECONDS));
+                    assertNotNull(e.getCause());
+                }
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
         }
     }
 }
