@@ -5,6 +5,7 @@ import dev.edgeproxy.authz.RequestVariables;
 import dev.edgeproxy.error.ErrorResponder;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.RequestHead;
+import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.Identity;
 import dev.edgeproxy.metrics.GatewayMetrics;
@@ -65,13 +66,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         try {
             // 1. Canonicalise: one authority, unambiguous framing, one canonical target, and none of the
             //    headers a client must not supply. Every later step, and the origin, sees only this view.
-            String authority = RequestHead.authority(request.version(), request.headers(),
-                    request.version() == HttpVersion.HTTP_2 && request.authority() != null ? request.authority().toString() : null);
-            RequestHead.checkFraming(request.version(), request.headers());
-            RequestTarget target = table.hygiene().canonicalizer()
-                    .canonicalize(request.method().name(), request.uri(), authority);
-            table.hygiene().removeUntrusted(request.headers());
-            live = IncomingRequest.of(request, target, authority);
+            live = canonical(request, table.hygiene());
             record.request(live);
 
             // 2. Match.
@@ -127,6 +122,17 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         } catch (RuntimeException e) {
             fail(request, record, e);
         }
+    }
+
+    /** Step 1: the request as every later step sees it, or a {@link GatewayError} refusing it. */
+    private static IncomingRequest canonical(HttpServerRequest request, RequestHygiene hygiene) {
+        String h2Authority = request.version() == HttpVersion.HTTP_2 && request.authority() != null
+                ? request.authority().toString() : null;
+        String authority = RequestHead.authority(request.version(), request.headers(), h2Authority);
+        RequestHead.checkFraming(request.version(), request.headers());
+        RequestTarget target = hygiene.canonicalizer().canonicalize(request.method().name(), request.uri(), authority);
+        hygiene.removeUntrusted(request.headers());
+        return IncomingRequest.of(request, target, authority);
     }
 
     /**
