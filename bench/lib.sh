@@ -7,17 +7,20 @@ PIDS=()
 log() { printf '[%s %(%H:%M:%S)T] %s\n' "$LOG_TAG" -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# install_missing command=package ...: installs with apt what is not on the PATH (Debian, as root)
+# install_missing command=package ...: what is not on the PATH is installed with apt (Debian, as root) only
+# when INSTALL=1; otherwise the script stops and prints the command that would install it.
 install_missing() {
     local pair need=()
     for pair in "$@"; do
         command -v "${pair%%=*}" >/dev/null || need+=("${pair#*=}")
     done
-    if ((${#need[@]})); then
-        log "installing ${need[*]} (apt)"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    ((${#need[@]})) || return 0
+    if [[ ${INSTALL:-0} != 1 ]]; then
+        die "missing ${need[*]}: install with 'apt-get install -y ${need[*]}' (as root), or rerun with INSTALL=1 to let this script do it"
     fi
+    log "installing ${need[*]} (apt, INSTALL=1)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 }
 
 # check_cpus server-cpu client-cpu: both exist and differ (servers and the load generator never share a CPU)

@@ -6,7 +6,7 @@
 #   bench/run.sh                                  # defaults: DURATION=10 CONNS=32 REPEATS=3
 #   DURATION=8 REPEATS=2 bench/run.sh
 #
-# Loopback only. Needs root (or an already installed wrk, nginx, haproxy) and a JDK 17+.
+# Loopback only. Needs wrk, nginx and haproxy (INSTALL=1 installs what is missing with apt, as root) and a JDK 17+.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)

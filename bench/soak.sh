@@ -8,7 +8,7 @@
 #   DURATION=90 bench/soak.sh                             # a short run
 #   EDGE_NATIVE=target/edge-proxy-0.1.0-SNAPSHOT-runner bench/soak.sh
 #
-# Loopback only. Needs root (or an already installed node and curl) and a JDK 17+ (javac too).
+# Loopback only. Needs node and curl (INSTALL=1 installs what is missing with apt, as root) and a JDK 17+ (javac too).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
