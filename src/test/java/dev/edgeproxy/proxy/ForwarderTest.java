@@ -1,0 +1,210 @@
+package dev.edgeproxy.proxy;
+
+import dev.edgeproxy.error.ErrorResponder;
+import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.route.Route;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The forwarder's end states, each against a real origin and a real user agent: the origin answers, hangs
+ * past the timeout, refuses, resets, or the user agent goes away. Each ends exactly once, reports the
+ * upstream part exactly once when the origin was involved, and never leaves the origin's request open.
+ */
+class ForwarderTest {
+
+    private static Vertx vertx;
+    private static HttpServer origin;
+    private static HttpServer proxy;
+    /** Paths whose origin request was cut off (its connection closed, or the stream reset) before it ended. */
+    private static final List<String> originCutOff = new CopyOnWriteArrayList<>();
+    /** Paths the origin received, in order. */
+    private static final List<String> originSaw = new CopyOnWriteArrayList<>();
+    private static final List<GatewayError> failures = new CopyOnWriteArrayList<>();
+    private static final List<Long> upstreamReports = new CopyOnWriteArrayList<>();
+    private static volatile int originPort;
+    private static volatile Duration timeout = Duration.ofSeconds(5);
+    private static volatile long maxBody = Route.UNLIMITED;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        origin = vertx.createHttpServer().requestHandler(ForwarderTest::origin).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        originPort = origin.actualPort();
+        Forwarder forwarder = new Forwarder(vertx, vertx.createHttpClient(
+                new HttpClientOptions().setConnectTimeout(2_000), new PoolOptions().setHttp1MaxSize(8)));
+        proxy = vertx.createHttpServer().requestHandler(request -> {
+            request.pause();
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            HopByHop.copyEndToEnd(request.headers(), headers);
+            int port = request.path().startsWith("/closed") ? closedPort() : originPort;
+            forwarder.forward(request, new Upstream("127.0.0.1", port), request.uri(), headers, timeout, maxBody,
+                    upstreamReports::add, failure -> {
+                        failures.add(failure);
+                        ErrorResponder.respond(request, failure, "test");
+                    });
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void reset() {
+        originCutOff.clear();
+        originSaw.clear();
+        failures.clear();
+        upstreamReports.clear();
+        timeout = Duration.ofSeconds(5);
+        maxBody = Route.UNLIMITED;
+    }
+
+    private static void origin(HttpServerRequest request) {
+        String path = request.path();
+        originSaw.add(path);
+        request.connection().closeHandler(v -> {
+            if (!request.isEnded() || !request.response().ended()) {
+                originCutOff.add(path);
+            }
+        });
+        if (path.startsWith("/hang")) {
+            return;
+        }
+        if (path.startsWith("/reset")) {
+            request.connection().close();
+            return;
+        }
+        long[] bytes = {0};
+        request.handler(b -> bytes[0] += b.length());
+        request.endHandler(v -> request.response().end("received " + bytes[0]));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.actualPort() + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "never happened: " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void anAnswerEndsWithoutFailureAndReportsTheUpstreamOnce() throws Exception {
+        HttpResponse<String> response = get("/ok");
+        assertEquals(200, response.statusCode());
+        assertEquals("received 0", response.body());
+        await("the upstream report", () -> upstreamReports.size() == 1);
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void noAnswerWithinTheTimeoutIs504AndTheOriginRequestIsCutOff() throws Exception {
+        timeout = Duration.ofMillis(300);
+        HttpResponse<String> response = get("/hang");
+        assertEquals(504, response.statusCode());
+        assertEquals("gateway timeout", response.body());
+        assertEquals(1, failures.size());
+        assertInstanceOf(GatewayError.GatewayTimeout.class, failures.get(0));
+        assertEquals(1, upstreamReports.size());
+        await("the origin's request cut off", () -> originCutOff.contains("/hang"));
+    }
+
+    @Test
+    void aRefusedConnectionIs502() throws Exception {
+        HttpResponse<String> response = get("/closed");
+        assertEquals(502, response.statusCode());
+        assertEquals("bad gateway", response.body());
+        assertEquals(1, failures.size());
+        assertInstanceOf(GatewayError.BadGateway.class, failures.get(0));
+        assertEquals(1, upstreamReports.size());
+    }
+
+    @Test
+    void anOriginClosingWithoutAnAnswerIs502() throws Exception {
+        HttpResponse<String> response = get("/reset");
+        assertEquals(502, response.statusCode());
+        assertEquals(1, failures.size());
+        assertInstanceOf(GatewayError.BadGateway.class, failures.get(0));
+    }
+
+    @Test
+    void aUserAgentThatGoesAwayCutsTheOriginRequestOffWithoutAnAnswer() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", proxy.actualPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /hang-abort HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            await("the request at the origin", () -> originSaw.contains("/hang-abort"));
+        }
+        await("the origin's request cut off", () -> originCutOff.contains("/hang-abort"));
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void aBodyPastTheLimitIs413AndNeverEndsAtTheOrigin() throws Exception {
+        maxBody = 1024;
+        try (Socket socket = new Socket("127.0.0.1", proxy.actualPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            // Under the limit first, so that the origin's request has begun when the limit is passed.
+            writeChunk(out, 512);
+            await("the request at the origin", () -> originSaw.contains("/upload"));
+            writeChunk(out, 512);
+            writeChunk(out, 512);
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 413", answer);
+        }
+        assertInstanceOf(GatewayError.PayloadTooLarge.class, failures.get(0));
+        await("the origin's request cut off", () -> originCutOff.contains("/upload"));
+    }
+
+    private static void writeChunk(OutputStream out, int size) throws java.io.IOException {
+        out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(new byte[size]);
+        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
