@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * CONTRACT §1 on the packaged application: a configuration error stops startup with a non-zero exit
- * and a message naming the route and the field; a valid configuration starts.
+ * docs/reference.md#configuration ("How errors are reported") on the packaged application: a configuration error
+ * stops startup with a non-zero exit and a message naming the route and the field; a valid configuration starts.
  */
 class StartupFailureIT {
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * A route's authorization rules and the decision order of CONTRACT §4:
+ * A route's authorization rules and the decision order of docs/reference.md#authorization:
  * <ol>
  * <li>no rules: allow;</li>
  * <li>any {@code deny} true: deny;</li>

@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The CEL environment every rule and header expression is compiled in: the variables of CONTRACT §4,
- * standard macros, the strings extension, and {@code list.contains(value)}.
+ * The CEL environment every rule and header expression is compiled in: the variables of
+ * docs/reference.md#cel-variables, standard macros, the strings extension, and {@code list.contains(value)}.
  *
  * <p>Variables are declared by their dotted names ({@code request.path}), so the checker knows each
  * one's exact type: {@code request.path} alone is a string and is refused as a rule, while

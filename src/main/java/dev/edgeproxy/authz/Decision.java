@@ -1,7 +1,7 @@
 package dev.edgeproxy.authz;
 
 /**
- * The outcome of a route's rules for one request, with the step of CONTRACT §4 that reached it.
+ * The outcome of a route's rules for one request, with the step of docs/reference.md#authorization that reached it.
  *
  * @param rule the rule that decided it (a true {@code deny}, a {@code require} that was not true, the
  *             first true {@code allow}, or any rule that failed to evaluate); {@code null} for steps 1
@@ -9,7 +9,7 @@ package dev.edgeproxy.authz;
  */
 public record Decision(boolean allowed, Step step, RuleResult rule) {
 
-    /** The decision order of CONTRACT §4, numbered as there. */
+    /** The decision order of docs/reference.md#authorization, numbered as there. */
     public enum Step {
         NO_RULES(1, "no rules: allow"),
         DENY(2, "any deny rule true (or failing): deny"),

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code gateway} configuration tree exactly as users write it in YAML (CONTRACT §2).
+ * The {@code gateway} configuration tree exactly as users write it in YAML; every member is documented in
+ * {@code docs/reference.md#configuration} (ReferenceDocTest keeps it so).
  *
  * <p>This is the loose, user-facing shape: almost every member is optional so that the
  * {@link RouteCompiler} — not SmallRye — decides what is missing or contradictory and can name the

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A route's {@code jwtAuth} policy: finds the credential at its {@link TokenLocation}, verifies it, and
- * applies the mode table of CONTRACT §3. On success the credential is removed from exactly where it was,
- * so the origin never sees it; in permissive mode a rejected credential is forwarded untouched. More than
- * one credential at the location is refused as ambiguous (strict, optional) or passes anonymously with
- * all of them removed (permissive).
+ * applies the mode table of docs/reference.md#jwt-authentication. On success the credential is removed from exactly
+ * where it was, so the origin never sees it; in permissive mode a rejected credential is forwarded untouched. More
+ * than one credential at the location is refused as ambiguous (strict, optional) or passes anonymously with all of
+ * them removed (permissive).
  *
  * <p>Verification is synchronous and cheap, so the result is almost always complete on return. Only a
  * token whose {@code kid} no key has, on a route with a remote JWKS, waits (at most

@@ -1,6 +1,6 @@
 package dev.edgeproxy.jwt;
 
-/** How a route treats tokens (CONTRACT §3). */
+/** How a route treats tokens (docs/reference.md#jwt-authentication). */
 public enum JwtMode {
     /** A valid token is required. */
     STRICT,

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class KeySetParser {
 
-    /** The accepted signature algorithms (CONTRACT §3). {@code none} and HMAC are never in it. */
+    /** The accepted signature algorithms (docs/reference.md#jwt-authentication); never {@code none} or HMAC. */
     public static final Set<String> ACCEPTED_ALGORITHMS = Set.of(
             "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA");
 

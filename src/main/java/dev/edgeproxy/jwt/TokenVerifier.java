@@ -15,10 +15,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * Verifies a compact JWS against a route's providers and returns its claims.
  *
- * <p>Key choice (CONTRACT §3): a token's {@code kid} selects every key with that id, across all
- * providers, each tried in order; a token without {@code kid} (or whose {@code kid} no key has) is
- * tried against the id-less and, for a kid-less token, all keys of the provider whose issuer equals
- * the token's {@code iss}. Only keys whose algorithms include the token's {@code alg} are tried.
+ * <p>Key choice (docs/reference.md#jwt-authentication): a token's {@code kid} selects every key with that id, across
+ * all providers, each tried in order; a token without {@code kid} (or whose {@code kid} no key has) is tried against
+ * the id-less and, for a kid-less token, all keys of the provider whose issuer equals the token's {@code iss}. Only
+ * keys whose algorithms include the token's {@code alg} are tried.
  */
 public final class TokenVerifier {
 

@@ -44,7 +44,7 @@ final class VerificationKey {
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(SignatureAlgorithm.class))));
         context.setClockSkew((int) clockSkew.toSeconds());
         context.setRequireNamedPrincipal(false);
-        // Only exp is required (CONTRACT §3); without this smallrye-jwt would also demand iat.
+        // Only exp is required (docs/reference.md#jwt-authentication); else smallrye-jwt would demand iat too.
         context.setMaxTimeToLiveSecs(0L);
     }
 

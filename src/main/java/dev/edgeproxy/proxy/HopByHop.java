@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class HopByHop {
 
-    /** The fixed hop-by-hop set (CONTRACT §5), lower-case. */
+    /** The fixed hop-by-hop set (docs/reference.md#forwarding), lower-case. */
     public static final Set<String> HEADERS = Set.of(
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 

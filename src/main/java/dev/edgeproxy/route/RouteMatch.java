@@ -38,7 +38,7 @@ public record RouteMatch(PathMatch path, String method, List<ValueMatch> headers
     }
 
     /**
-     * Compares specificity per CONTRACT §2: path kind (exact, prefix, regex), then prefix length,
+     * Compares specificity per docs/reference.md#route-selection: path kind (exact, prefix, regex), then prefix length,
      * then having a method, then the number of header and query conditions. Positive when this is
      * more specific than {@code other}.
      */

@@ -5,9 +5,9 @@ import dev.edgeproxy.http.RequestHygiene;
 import java.util.List;
 
 /**
- * The compiled routes in configuration order, and route selection (CONTRACT §2): among routes whose
- * hostnames match, the most specific match wins (exact path, longest prefix, regex, then method, then
- * the number of header and query conditions); ties go to the route listed first.
+ * The compiled routes in configuration order, and route selection (docs/reference.md#route-selection): among routes
+ * whose hostnames match, the most specific match wins (exact path, longest prefix, regex, then method, then the
+ * number of header and query conditions); ties go to the route listed first.
  */
 public final class RouteTable {
 

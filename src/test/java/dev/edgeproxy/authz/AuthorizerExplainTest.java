@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * {@link Authorizer#explain}: the decision and the CONTRACT §4 step that reached it, every rule's result
- * (errors per rule), and that it always agrees with {@link Authorizer#authorize}, which runs the same
+ * {@link Authorizer#explain}: the decision and the step of docs/reference.md#authorization that reached it, every
+ * rule's result (errors per rule), and that it always agrees with {@link Authorizer#authorize}, which runs the same
  * decision code. Rules are compiled through the real {@link CelEnvironment}.
  */
 class AuthorizerExplainTest {
@@ -158,8 +158,8 @@ class AuthorizerExplainTest {
 
         assertEquals(authorized, e.decision().allowed(), "explain agrees with authorize");
         Contract expected = Contract.decide(specs);
-        assertEquals(expected.allowed, authorized, "allowed per CONTRACT §4");
-        assertEquals(expected.step, e.decision().step().number(), "step per CONTRACT §4");
+        assertEquals(expected.allowed, authorized, "allowed per docs/reference.md#authorization");
+        assertEquals(expected.step, e.decision().step().number(), "step per docs/reference.md#authorization");
         assertEquals(specs.size(), e.rules().size());
         for (int i = 0; i < specs.size(); i++) {
             String outcome = specs.get(i).substring(specs.get(i).indexOf(':') + 2);
@@ -172,7 +172,10 @@ class AuthorizerExplainTest {
         }
     }
 
-    /** CONTRACT §4 read literally over outcomes ("true", "false", or an error), independent of CEL. */
+    /**
+     * The decision order of docs/reference.md#authorization read literally over outcomes ("true", "false", or an
+     * error), independent of CEL.
+     */
     private record Contract(boolean allowed, int step) {
 
         static Contract decide(List<String> specs) {

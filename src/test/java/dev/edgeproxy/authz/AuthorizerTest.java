@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * CONTRACT §4: the five-step decision order, evaluation errors denying whatever the rule's kind, and the
- * variables and functions rules can use. Rules are compiled through the real {@link CelEnvironment}.
+ * docs/reference.md#authorization: the five-step decision order, evaluation errors denying whatever the rule's kind,
+ * and the variables and functions rules can use. Rules are compiled through the real {@link CelEnvironment}.
  */
 class AuthorizerTest {
 
@@ -28,7 +28,7 @@ class AuthorizerTest {
     /** An expression that fails to evaluate for an anonymous request: the claim is absent. */
     private static final String ERROR = "jwt.email == \"x\"";
 
-    /** A request carrying a value for every variable of the table in CONTRACT §4. */
+    /** A request carrying a value for every variable of the table in docs/reference.md#cel-variables. */
     private static final TestRequest FULL = new TestRequest(
             "GET",
             "/admin/users",

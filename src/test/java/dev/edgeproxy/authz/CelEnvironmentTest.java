@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Compile-time checks of rules (CONTRACT §1 and §4): a rule must parse, type-check and return bool. */
+/**
+ * Compile-time checks of rules (docs/reference.md#authorization and docs/reference.md#cel-variables): a rule must
+ * parse, type-check and return bool.
+ */
 class CelEnvironmentTest {
 
     private static final CelEnvironment ENV = new CelEnvironment();

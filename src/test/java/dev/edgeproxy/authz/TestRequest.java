@@ -2,7 +2,7 @@ package dev.edgeproxy.authz;
 
 import java.util.Map;
 
-/** Plain values for the CEL variables of CONTRACT §4, standing in for a live request. */
+/** Plain values for the CEL variables of docs/reference.md#cel-variables, standing in for a live request. */
 public record TestRequest(
         String method,
         String path,

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link RouteCompiler} over YAML bound the real way (SmallRye {@code @ConfigMapping}), one
  * configuration error per case: each must stop compilation with a message naming the route and the
- * field (CONTRACT §1).
+ * field (docs/reference.md#configuration).
  */
 class RouteCompilerTest {
 

@@ -39,7 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The built-in sample, and a configuration using every CONTRACT §2 key, bind and compile. */
+/**
+ * The built-in sample, and a configuration using every route key of docs/reference.md#configuration, bind and
+ * compile.
+ */
 class SampleConfigTest {
 
     static KeyPair rsa;

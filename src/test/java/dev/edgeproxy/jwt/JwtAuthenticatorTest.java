@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The mode table of CONTRACT §3: every mode against every kind of credential. */
+/** The mode table of docs/reference.md#jwt-authentication: every mode against every kind of credential. */
 class JwtAuthenticatorTest {
 
     private static final String ISSUER = "https://idp.example.test";

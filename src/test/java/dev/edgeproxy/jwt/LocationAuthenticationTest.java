@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The mode table of CONTRACT §3 for every token location, with a real RSA key and the real verifier:
- * the credential is read only from the route's location, removed from exactly there on success, and
+ * The mode table of docs/reference.md#jwt-authentication for every token location, with a real RSA key and the real
+ * verifier: the credential is read only from the route's location, removed from exactly there on success, and
  * forwarded untouched when permissive mode lets a rejected one pass.
  */
 class LocationAuthenticationTest {

@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Signature algorithms, key choice, and the claim checks of CONTRACT §3, below the mode table. */
+/**
+ * Signature algorithms, key choice, and the claim checks of docs/reference.md#jwt-authentication, below the mode
+ * table.
+ */
 class TokenVerifierTest {
 
     /** Every case runs under the signature provider edge-proxy installs at startup (ACCP where it loads). */

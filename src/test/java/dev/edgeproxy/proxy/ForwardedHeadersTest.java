@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** CONTRACT §5: X-Forwarded-For appended, X-Forwarded-Proto and X-Forwarded-Host set, Host kept. */
+/** docs/reference.md#forwarding: X-Forwarded-For appended, X-Forwarded-Proto and X-Forwarded-Host set, Host kept. */
 class ForwardedHeadersTest {
 
     static MultiMap headers(String... nameValues) {

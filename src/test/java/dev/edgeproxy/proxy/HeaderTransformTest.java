@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §5: transformations.request; remove, set (replaces), add (appends). */
+/** docs/reference.md#forwarding: transformations.request; remove, set (replaces), add (appends). */
 class HeaderTransformTest {
 
     private static final CelEnvironment ENV = new CelEnvironment();

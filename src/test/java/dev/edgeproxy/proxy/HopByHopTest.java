@@ -17,7 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** CONTRACT §5: hop-by-hop headers, and every header named in Connection, are removed in both directions. */
+/**
+ * docs/reference.md#forwarding: hop-by-hop headers, and every header named in Connection, are removed in both
+ * directions.
+ */
 class HopByHopTest {
 
     static MultiMap headers(String... nameValues) {

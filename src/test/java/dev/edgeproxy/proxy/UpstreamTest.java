@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** CONTRACT §1/§2: a backend is host:port; a route's backends are taken in turn. */
+/** docs/reference.md#configuration (backends[].host): a backend is host:port; a route's backends are taken in turn. */
 class UpstreamTest {
 
     @ParameterizedTest(name = "{0} -> host {1}, port {2}")

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Route selection per CONTRACT §2. */
+/** Route selection per docs/reference.md#route-selection. */
 class RouteTableTest {
 
     // ---------------------------------------------------------------------------------------------
