@@ -1,8 +1,7 @@
 package dev.edgeproxy;
 
 import dev.edgeproxy.testing.PackagedApp;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.PublicJsonWebKey;
+import dev.edgeproxy.testing.TestKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -149,15 +147,7 @@ class StartupFailureIT {
 
     /** A public-only JWKS of a fresh RSA-2048 key, so that the unknown mode is the only mistake. */
     private static String rsaJwks() {
-        try {
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(gen.generateKeyPair().getPublic());
-            jwk.setKeyId("it-key");
-            return "{\"keys\": [" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestKeys.jwks(TestKeys.rsa2048().getPublic(), "it-key");
     }
 
     @ParameterizedTest(name = "{0}")

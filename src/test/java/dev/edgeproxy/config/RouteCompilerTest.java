@@ -1,6 +1,5 @@
 package dev.edgeproxy.config;
 
-import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.authz.CelEnvironment;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Identity;
@@ -10,11 +9,11 @@ import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
+import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.testing.TestKeys;
+import dev.edgeproxy.testing.Tokens;
 import io.vertx.core.MultiMap;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -58,9 +56,7 @@ class RouteCompilerTest {
 
     @BeforeAll
     static void generateKey() throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        rsa = gen.generateKeyPair();
+        rsa = TestKeys.rsa2048();
         jwks = jwksOf(rsa, "test-key");
     }
 
@@ -85,11 +81,8 @@ class RouteCompilerTest {
     }
 
     /** A public-only JWKS document for a real RSA key. */
-    static String jwksOf(KeyPair pair, String kid) throws Exception {
-        PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());
-        jwk.setKeyId(kid);
-        jwk.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
-        return "{\"keys\": [" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}";
+    static String jwksOf(KeyPair pair, String kid) {
+        return TestKeys.jwks(TestKeys.jwk(pair.getPublic(), kid, AlgorithmIdentifiers.RSA_USING_SHA256));
     }
 
     static String token(KeyPair pair, String kid, String issuer) throws Exception {
@@ -104,12 +97,7 @@ class RouteCompilerTest {
             claims.setIssuedAtToNow();
         }
         claims.setExpirationTimeMinutesInTheFuture(5);
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(pair.getPrivate());
-        jws.setKeyIdHeaderValue(kid);
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        return jws.getCompactSerialization();
+        return Tokens.sign(pair.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, kid, claims);
     }
 
     /** Runs the route's JWT policy on a request carrying {@code token}; true when the token verified. */
@@ -487,7 +475,7 @@ class RouteCompilerTest {
         RouteTable table = compile(strictFileRoute(file.toString()));
         Route r = route(table, "r");
         assertTrue(verifies(r, token(rsa, "test-key", "test.issuer")), "a token signed by the file's key verifies");
-        KeyPair other = KeyPairGenerator.getInstance("RSA").genKeyPair();
+        KeyPair other = TestKeys.rsa2048();
         assertFalse(verifies(r, token(other, "test-key", "test.issuer")), "a token signed by another key does not");
     }
 

@@ -10,6 +10,7 @@ import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
 import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.testing.TestKeys;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +53,8 @@ class SampleConfigTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        rsa = gen.generateKeyPair();
-        rsa2 = gen.generateKeyPair();
+        rsa = TestKeys.rsa2048();
+        rsa2 = TestKeys.rsa2048();
     }
 
     private static GatewayConfig sample() throws Exception {
