@@ -88,8 +88,7 @@ record ExplainRequest(String method, String target, String host, MultiMap header
      */
     IncomingRequest toIncoming(RequestHygiene hygiene) {
         MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(headers);
-        RequestTarget canonical = hygiene.canonicalizer().canonicalize(method, target, copy.get("host"));
-        hygiene.removeUntrusted(copy);
+        RequestTarget canonical = hygiene.apply(method, target, copy.get("host"), copy);
         return IncomingRequest.described(method, canonical.originForm(), copy, scheme, source, sourcePort);
     }
 

@@ -130,8 +130,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
                 ? request.authority().toString() : null;
         String authority = RequestHead.authority(request.version(), request.headers(), h2Authority);
         RequestHead.checkFraming(request.version(), request.headers());
-        RequestTarget target = hygiene.canonicalizer().canonicalize(request.method().name(), request.uri(), authority);
-        hygiene.removeUntrusted(request.headers());
+        RequestTarget target = hygiene.apply(request.method().name(), request.uri(), authority, request.headers());
         return IncomingRequest.of(request, target, authority);
     }
 

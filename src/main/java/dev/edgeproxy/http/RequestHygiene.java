@@ -30,6 +30,18 @@ public record RequestHygiene(TargetCanonicalizer canonicalizer, Set<String> remo
         removedHeaders = Set.copyOf(names);
     }
 
+    /**
+     * What every request goes through, live or described to {@code /explain}: its target canonicalised, and
+     * the headers a client must not supply removed from {@code headers}.
+     *
+     * @throws dev.edgeproxy.error.GatewayError.BadRequest when the target is refused
+     */
+    public RequestTarget apply(String method, String target, String authority, MultiMap headers) {
+        RequestTarget canonical = canonicalizer.canonicalize(method, target, authority);
+        removeUntrusted(headers);
+        return canonical;
+    }
+
     /** Removes the client's values of every {@link #removedHeaders} name from {@code headers}. */
     public void removeUntrusted(MultiMap headers) {
         for (String name : removedHeaders) {
