@@ -207,7 +207,7 @@ HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
 # WARN, except the two startup lines that say which signature provider and network transport are in use
 EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN
     '-Dquarkus.log.category."dev.edgeproxy.jwt.SignatureProvider".level=INFO'
-    '-Dquarkus.log.category."dev.edgeproxy.gateway.GatewayRoutes".level=INFO')
+    '-Dquarkus.log.category."dev.edgeproxy.server.GatewayRoutes".level=INFO')
 log "starting edge-proxy (JVM, $("$JAVA" -version 2>&1 | head -1)) :$P_EDGE"
 read -r -a EDGE_JVM_OPTS <<<"$EDGE_JAVA_OPTS"
 taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE -Dquarkus.management.port=$P_EDGE_MGMT \

@@ -1,6 +1,6 @@
 package dev.edgeproxy;
 
-import dev.edgeproxy.config.ConfigValidator;
+import dev.edgeproxy.compile.ConfigValidator;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 

@@ -1,6 +1,6 @@
 package dev.edgeproxy.bench;
 
-import dev.edgeproxy.proxy.HopByHop;
+import dev.edgeproxy.http.HopByHop;
 import io.vertx.core.MultiMap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

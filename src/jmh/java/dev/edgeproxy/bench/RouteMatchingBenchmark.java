@@ -2,8 +2,8 @@ package dev.edgeproxy.bench;
 
 import com.google.re2j.Pattern;
 import dev.edgeproxy.authz.Authorizer;
-import dev.edgeproxy.gateway.IncomingRequest;
-import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.pipeline.IncomingRequest;
+import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
 import dev.edgeproxy.route.HostMatch;

@@ -50,7 +50,7 @@ public final class ConfigFiles {
     }
 
     /** {@code file} as a configuration source: properties by extension, YAML otherwise. */
-    static ConfigSource source(Path file, int ordinal) throws IOException {
+    public static ConfigSource source(Path file, int ordinal) throws IOException {
         URL url = file.toUri().toURL();
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".properties") ? new PropertiesConfigSource(url, ordinal) : new YamlConfigSource(url, ordinal);

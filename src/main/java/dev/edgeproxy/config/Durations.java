@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the durations users write: {@code 15s}, {@code 500ms}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT15S}. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -15,7 +15,7 @@ final class Durations {
     }
 
     /** Parses {@code text}, or reports it against {@code field} and returns {@code fallback}. */
-    static Duration field(Problems problems, String field, String text, Duration fallback) {
+    public static Duration field(Problems problems, String field, String text, Duration fallback) {
         try {
             return parse(text);
         } catch (IllegalArgumentException e) {
@@ -24,7 +24,7 @@ final class Durations {
         }
     }
 
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(t);
         try {

@@ -57,7 +57,7 @@ public class EffectiveConfig {
      * @param filesNamed whether {@code quarkus.config.locations} names any configuration
      * @throws InvalidConfigException when there are no routes and the sample is not to be used
      */
-    static boolean usesSample(GatewayConfig configured, boolean filesNamed) {
+    public static boolean usesSample(GatewayConfig configured, boolean filesNamed) {
         if (!hasNoRoutes(configured)) {
             return false;
         }

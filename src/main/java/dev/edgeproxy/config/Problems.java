@@ -4,25 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Every configuration problem found so far, each as {@code route 'NAME': FIELD: message}. */
-final class Problems {
+public final class Problems {
 
     private final List<String> all = new ArrayList<>();
     private String route = "";
 
     /** Which route the following problems belong to, as it reads in messages. */
-    void route(String where) {
+    public void route(String where) {
         this.route = where;
     }
 
-    void at(String field, String message) {
+    public void at(String field, String message) {
         all.add(route + ": " + field + ": " + message);
     }
 
-    int count() {
+    public int count() {
         return all.size();
     }
 
-    List<String> all() {
+    public List<String> all() {
         return List.copyOf(all);
     }
 }

@@ -9,12 +9,12 @@ import java.util.Optional;
  * {@code -Dgateway.limits.maxRequestBody=1M} means the same with the sample as with one's own routes.
  * A member added to {@link GatewayConfig} must be placed here on purpose: it does not compile otherwise.
  */
-final class SampleRoutes implements GatewayConfig {
+public final class SampleRoutes implements GatewayConfig {
 
     private final GatewayConfig sample;
     private final GatewayConfig configured;
 
-    SampleRoutes(GatewayConfig sample, GatewayConfig configured) {
+    public SampleRoutes(GatewayConfig sample, GatewayConfig configured) {
         this.sample = sample;
         this.configured = configured;
     }

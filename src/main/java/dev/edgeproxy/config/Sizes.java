@@ -5,14 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the sizes users write: {@code 1048576}, {@code 512K}, {@code 10M}, {@code 1G} (also {@code KiB}, {@code MB}: powers of 1024). */
-final class Sizes {
+public final class Sizes {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([kmg])(?:i?b)?|b)?");
 
     private Sizes() {
     }
 
-    static long parse(String text) {
+    public static long parse(String text) {
         Matcher m = SIZE.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a size (examples: 1048576, 512K, 10M, 1G)");

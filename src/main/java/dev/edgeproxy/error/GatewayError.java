@@ -1,5 +1,6 @@
 package dev.edgeproxy.error;
 
+import dev.edgeproxy.jwt.AuthFailure;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,6 @@
 package dev.edgeproxy.health;
 
-import dev.edgeproxy.gateway.GatewayRoutes;
+import dev.edgeproxy.server.GatewayRoutes;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,6 +1,6 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.error.GatewayError;
 import io.vertx.core.MultiMap;
 import org.jboss.logging.Logger;

@@ -1,7 +1,7 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.error.AuthFailure;
-import dev.edgeproxy.route.QueryString;
+import dev.edgeproxy.jwt.AuthFailure;
+import dev.edgeproxy.http.QueryString;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

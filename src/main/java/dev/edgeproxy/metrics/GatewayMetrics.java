@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code edgeproxy.upstream.duration} {route} [{@code edgeproxy_upstream_duration_seconds}]: the
  *       exchange with the origin, with histogram buckets;</li>
  *   <li>{@code edgeproxy.auth.failures} {route, reason} [{@code edgeproxy_auth_failures_total}]: 401s by
- *       {@link dev.edgeproxy.error.AuthFailure} in lower case;</li>
+ *       {@link dev.edgeproxy.jwt.AuthFailure} in lower case;</li>
  *   <li>{@code edgeproxy.authz.denials} {route} [{@code edgeproxy_authz_denials_total}]: 403s;</li>
  *   <li>{@code edgeproxy.requests.refused} {reason} [{@code edgeproxy_requests_refused_total}]: requests
  *       refused for their target, head or body size (400, 501, 413);</li>

@@ -1,5 +1,6 @@
 package dev.edgeproxy.proxy;
 
+import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.error.GatewayError;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

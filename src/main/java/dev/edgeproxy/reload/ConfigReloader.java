@@ -1,14 +1,14 @@
 package dev.edgeproxy.reload;
 
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.ConfigFiles;
 import dev.edgeproxy.config.ConfigRereader;
 import dev.edgeproxy.config.EffectiveConfig;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
-import dev.edgeproxy.config.RouteCompiler;
+import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.config.WatchedFiles;
-import dev.edgeproxy.gateway.GatewayRoutes;
+import dev.edgeproxy.server.GatewayRoutes;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.route.RouteTable;
 import io.quarkus.runtime.ShutdownEvent;

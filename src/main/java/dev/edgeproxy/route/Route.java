@@ -2,7 +2,7 @@ package dev.edgeproxy.route;
 
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.jwt.JwtAuthenticator;
-import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.proxy.UpstreamPool;
 
 import java.time.Duration;
@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A compiled, immutable route: everything the request path needs, built once by
- * {@link dev.edgeproxy.config.RouteCompiler}.
+ * {@link dev.edgeproxy.compile.RouteCompiler}.
  *
  * @param authenticator  {@code null} when the route has no {@code jwtAuth} policy
  * @param maxRequestBody largest request body in bytes; {@link #UNLIMITED} when there is no limit

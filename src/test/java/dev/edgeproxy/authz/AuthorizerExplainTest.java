@@ -1,5 +1,6 @@
 package dev.edgeproxy.authz;
 
+import dev.edgeproxy.cel.RequestVariables;
 import dev.edgeproxy.authz.Decision.Step;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

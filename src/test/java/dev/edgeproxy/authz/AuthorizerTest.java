@@ -1,5 +1,7 @@
 package dev.edgeproxy.authz;
 
+import dev.edgeproxy.cel.RequestVariables;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.cel.common.types.SimpleType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

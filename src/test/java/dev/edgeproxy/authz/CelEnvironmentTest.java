@@ -1,5 +1,6 @@
 package dev.edgeproxy.authz;
 
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelRuntime;
 import org.junit.jupiter.api.Test;

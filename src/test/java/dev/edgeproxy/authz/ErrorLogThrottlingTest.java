@@ -1,6 +1,7 @@
 package dev.edgeproxy.authz;
 
-import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.cel.CelEnvironment;
+import dev.edgeproxy.transform.HeaderTransform;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.edgeproxy.authz;
 
+import dev.edgeproxy.cel.RequestVariables;
 import java.util.Map;
 
 /** Plain values for the CEL variables of docs/reference.md#cel-variables, standing in for a live request. */

@@ -1,6 +1,7 @@
 package dev.edgeproxy.config;
 
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.compile.RouteCompiler;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.testing.Configs;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static dev.edgeproxy.config.RouteCompilerTest.assertReported;
+import static dev.edgeproxy.testing.Configs.assertReported;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

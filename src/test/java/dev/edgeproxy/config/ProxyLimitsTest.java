@@ -1,5 +1,6 @@
 package dev.edgeproxy.config;
 
+import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.testing.Configs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,7 +67,7 @@ class ProxyLimitsTest {
     @Test
     void routeCompilationReportsBadLimits() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> RouteCompiler.compile(
-                Configs.bind("gateway:\n  limits:\n    errorLogInterval: never\n"), new dev.edgeproxy.authz.CelEnvironment()));
+                Configs.bind("gateway:\n  limits:\n    errorLogInterval: never\n"), new dev.edgeproxy.cel.CelEnvironment()));
         assertTrue(e.getMessage().contains("gateway: limits.errorLogInterval: 'never' is not a duration"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.edgeproxy.config;
 
+import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.http.EscapeAction;
 import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.route.Route;
@@ -40,17 +41,17 @@ class RequestHygieneConfigTest {
 
     @Test
     void defaults() {
-        RouteTable table = RouteCompilerTest.compile("gateway:\n" + ROUTES);
+        RouteTable table = Configs.compile("gateway:\n" + ROUTES);
         assertEquals(TargetPolicy.STRICT, table.hygiene().canonicalizer().policy());
         assertEquals(Set.of("forwarded", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "x-original-url",
                 "x-rewrite-url", "x-user-id", "x-route"), table.hygiene().removedHeaders());
-        assertEquals(Route.UNLIMITED, RouteCompilerTest.route(table, "a").maxRequestBody());
-        assertEquals(2048, RouteCompilerTest.route(table, "b").maxRequestBody());
+        assertEquals(Route.UNLIMITED, Configs.route(table, "a").maxRequestBody());
+        assertEquals(2048, Configs.route(table, "b").maxRequestBody());
     }
 
     @Test
     void configured() {
-        RouteTable table = RouteCompilerTest.compile("""
+        RouteTable table = Configs.compile("""
                 gateway:
                   requestTarget: {mergeSlashes: false, escapedSlash: decode, escapedBackslash: keep, backslash: DECODE,
                                   escapedNul: keep, pathParameters: decode}
@@ -60,8 +61,8 @@ class RequestHygieneConfigTest {
         assertEquals(new TargetPolicy(false, EscapeAction.DECODE, EscapeAction.KEEP, EscapeAction.DECODE,
                 EscapeAction.KEEP, EscapeAction.DECODE), table.hygiene().canonicalizer().policy());
         assertEquals(Set.of("x-real-ip", "x-client-cert", "x-user-id", "x-route"), table.hygiene().removedHeaders());
-        assertEquals(10 * 1024 * 1024, RouteCompilerTest.route(table, "a").maxRequestBody());
-        assertEquals(2048, RouteCompilerTest.route(table, "b").maxRequestBody());
+        assertEquals(10 * 1024 * 1024, Configs.route(table, "a").maxRequestBody());
+        assertEquals(2048, Configs.route(table, "b").maxRequestBody());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,8 +74,8 @@ class RequestHygieneConfigTest {
             "limits: {maxRequestBody: lots}           | gateway | limits.maxRequestBody      | is not a size",
     })
     void globalErrorsNameTheField(String yaml, String where, String field, String reason) {
-        InvalidConfigException e = RouteCompilerTest.compileFails("gateway:\n  " + yaml + "\n" + ROUTES);
-        RouteCompilerTest.assertReported(e, where, field);
+        InvalidConfigException e = Configs.compileFails("gateway:\n  " + yaml + "\n" + ROUTES);
+        Configs.assertReported(e, where, field);
         assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 
@@ -87,26 +88,26 @@ class RequestHygieneConfigTest {
             "{exact: '/a?b'}         | matches[0].path.exact      | must not contain a query",
     })
     void routePathsMustBeCanonical(String path, String field, String reason) {
-        InvalidConfigException e = RouteCompilerTest.compileFails("""
+        InvalidConfigException e = Configs.compileFails("""
                 gateway:
                   routes:
                     - name: r
                       matches: [{path: %s}]
                       backends: [{host: "127.0.0.1:1"}]
                 """.formatted(path));
-        RouteCompilerTest.assertReported(e, "route 'r'", field);
+        Configs.assertReported(e, "route 'r'", field);
         assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 
     @Test
     void routeLimitErrorNamesTheRoute() {
-        InvalidConfigException e = RouteCompilerTest.compileFails("""
+        InvalidConfigException e = Configs.compileFails("""
                 gateway:
                   routes:
                     - name: r
                       backends: [{host: "127.0.0.1:1"}]
                       limits: {maxRequestBody: -5}
                 """);
-        RouteCompilerTest.assertReported(e, "route 'r'", "limits.maxRequestBody");
+        Configs.assertReported(e, "route 'r'", "limits.maxRequestBody");
     }
 }

@@ -1,6 +1,7 @@
 package dev.edgeproxy.config;
 
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.compile.RouteCompiler;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.route.HostMatch;
@@ -27,11 +28,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static dev.edgeproxy.config.RouteCompilerTest.bind;
-import static dev.edgeproxy.config.RouteCompilerTest.compile;
-import static dev.edgeproxy.config.RouteCompilerTest.route;
-import static dev.edgeproxy.config.RouteCompilerTest.token;
-import static dev.edgeproxy.config.RouteCompilerTest.verifies;
+import static dev.edgeproxy.testing.Configs.bind;
+import static dev.edgeproxy.testing.Configs.compile;
+import static dev.edgeproxy.testing.Configs.route;
+import static dev.edgeproxy.testing.Configs.token;
+import static dev.edgeproxy.testing.Configs.verifies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -170,15 +171,15 @@ class SampleConfigTest {
                                 - path: {path-prefix: /x}
                               backends: [{host: "127.0.0.1:8081"}]
                         """));
-        RouteCompilerTest.assertReported(e, "route 'k'", "matches[0].path");
+        Configs.assertReported(e, "route 'k'", "matches[0].path");
     }
 
     @Test
     void everyContractKeyBindsAndCompiles() throws Exception {
         Path adminKeys = tmp.resolve("admin-jwks.json");
-        Files.writeString(adminKeys, RouteCompilerTest.jwksOf(rsa, "admin-key"));
+        Files.writeString(adminKeys, Configs.jwksOf(rsa, "admin-key"));
         Path secondKeys = tmp.resolve("second-jwks.json");
-        Files.writeString(secondKeys, RouteCompilerTest.jwksOf(rsa2, "second-key"));
+        Files.writeString(secondKeys, Configs.jwksOf(rsa2, "second-key"));
         String yaml = """
                 gateway:
                   routes:

@@ -1,6 +1,6 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.LocationAuthenticationTest.Snapshot;
 import dev.edgeproxy.testing.TestKeys;

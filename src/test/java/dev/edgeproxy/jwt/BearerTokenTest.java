@@ -1,6 +1,6 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;

@@ -1,10 +1,10 @@
 package dev.edgeproxy.jwt;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.InvalidConfigException;
-import dev.edgeproxy.config.RouteCompiler;
-import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.compile.RouteCompiler;
+import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.JwksServer;

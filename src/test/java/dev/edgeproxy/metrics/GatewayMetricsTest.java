@@ -1,6 +1,6 @@
 package dev.edgeproxy.metrics;
 
-import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.jwt.AuthFailure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

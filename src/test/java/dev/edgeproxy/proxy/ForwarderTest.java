@@ -1,5 +1,6 @@
 package dev.edgeproxy.proxy;
 
+import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.error.ErrorResponder;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.route.Route;

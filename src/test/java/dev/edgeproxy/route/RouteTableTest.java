@@ -2,7 +2,7 @@ package dev.edgeproxy.route;
 
 import com.google.re2j.Pattern;
 import dev.edgeproxy.authz.Authorizer;
-import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.edgeproxy.error;
+package dev.edgeproxy.jwt;
 
 /**
  * Why a JWT was not accepted. The text is what the 401 body says after

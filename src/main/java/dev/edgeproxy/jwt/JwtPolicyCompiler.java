@@ -1,5 +1,9 @@
-package dev.edgeproxy.config;
+package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.http.HttpToken;
+import dev.edgeproxy.config.Durations;
+import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.JwksSource;
 import dev.edgeproxy.jwt.JwksSources;
@@ -29,7 +33,7 @@ import java.util.regex.Pattern;
  * issuer, audiences and keys — read from a file, inline, or fetched from a URL right now, so that a
  * provider whose keys cannot be loaded stops startup.
  */
-final class JwtPolicyCompiler {
+public final class JwtPolicyCompiler {
 
     static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
@@ -39,18 +43,18 @@ final class JwtPolicyCompiler {
     private final Supplier<JwksFetcher> fetcher;
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    JwtPolicyCompiler(Problems problems, Supplier<JwksFetcher> fetcher) {
+    public JwtPolicyCompiler(Problems problems, Supplier<JwksFetcher> fetcher) {
         this.problems = problems;
         this.fetcher = fetcher;
     }
 
     /** The remote key sources created so far: they refresh in the background until closed. */
-    List<AutoCloseable> started() {
+    public List<AutoCloseable> started() {
         return started;
     }
 
     /** @return the authenticator, or {@code null} when the policy has problems (already reported) */
-    JwtAuthenticator compile(String routeName, GatewayConfig.JwtAuth j) {
+    public JwtAuthenticator compile(String routeName, GatewayConfig.JwtAuth j) {
         int before = problems.count();
         JwtMode mode = mode(j.mode());
         TokenLocation location = j.location().map(this::location).orElse(TokenLocation.DEFAULT);
@@ -120,7 +124,7 @@ final class JwtPolicyCompiler {
         }
         if (l.header().isPresent()) {
             String name = l.header().get().name().map(String::strip).orElse("authorization");
-            if (!RouteCompiler.HEADER_NAME.matcher(name).matches()) {
+            if (!HttpToken.is(name)) {
                 problems.at(field + ".header.name", "'" + name + "' is not a valid header name");
             }
             String prefix = l.header().get().prefix().orElse(name.equalsIgnoreCase("authorization") ? "Bearer " : "");
@@ -130,7 +134,7 @@ final class JwtPolicyCompiler {
             return new TokenLocation.QueryParameter(requiredName(field + ".queryParameter.name", l.queryParameter().get()));
         }
         String cookie = requiredName(field + ".cookie.name", l.cookie().get());
-        if (!cookie.isEmpty() && !RouteCompiler.HEADER_NAME.matcher(cookie).matches()) {
+        if (!cookie.isEmpty() && !HttpToken.is(cookie)) {
             problems.at(field + ".cookie.name", "'" + cookie + "' is not a valid cookie name");
         }
         return new TokenLocation.Cookie(cookie);

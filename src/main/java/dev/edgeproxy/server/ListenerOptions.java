@@ -1,4 +1,4 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.server;
 
 import dev.edgeproxy.config.GatewayConfig;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;

@@ -1,5 +1,6 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.explain;
 
+import dev.edgeproxy.server.GatewayRoutes;
 import dev.edgeproxy.config.GatewayConfig;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Context;

@@ -1,4 +1,4 @@
-package dev.edgeproxy.proxy;
+package dev.edgeproxy.http;
 
 import io.vertx.core.MultiMap;
 

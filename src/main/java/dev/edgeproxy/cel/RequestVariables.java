@@ -1,4 +1,4 @@
-package dev.edgeproxy.authz;
+package dev.edgeproxy.cel;
 
 import dev.cel.runtime.CelVariableResolver;
 

@@ -1,5 +1,7 @@
-package dev.edgeproxy.config;
+package dev.edgeproxy.compile;
 
+import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.route.MatchInput;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
@@ -11,9 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.edgeproxy.config.RouteCompilerTest.assertReported;
-import static dev.edgeproxy.config.RouteCompilerTest.compile;
-import static dev.edgeproxy.config.RouteCompilerTest.compileFails;
+import static dev.edgeproxy.testing.Configs.assertReported;
+import static dev.edgeproxy.testing.Configs.compile;
+import static dev.edgeproxy.testing.Configs.compileFails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

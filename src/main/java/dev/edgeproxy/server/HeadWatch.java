@@ -1,4 +1,4 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.server;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;

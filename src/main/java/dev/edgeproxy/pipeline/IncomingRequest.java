@@ -1,10 +1,10 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.pipeline;
 
-import dev.edgeproxy.authz.RequestVariables;
+import dev.edgeproxy.cel.RequestVariables;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.route.MatchInput;
-import dev.edgeproxy.route.QueryString;
+import dev.edgeproxy.http.QueryString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -101,14 +101,14 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
     }
 
     /** The request target to send upstream: the canonical one, less a credential taken out of the query. */
-    String upstreamUri() {
+    public String upstreamUri() {
         if (!queryChanged) {
             return uri;
         }
         return query == null ? path() : path() + "?" + query;
     }
 
-    void claims(Map<String, Object> verified) {
+    public void claims(Map<String, Object> verified) {
         this.claims = verified;
     }
 

@@ -1,4 +1,4 @@
-package dev.edgeproxy.route;
+package dev.edgeproxy.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 

@@ -1,11 +1,12 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.server;
 
+import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.accesslog.AccessLog;
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.EffectiveConfig;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.ProxyLimits;
-import dev.edgeproxy.config.RouteCompiler;
+import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.SignatureProvider;
 import dev.edgeproxy.metrics.GatewayMetrics;

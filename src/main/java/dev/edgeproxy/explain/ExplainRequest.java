@@ -1,5 +1,6 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.explain;
 
+import dev.edgeproxy.pipeline.IncomingRequest;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
 import io.vertx.core.MultiMap;

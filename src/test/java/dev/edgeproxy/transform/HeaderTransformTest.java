@@ -1,7 +1,7 @@
-package dev.edgeproxy.proxy;
+package dev.edgeproxy.transform;
 
 import dev.cel.common.types.SimpleType;
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.authz.TestRequest;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,17 @@
-package dev.edgeproxy.config;
+package dev.edgeproxy.compile;
 
+import dev.edgeproxy.jwt.JwtPolicyCompiler;
+import dev.edgeproxy.http.HttpToken;
+import dev.edgeproxy.config.Durations;
+import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.Sizes;
+import dev.edgeproxy.config.ProxyLimits;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.edgeproxy.authz.Authorizer;
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.authz.Rule;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.EscapeAction;
@@ -12,7 +20,7 @@ import dev.edgeproxy.http.TargetCanonicalizer;
 import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.JwtAuthenticator;
-import dev.edgeproxy.proxy.HeaderTransform;
+import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
 import dev.edgeproxy.route.HostMatch;
@@ -49,7 +57,6 @@ public final class RouteCompiler {
 
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     /** An RFC 9110 token: what a header (or cookie) name may be. */
-    static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
     private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
     private static final Set<CelType> RULE_TYPES = Set.of(SimpleType.BOOL);
     private static final Set<CelType> HEADER_VALUE_TYPES = Set.of(SimpleType.STRING, SimpleType.INT, SimpleType.UINT,
@@ -138,7 +145,7 @@ public final class RouteCompiler {
         List<String> untrusted = config.untrustedHeaders();
         for (int i = 0; i < untrusted.size(); i++) {
             String name = untrusted.get(i).strip().toLowerCase(Locale.ROOT);
-            if (!HEADER_NAME.matcher(name).matches()) {
+            if (!HttpToken.is(name)) {
                 error("untrustedHeaders[" + i + "]", "'" + untrusted.get(i) + "' is not a valid header name");
             } else if (name.equals("host") || name.equals("content-length") || name.equals("transfer-encoding")) {
                 error("untrustedHeaders[" + i + "]", "'" + name + "' frames the request and cannot be removed");
@@ -281,7 +288,7 @@ public final class RouteCompiler {
                 error(f + ".name", "is required");
                 continue;
             }
-            if (header && !HEADER_NAME.matcher(name).matches()) {
+            if (header && !HttpToken.is(name)) {
                 error(f + ".name", "'" + name + "' is not a valid header name");
                 continue;
             }
@@ -391,11 +398,11 @@ public final class RouteCompiler {
 
     private Optional<String> headerName(String field, String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);
-        if (!HEADER_NAME.matcher(n).matches()) {
+        if (!HttpToken.is(n)) {
             error(field, "'" + name + "' is not a valid header name");
             return Optional.empty();
         }
-        if (dev.edgeproxy.proxy.HopByHop.HEADERS.contains(n) || n.equals("host") || n.equals("content-length")) {
+        if (dev.edgeproxy.http.HopByHop.HEADERS.contains(n) || n.equals("host") || n.equals("content-length")) {
             error(field, "'" + name + "' is managed by the proxy and cannot be transformed");
             return Optional.empty();
         }

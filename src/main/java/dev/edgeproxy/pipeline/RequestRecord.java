@@ -1,4 +1,4 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.pipeline;
 
 import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.accesslog.AccessLogEntry;

@@ -1,7 +1,7 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.pipeline;
 
 import dev.edgeproxy.accesslog.AccessLog;
-import dev.edgeproxy.authz.RequestVariables;
+import dev.edgeproxy.cel.RequestVariables;
 import dev.edgeproxy.error.ErrorResponder;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.RequestHead;
@@ -9,9 +9,9 @@ import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.Identity;
 import dev.edgeproxy.metrics.GatewayMetrics;
-import dev.edgeproxy.proxy.ForwardedHeaders;
+import dev.edgeproxy.http.ForwardedHeaders;
 import dev.edgeproxy.proxy.Forwarder;
-import dev.edgeproxy.proxy.HopByHop;
+import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
 import io.vertx.core.Context;
@@ -138,7 +138,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
      * Step 5: the headers the origin receives, from the request as it stands after authentication (a
      * verified credential already removed). Explanations report exactly this.
      */
-    static MultiMap originHeaders(IncomingRequest request, Route route, RequestVariables variables) {
+    public static MultiMap originHeaders(IncomingRequest request, Route route, RequestVariables variables) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         HopByHop.copyEndToEnd(request.requestHeaders(), headers);
         ForwardedHeaders.apply(headers, request.sourceAddress(), request.scheme(), request.hostHeader());

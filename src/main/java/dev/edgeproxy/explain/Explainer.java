@@ -1,8 +1,10 @@
-package dev.edgeproxy.gateway;
+package dev.edgeproxy.explain;
 
+import dev.edgeproxy.pipeline.ProxyPipeline;
+import dev.edgeproxy.pipeline.IncomingRequest;
 import dev.edgeproxy.authz.Decision;
 import dev.edgeproxy.authz.Explanation;
-import dev.edgeproxy.authz.RequestVariables;
+import dev.edgeproxy.cel.RequestVariables;
 import dev.edgeproxy.authz.RuleResult;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;

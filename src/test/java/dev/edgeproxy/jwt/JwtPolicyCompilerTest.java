@@ -1,7 +1,9 @@
-package dev.edgeproxy.config;
+package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.config.InvalidConfigException;
 import com.sun.net.httpserver.HttpServer;
-import dev.edgeproxy.error.AuthFailure;
+import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.jwt.Identity;
@@ -27,12 +29,13 @@ import java.security.KeyPair;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
-import static dev.edgeproxy.config.RouteCompilerTest.assertReported;
-import static dev.edgeproxy.config.RouteCompilerTest.compile;
-import static dev.edgeproxy.config.RouteCompilerTest.compileFails;
-import static dev.edgeproxy.config.RouteCompilerTest.jwksOf;
-import static dev.edgeproxy.config.RouteCompilerTest.route;
-import static dev.edgeproxy.config.RouteCompilerTest.token;
+import static dev.edgeproxy.testing.Configs.assertReported;
+import static dev.edgeproxy.testing.Configs.compile;
+import static dev.edgeproxy.testing.Configs.compileFails;
+import static dev.edgeproxy.testing.Configs.jwtRoute;
+import static dev.edgeproxy.testing.Configs.jwksOf;
+import static dev.edgeproxy.testing.Configs.route;
+import static dev.edgeproxy.testing.Configs.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -93,20 +96,6 @@ class JwtPolicyCompilerTest {
     }
 
     /** Route {@code r} with a strict jwtAuth policy: issuer, {@code jwks} (YAML, unindented) and {@code extra}. */
-    static String jwtRoute(String jwksYaml, String extra) {
-        return """
-                gateway:
-                  routes:
-                    - name: r
-                      backends:
-                        - host: 127.0.0.1:8081
-                      policies:
-                        jwtAuth:
-                          mode: strict
-                          issuer: test.issuer
-                """ + ("jwks:\n" + jwksYaml.indent(2) + extra).indent(10);
-    }
-
     static String fileJwks() {
         return "file: \"" + jwksFile + "\"\n";
     }

@@ -1,6 +1,13 @@
-package dev.edgeproxy.config;
+package dev.edgeproxy.compile;
 
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.config.ConfigFiles;
+import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.SampleRoutes;
+import dev.edgeproxy.config.EffectiveConfig;
+import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.EmptyListInterceptor;
+import dev.edgeproxy.config.ProxyLimits;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;

@@ -1,6 +1,8 @@
-package dev.edgeproxy.config;
+package dev.edgeproxy.compile;
 
-import dev.edgeproxy.authz.CelEnvironment;
+import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Identity;
 import dev.edgeproxy.jwt.JwtMode;
@@ -30,6 +32,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.edgeproxy.testing.Configs.assertReported;
+import static dev.edgeproxy.testing.Configs.verifies;
+import static dev.edgeproxy.testing.Configs.token;
+import static dev.edgeproxy.testing.Configs.jwksOf;
+import static dev.edgeproxy.testing.Configs.compile;
+import static dev.edgeproxy.testing.Configs.compileFails;
+import static dev.edgeproxy.testing.Configs.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -66,68 +75,6 @@ class RouteCompilerTest {
         Files.writeString(tmp.resolve("empty.json"), "");
         Files.writeString(tmp.resolve("blank.json"), "  \n");
         Files.writeString(tmp.resolve("nokeys.json"), "{\"keys\": []}");
-    }
-
-    // --- helpers (also used by SampleConfigTest) -------------------------------------------------
-
-    /** Binds YAML text through {@link GatewayConfig} exactly as the application does. */
-    static GatewayConfig bind(String yaml) {
-
-        return Configs.bind(yaml);
-    }
-
-    static RouteTable compile(String yaml) {
-        return RouteCompiler.compile(bind(yaml), new CelEnvironment());
-    }
-
-    /** A public-only JWKS document for a real RSA key. */
-    static String jwksOf(KeyPair pair, String kid) {
-        return TestKeys.jwks(TestKeys.jwk(pair.getPublic(), kid, AlgorithmIdentifiers.RSA_USING_SHA256));
-    }
-
-    static String token(KeyPair pair, String kid, String issuer) throws Exception {
-        return token(pair, kid, issuer, true);
-    }
-
-    static String token(KeyPair pair, String kid, String issuer, boolean withIssuedAt) throws Exception {
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(issuer);
-        claims.setSubject("alice");
-        if (withIssuedAt) {
-            claims.setIssuedAtToNow();
-        }
-        claims.setExpirationTimeMinutesInTheFuture(5);
-        return Tokens.sign(pair.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, kid, claims);
-    }
-
-    /** Runs the route's JWT policy on a request carrying {@code token}; true when the token verified. */
-    static boolean verifies(Route route, String token) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
-        try {
-            Identity identity = route.authenticator().authenticate(headers);
-            return identity.verified();
-        } catch (GatewayError.Unauthenticated e) {
-            return false;
-        }
-    }
-
-    static Route route(RouteTable table, String name) {
-        return table.routes().stream().filter(r -> r.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + name + " in " + table.routes()));
-    }
-
-    static InvalidConfigException compileFails(String yaml) {
-        return assertThrows(InvalidConfigException.class, () -> compile(yaml),
-                () -> "expected InvalidConfigException for:\n" + yaml);
-    }
-
-    /** Asserts one error reads "ROUTE: FIELD: ..." and the whole message names both. */
-    static void assertReported(InvalidConfigException e, String route, String field) {
-        assertTrue(e.getMessage().contains(route), () -> "message does not name " + route + ":\n" + e.getMessage());
-        assertTrue(e.getMessage().contains(field), () -> "message does not name " + field + ":\n" + e.getMessage());
-        String prefix = route + ": " + field + ": ";
-        assertTrue(e.errors().stream().anyMatch(err -> err.startsWith(prefix)),
-                () -> "no error starting with \"" + prefix + "\" in " + e.errors());
     }
 
     // --- one error per case ----------------------------------------------------------------------
@@ -514,7 +461,7 @@ class RouteCompilerTest {
     }
 
     private static String strictFileRoute(String file) {
-        return JwtPolicyCompilerTest.jwtRoute("file: \"" + file + "\"", "");
+        return Configs.jwtRoute("file: \"" + file + "\"", "");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.edgeproxy.authz;
+package dev.edgeproxy.cel;
 
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;

@@ -1,4 +1,4 @@
-package dev.edgeproxy.proxy;
+package dev.edgeproxy.transform;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
