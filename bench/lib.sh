@@ -1,8 +1,10 @@
-# Shell pieces shared by bench/run.sh (load benchmark) and bench/soak.sh (soak test). Sourced, not run.
-# The sourcing script sets LOG_TAG (the prefix of its log lines) and PIDS+=(...) for every server it starts.
+# Shell pieces shared by bench/run.sh (load benchmark), bench/soak.sh (soak test) and native/measure.sh.
+# Sourced, not run. The sourcing script sets LOG_TAG (the prefix of its log lines) and PIDS+=(...) for every
+# server it starts.
 
 LOG_TAG=${LOG_TAG:-bench}
 PIDS=()
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 log() { printf '[%s %(%H:%M:%S)T] %s\n' "$LOG_TAG" -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -21,6 +23,37 @@ install_missing() {
     log "installing ${need[*]} (apt, INSTALL=1)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+}
+
+# render_template name [NAME=value | NAME]...: bench/templates/<name> on stdout, every @NAME@ replaced by its
+# value (one line, taken literally). A bare NAME leaves @NAME@ as it is, for a later step to fill in. Stops
+# when the template holds a placeholder that is not named, so a misspelt one never reaches a server.
+render_template() {
+    local tmpl=$BENCH_DIR/templates/$1 arg name value left sed_args=(-e '')
+    local -A named=()
+    shift
+    [[ -f $tmpl ]] || die "no template $tmpl"
+    for arg in "$@"; do
+        name=${arg%%=*}
+        named[$name]=1
+        [[ $arg == *=* ]] || continue
+        value=${arg#*=}
+        [[ $value != *$'\n'* ]] || die "render_template: the value of $name spans lines"
+        # \ & and the | delimiter are special in a sed replacement: escape them
+        value=$(printf '%s' "$value" | sed 's/[\\&|]/\\&/g')
+        sed_args+=(-e "s|@$name@|$value|g")
+    done
+    for left in $(grep -o '@[A-Z][A-Z0-9_]*@' "$tmpl" | tr -d @ | sort -u); do
+        [[ -n ${named[$left]:-} ]] || die "template $tmpl: no value for @$left@"
+    done
+    sed "${sed_args[@]}" "$tmpl"
+}
+
+# median [printf-format]: the median of the numbers on stdin, one a line; nothing when there are none. The
+# median itself is bench/stats.awk's, the one implementation every script uses.
+median() {
+    awk -v fmt="${1:-}" -f "$BENCH_DIR/stats.awk" -f <(printf '%s\n' '{ v[++n] = $1 }' \
+        'END { if (n) { m = median(v, n); if (fmt == "") print m; else printf fmt "\n", m } }')
 }
 
 # check_cpus server-cpu client-cpu: both exist and differ (servers and the load generator never share a CPU)
@@ -75,7 +108,7 @@ wait_port() {
 # one character of its signature changed (*.badsig.token)
 mint_tokens() {
     local alg
-    "$1" "$(dirname "${BASH_SOURCE[0]}")/TokenGen.java" "${@:2}"
+    "$1" "$BENCH_DIR/TokenGen.java" "${@:2}"
     for alg in rs256 es256; do
         head -1 "$2/$alg.tokens" >"$2/$alg.same.tokens"
         awk -F. 'NR==1 { s=$3; m=int(length(s)/2); c=substr(s,m,1); r=(c=="A")?"B":"A";

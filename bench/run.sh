@@ -83,113 +83,14 @@ mint_tokens "$JAVA" "$WORK" "$TOKENS" "$ISSUER" "$AUDIENCE"
 # ------------------------------------------------------------------------------------ configurations
 BODY='edge-proxy benchmark upstream: a fixed small body of about one hundred bytes, always the same.'
 mkdir -p "$WORK/nginx-up" "$WORK/nginx-proxy"
-nginx_common() { # prefix
-    cat <<EOF
-worker_processes 1;
-daemon off;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $1/body;
-    proxy_temp_path $1/proxy;
-    fastcgi_temp_path $1/fastcgi;
-    uwsgi_temp_path $1/uwsgi;
-    scgi_temp_path $1/scgi;
-    keepalive_requests 100000000;
-    keepalive_timeout 60s;
-EOF
-}
-{
-    nginx_common "$WORK/nginx-up"
-    cat <<EOF
-    server {
-        listen 127.0.0.1:$P_UP;
-        location / {
-            default_type text/plain;
-            return 200 "$BODY\n";
-        }
-    }
-}
-EOF
-} >"$WORK/nginx-up/nginx.conf"
-{
-    nginx_common "$WORK/nginx-proxy"
-    cat <<EOF
-    upstream up {
-        server 127.0.0.1:$P_UP;
-        keepalive 64;
-    }
-    server {
-        listen 127.0.0.1:$P_NGINX;
-        location / {
-            proxy_pass http://up;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
-}
-EOF
-} >"$WORK/nginx-proxy/nginx.conf"
-
-cat >"$WORK/haproxy.cfg" <<EOF
-global
-    nbthread 1
-    maxconn 4096
-
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-
-frontend jwt
-    bind 127.0.0.1:$P_HAPROXY
-    # strict: a bearer token is required
-    http-request set-var(txn.bearer) http_auth_bearer
-    http-request deny deny_status 401 unless { var(txn.bearer) -m found }
-    http-request set-var(txn.alg) var(txn.bearer),jwt_header_query('\$.alg')
-    http-request deny deny_status 401 unless { var(txn.alg) -m str RS256 ES256 }
-    # signature (edge-proxy: the JWKS holds one RSA and one EC key)
-    http-request deny deny_status 401 if { var(txn.alg) -m str RS256 } !{ var(txn.bearer),jwt_verify("RS256","$WORK/rsa-pub.pem") -m int 1 }
-    http-request deny deny_status 401 if { var(txn.alg) -m str ES256 } !{ var(txn.bearer),jwt_verify("ES256","$WORK/ec-pub.pem") -m int 1 }
-    # claims: iss, aud, exp (with edge-proxy's default 60 s clock skew)
-    http-request deny deny_status 401 unless { var(txn.bearer),jwt_payload_query('\$.iss') -m str $ISSUER }
-    http-request deny deny_status 401 unless { var(txn.bearer),jwt_payload_query('\$.aud') -m str $AUDIENCE }
-    http-request set-var(txn.now) date()
-    http-request set-var(txn.exp) var(txn.bearer),jwt_payload_query('\$.exp','int')
-    http-request deny deny_status 401 unless { var(txn.exp) -m found } { var(txn.exp),add(60),sub(txn.now) -m int gt 0 }
-    # the CEL rule jwt.groups.contains("admins"): HAProxy 2.6 has no array membership, so the first four
-    # elements are compared (evaluated lazily: an admin listed first costs one lookup)
-    http-request deny deny_status 403 unless { var(txn.bearer),jwt_payload_query('\$.groups[0]') -m str admins } || { var(txn.bearer),jwt_payload_query('\$.groups[1]') -m str admins } || { var(txn.bearer),jwt_payload_query('\$.groups[2]') -m str admins } || { var(txn.bearer),jwt_payload_query('\$.groups[3]') -m str admins }
-    # like edge-proxy, the verified credential is not forwarded
-    http-request del-header authorization
-    default_backend upstream
-
-backend upstream
-    server up 127.0.0.1:$P_UP
-EOF
-
-cat >"$WORK/edge.yaml" <<EOF
-gateway:
-  accessLog:
-    enabled: false
-  routes:
-    - name: bench
-      backends:
-        - host: 127.0.0.1:$P_UP
-      policies:
-        jwtAuth:
-          mode: strict
-          issuer: $ISSUER
-          audiences: [$AUDIENCE]
-          jwks:
-            file: $WORK/jwks.json
-        authorization:
-          rules:
-            - allow: 'jwt.groups.contains("admins")'
-EOF
+# the templates are bench/templates/*.tmpl
+render_template nginx-upstream.conf.tmpl PREFIX="$WORK/nginx-up" PORT=$P_UP BODY="$BODY" >"$WORK/nginx-up/nginx.conf"
+render_template nginx-proxy.conf.tmpl PREFIX="$WORK/nginx-proxy" PORT=$P_NGINX UPSTREAM_PORT=$P_UP \
+    >"$WORK/nginx-proxy/nginx.conf"
+render_template haproxy-jwt.cfg.tmpl PORT=$P_HAPROXY UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE \
+    RSA_PUB="$WORK/rsa-pub.pem" EC_PUB="$WORK/ec-pub.pem" >"$WORK/haproxy.cfg"
+render_template edge-bench.yaml.tmpl UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE JWKS="$WORK/jwks.json" \
+    >"$WORK/edge.yaml"
 
 # ------------------------------------------------------------------------------------ start servers
 # started as "taskset ... &" (not through a shell function) so that $! is the server's own pid: taskset
@@ -374,29 +275,8 @@ TABLE=$OUT/table.md
     for w in $WORKLOADS; do
         for alg in $ALGS; do
             for t in "${TARGETS[@]}"; do
-                awk -F'\t' -v t="$t" -v w="$w" -v alg="$alg" -v label="${LABEL[$t]}" -v tck="$CLK_TCK" '
-                    function median(a, n,   i, j, x) {
-                        for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j+1] = a[j]; a[j+1] = x }
-                        return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
-                    }
-                    NR > 1 && $3 == w && $4 == alg {
-                        k = $2
-                        n[k]++
-                        rps[k, n[k]] = $5 / ($12 / 1e6)
-                        bad[k] += $8 + $9
-                        if (k == t) {
-                            m++; p50[m] = $6 / 1000; p99[m] = $7 / 1000
-                            cpu[m] = ($10 * 1e6 / tck) / $5; rss[m] = $11 / 1024
-                        }
-                    }
-                    END {
-                        for (k in n) { delete tmp; for (i = 1; i <= n[k]; i++) tmp[i] = rps[k, i]; med[k] = median(tmp, n[k]) }
-                        h = ("haproxy-jwt" in med) ? sprintf("%.2f", med[t] / med["haproxy-jwt"]) : "-"
-                        g = ("nginx" in med) ? sprintf("%.2f", med[t] / med["nginx"]) : "-"
-                        note = bad[t] ? sprintf(" (%d non-2xx/errors!)", bad[t]) : ""
-                        printf "| %s | %s | %s | %.0f%s | %.2f | %.2f | %.1f | %.0f | %s | %s |\n",
-                            label, w, alg, med[t], note, median(p50, m), median(p99, m), median(cpu, m), median(rss, m), h, g
-                    }' "$RES"
+                awk -F'\t' -v t="$t" -v w="$w" -v alg="$alg" -v label="${LABEL[$t]}" -v tck="$CLK_TCK" \
+                    -f "$HERE/stats.awk" -f "$HERE/table-row.awk" "$RES"
             done
         done
     done
@@ -419,10 +299,8 @@ if ((RATE_LATENCY)); then
     peak_target=edge-jvm
     [[ " ${TARGETS[*]} " == *" edge-jvm "* ]] || peak_target=edge-native
     alg0=${ALGS%% *}
-    peak=$(awk -F'\t' -v t="$peak_target" -v alg="$alg0" 'NR > 1 && $2 == t && $3 == "same" && $4 == alg {
-            n++; v[n] = $5 / ($12 / 1e6) }
-        END { for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x }
-              if (n) printf "%.0f", (n % 2) ? v[(n+1)/2] : (v[n/2] + v[n/2+1]) / 2 }' "$RES")
+    peak=$(awk -F'\t' -v t="$peak_target" -v alg="$alg0" \
+        'NR > 1 && $2 == t && $3 == "same" && $4 == alg { printf "%.6f\n", $5 / ($12 / 1e6) }' "$RES" | median %.0f)
     if [[ -n $peak ]]; then
         workers=16
         rate=$((peak / 2))

@@ -83,8 +83,9 @@ m2=$!
 wait $m1 || die "minting k1 failed"
 wait $m2 || die "minting k2 failed"
 cp "$WORK/k1/jwks.json" "$CONF/jwks.json"
-sed -e "s|@ORIGIN_PORT@|$P_ORIGIN|g" -e "s|@ISSUER@|$ISSUER|g" -e "s|@AUDIENCE@|$AUDIENCE|g" \
-    -e "s|@JWKS@|$CONF/jwks.json|g" "$HERE/soak/routes.yaml" >"$WORK/routes.template"
+# bench/templates/soak-routes.yaml.tmpl: @GEN@ stays in routes.template, for the load generator's rewrites
+render_template soak-routes.yaml.tmpl ORIGIN_PORT=$P_ORIGIN ISSUER=$ISSUER AUDIENCE=$AUDIENCE \
+    JWKS="$CONF/jwks.json" GEN >"$WORK/routes.template"
 sed -e 's|@GEN@|0|g' "$WORK/routes.template" >"$CONF/routes.yaml"
 
 log "compiling the load generator (bench/soak/*.java)"

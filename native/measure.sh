@@ -10,6 +10,8 @@
 #   BUILDS=native RUNS=3 native/measure.sh                    # only some builds, fewer runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# render_template (bench/templates/measure-gateway.yaml.tmpl) and median (bench/stats.awk)
+. bench/lib.sh
 RUNS=${RUNS:-5}
 PORT=${PORT:-18080}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18090}
@@ -18,29 +20,13 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 token=$(cat samples/demo-keys/admin.token)
 jwks=$(tr -d '\n' < samples/demo-keys/demo-jwks.json)
-cat > "$work/gateway.yaml" <<YAML
-gateway:
-  routes:
-    - name: measured
-      backends: [{host: "127.0.0.1:$UPSTREAM_PORT"}]
-      policies:
-        jwtAuth:
-          mode: strict
-          issuer: demo.edge-proxy.dev
-          audiences: [edge-proxy-demo]
-          jwks: {inline: '$jwks'}
-        authorization:
-          rules:
-            - allow: 'jwt.groups.contains("admins")'
-YAML
+render_template measure-gateway.yaml.tmpl UPSTREAM_PORT="$UPSTREAM_PORT" JWKS_JSON="$jwks" >"$work/gateway.yaml"
 mkdir -p "$work/www" && echo ok > "$work/www/index.html"
 python3 -m http.server "$UPSTREAM_PORT" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$UPSTREAM_PORT/" && break; sleep 0.05; done
 
 props=(-Dquarkus.config.locations="$work/gateway.yaml" -Dquarkus.http.port="$PORT" -Dquarkus.management.port=0
        -Dquarkus.log.level=WARN)
-
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 measure() { # name, command...
   local name=$1; shift
