@@ -1,7 +1,7 @@
 package dev.edgeproxy.bench;
 
 import dev.edgeproxy.jwt.CredentialCarrier;
-import dev.edgeproxy.jwt.Identity;
+import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.jwt.KeySetParser;
@@ -110,7 +110,7 @@ public class TokenVerificationBenchmark {
         // Fail fast rather than measure a rejection.
         check(uncached.verify(token));
         check(cached.verify(token));
-        check(authenticateCached().claims());
+        check(authenticateCached().identity().claims());
     }
 
     private static void check(Map<String, Object> claims) {
@@ -130,7 +130,7 @@ public class TokenVerificationBenchmark {
     }
 
     @Benchmark
-    public Identity authenticateCached() {
+    public Authentication authenticateCached() {
         headers.set("authorization", bearer);
         return authenticator.authenticate(carrier).toCompletableFuture().join();
     }

@@ -70,8 +70,11 @@ public final class Authorizer {
         return rules;
     }
 
-    /** @return true when the request may proceed */
-    public boolean authorize(CelVariableResolver variables) {
+    /**
+     * The decision for one request, evaluating only the rules it needs; a rule that fails to evaluate is logged
+     * (throttled per rule).
+     */
+    public Decision authorize(CelVariableResolver variables) {
         Decision decision = decide(variables, new RuleResult[rules.size()]);
         RuleResult decisive = decision.rule();
         if (decisive != null && decisive.isError()) {
@@ -84,7 +87,7 @@ public final class Authorizer {
                         throttle.suffix(dropped));
             }
         }
-        return decision.allowed();
+        return decision;
     }
 
     /**

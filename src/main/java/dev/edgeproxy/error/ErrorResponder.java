@@ -7,7 +7,8 @@ import io.vertx.core.http.HttpVersion;
 import org.jboss.logging.Logger;
 
 /**
- * The one place that maps a {@link GatewayError} (or anything unexpected) to a response.
+ * Writes a {@link GatewayError} (or a 500 for anything unexpected) as the response, and closes the connection
+ * when the error says its framing cannot be trusted.
  * Bodies are short {@code text/plain}; nothing internal (stack traces, exception text of libraries,
  * tokens) ever reaches the user agent.
  */
@@ -38,35 +39,11 @@ public final class ErrorResponder {
         request.resume();
     }
 
-    /** Status code a failure maps to; unexpected exceptions are a 500. */
-    public static int status(Throwable failure) {
-        if (failure instanceof GatewayError.RouteNotFound) {
-            return 404;
-        } else if (failure instanceof GatewayError.BadRequest) {
-            return 400;
-        } else if (failure instanceof GatewayError.NotImplemented) {
-            return 501;
-        } else if (failure instanceof GatewayError.PayloadTooLarge) {
-            return 413;
-        } else if (failure instanceof GatewayError.Unauthenticated) {
-            return 401;
-        } else if (failure instanceof GatewayError.Forbidden) {
-            return 403;
-        } else if (failure instanceof GatewayError.BadGateway) {
-            return 502;
-        } else if (failure instanceof GatewayError.UpstreamBusy) {
-            return 503;
-        } else if (failure instanceof GatewayError.GatewayTimeout) {
-            return 504;
-        }
-        return 500;
-    }
-
     /**
      * Writes the response for {@code failure}, unless the response has already started (then the
      * only honest thing left is to cut the connection).
      *
-     * @param routeName the matched route, used as the {@code WWW-Authenticate} realm; may be null
+     * @param routeName the matched route, named in the log of an unexpected failure; may be null
      */
     public static void respond(HttpServerRequest request, Throwable failure, String routeName) {
         HttpServerResponse response = request.response();
@@ -77,38 +54,17 @@ public final class ErrorResponder {
             response.reset();
             return;
         }
-        int status = status(failure);
-        String body;
-        if (failure instanceof GatewayError.Unauthenticated u) {
-            body = "authentication failure: " + u.reason().text();
-            String challenge = "Bearer realm=\"" + (routeName == null ? "edge-proxy" : routeName) + "\"";
-            if (u.tokenPresented()) {
-                challenge += ", error=\"" + u.reason().bearerError() + "\"";
-            }
-            response.putHeader("www-authenticate", challenge);
-        } else if (failure instanceof GatewayError.BadRequest) {
-            body = "bad request: " + failure.getMessage();
-        } else if (failure instanceof GatewayError.NotImplemented) {
-            body = "not implemented: " + failure.getMessage();
-        } else if (failure instanceof GatewayError.PayloadTooLarge) {
-            body = "payload too large";
-        } else if (failure instanceof GatewayError.BadGateway) {
-            body = "bad gateway";
-        } else if (failure instanceof GatewayError.GatewayTimeout) {
-            body = "gateway timeout";
-        } else if (failure instanceof GatewayError) {
-            body = failure.getMessage();
-        } else {
+        if (!(failure instanceof GatewayError answer)) {
             LOG.errorf(failure, "unexpected failure on route %s", routeName);
-            body = "internal error";
+            response.setStatusCode(500).putHeader("content-type", "text/plain").end("internal error");
+            return;
         }
-        if (failure instanceof GatewayError g && g.closesConnection() && request.version() != HttpVersion.HTTP_2) {
+        answer.headers(response::putHeader);
+        if (answer.closesConnection() && request.version() != HttpVersion.HTTP_2) {
             // HTTP/1.x: say so, and close once the answer is out. (An HTTP/2 stream ends on its own.)
             response.putHeader("connection", "close");
             response.endHandler(v -> closeLingering(request));
         }
-        response.setStatusCode(status)
-                .putHeader("content-type", "text/plain")
-                .end(body);
+        response.setStatusCode(answer.status()).putHeader("content-type", "text/plain").end(answer.body());
     }
 }

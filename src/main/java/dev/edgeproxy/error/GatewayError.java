@@ -1,19 +1,37 @@
 package dev.edgeproxy.error;
 
-import dev.edgeproxy.jwt.AuthFailure;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /**
- * Every way a request can end with a response the proxy writes itself. {@link ErrorResponder} is the
- * single place that turns one into status, headers and body.
+ * Every answer the proxy makes itself instead of forwarding, each one owning its status, body and
+ * headers (docs/reference.md#responses-made-by-the-proxy). {@link ErrorResponder} writes them to the
+ * user agent, and {@code /explain} reports the same status and body.
  *
- * <p>These are control flow, not bugs: no stack trace is captured, and messages are safe to show
- * (they never contain a token or key material).
+ * <p>These are control flow, not bugs: no stack trace is captured, and bodies are safe to show (they never
+ * contain a token or key material).
  */
 public abstract sealed class GatewayError extends RuntimeException {
 
-    private GatewayError(String message, Throwable cause) {
+    private final int status;
+
+    private GatewayError(int status, String message, Throwable cause) {
         super(message, cause, false, false);
+        this.status = status;
+    }
+
+    /** The HTTP status of the answer. */
+    public final int status() {
+        return status;
+    }
+
+    /** The {@code text/plain} body of the answer. */
+    public String body() {
+        return getMessage();
+    }
+
+    /** Puts the answer's own headers (beyond {@code content-type}). */
+    public void headers(BiConsumer<String, String> put) {
     }
 
     /**
@@ -27,7 +45,12 @@ public abstract sealed class GatewayError extends RuntimeException {
     /** The request target or head is refused before any route is chosen. 400. */
     public static final class BadRequest extends GatewayError {
         public BadRequest(String reason) {
-            super(reason, null);
+            super(400, reason, null);
+        }
+
+        @Override
+        public String body() {
+            return "bad request: " + getMessage();
         }
 
         @Override
@@ -39,7 +62,12 @@ public abstract sealed class GatewayError extends RuntimeException {
     /** The request uses a transfer coding the proxy does not forward. 501. */
     public static final class NotImplemented extends GatewayError {
         public NotImplemented(String reason) {
-            super(reason, null);
+            super(501, reason, null);
+        }
+
+        @Override
+        public String body() {
+            return "not implemented: " + getMessage();
         }
 
         @Override
@@ -51,7 +79,12 @@ public abstract sealed class GatewayError extends RuntimeException {
     /** The request body exceeds the route's {@code maxRequestBody}. 413. */
     public static final class PayloadTooLarge extends GatewayError {
         public PayloadTooLarge(long limit) {
-            super("request body larger than " + limit + " bytes", null);
+            super(413, "request body larger than " + limit + " bytes", null);
+        }
+
+        @Override
+        public String body() {
+            return "payload too large";
         }
 
         @Override
@@ -63,41 +96,56 @@ public abstract sealed class GatewayError extends RuntimeException {
     /** No configured route matches the request. 404. */
     public static final class RouteNotFound extends GatewayError {
         public RouteNotFound() {
-            super("route not found", null);
+            super(404, "route not found", null);
         }
     }
 
-    /** The JWT policy rejected the request. 401 with a {@code WWW-Authenticate} challenge. */
+    /**
+     * The route's JWT policy refused the request. 401 with an RFC 6750 challenge whose realm is the route.
+     */
     public static final class Unauthenticated extends GatewayError {
-        private final AuthFailure reason;
-        private final boolean tokenPresented;
+        private final String realm;
+        private final String bearerError;
 
-        public Unauthenticated(AuthFailure reason, boolean tokenPresented) {
-            super(reason.text(), null);
-            this.reason = reason;
-            this.tokenPresented = tokenPresented;
+        /**
+         * @param reason      what failed, safe to show (it never echoes the token)
+         * @param bearerError the challenge's {@code error} code; {@code null} when no credential was presented
+         * @param realm       the route's name
+         */
+        public Unauthenticated(String reason, String bearerError, String realm) {
+            super(401, reason, null);
+            this.realm = realm;
+            this.bearerError = bearerError;
         }
 
-        public AuthFailure reason() {
-            return reason;
+        @Override
+        public String body() {
+            return "authentication failure: " + getMessage();
         }
 
-        public boolean tokenPresented() {
-            return tokenPresented;
+        @Override
+        public void headers(BiConsumer<String, String> put) {
+            String challenge = "Bearer realm=\"" + realm + "\"";
+            put.accept("www-authenticate", bearerError == null ? challenge : challenge + ", error=\"" + bearerError + "\"");
         }
     }
 
     /** The authorization rules denied the request. 403. */
     public static final class Forbidden extends GatewayError {
         public Forbidden() {
-            super("authorization failed", null);
+            super(403, "authorization failed", null);
         }
     }
 
     /** The upstream refused, reset or broke the exchange. 502. */
     public static final class BadGateway extends GatewayError {
         public BadGateway(Throwable cause) {
-            super("upstream unavailable", cause);
+            super(502, "upstream unavailable", cause);
+        }
+
+        @Override
+        public String body() {
+            return "bad gateway";
         }
     }
 
@@ -108,14 +156,19 @@ public abstract sealed class GatewayError extends RuntimeException {
      */
     public static final class UpstreamBusy extends GatewayError {
         public UpstreamBusy() {
-            super("upstream busy", null);
+            super(503, "upstream busy", null);
         }
     }
 
     /** The upstream did not answer within the route's request timeout. 504. */
     public static final class GatewayTimeout extends GatewayError {
         public GatewayTimeout(Duration timeout) {
-            super("upstream timed out after " + timeout.toMillis() + " ms", null);
+            super(504, "upstream timed out after " + timeout.toMillis() + " ms", null);
+        }
+
+        @Override
+        public String body() {
+            return "gateway timeout";
         }
     }
 }

@@ -71,18 +71,14 @@ public class ExplainEndpoint {
         }
         CompletableFuture<JsonObject> answer;
         try {
-            answer = explainer.explain(described).toCompletableFuture();
+            // When a remote JWKS refetch is under way, the explanation completes on this request's context.
+            Context context = Vertx.currentContext();
+            answer = explainer.explain(described, task -> context.runOnContext(v -> task.run())).toCompletableFuture();
         } catch (RuntimeException e) {
             failed(ctx, e);
             return;
         }
-        if (answer.isDone()) {
-            respond(ctx, answer);
-        } else {
-            // A remote JWKS refetch is under way: answer on this request's context once it is done.
-            Context context = Vertx.currentContext();
-            answer.whenComplete((json, failure) -> context.runOnContext(v -> respond(ctx, answer)));
-        }
+        answer.whenComplete((json, failure) -> respond(ctx, answer));
     }
 
     private static void respond(RoutingContext ctx, CompletableFuture<JsonObject> answer) {

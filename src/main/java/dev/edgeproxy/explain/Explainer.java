@@ -1,10 +1,9 @@
 package dev.edgeproxy.explain;
 
-import dev.edgeproxy.pipeline.ProxyPipeline;
+import dev.edgeproxy.pipeline.Evaluation;
+import dev.edgeproxy.pipeline.Evaluator;
 import dev.edgeproxy.pipeline.IncomingRequest;
 import dev.edgeproxy.authz.Decision;
-import dev.edgeproxy.authz.Explanation;
-import dev.edgeproxy.cel.RequestVariables;
 import dev.edgeproxy.authz.RuleResult;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;
@@ -16,7 +15,6 @@ import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
-import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -27,14 +25,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
  * Answers what the proxy would do with a described request, without forwarding anything: which route
  * matches and why, the JWT outcome, every rule's result, the decision, and what the origin would
- * receive. It runs the proxy's own compiled objects on the proxy's own code paths ({@link RouteTable},
- * the route's {@link JwtAuthenticator}, {@link dev.edgeproxy.authz.Authorizer#explain}, and
- * {@link ProxyPipeline#originHeaders}), so the explanation cannot drift from the behaviour.
+ * receive. It renders the very {@link Evaluation} the proxy acts on (made by the same {@link Evaluator}, with every
+ * rule's result recorded), so the explanation cannot drift from the behaviour.
  *
  * <p>The token is never part of the answer: wherever the request would still carry it (a permissive
  * route forwards a rejected credential unchanged) it reads {@value #REDACTED}.
@@ -51,9 +49,9 @@ final class Explainer {
 
     /**
      * Completes at once, except when an unknown {@code kid} makes a remote JWKS refetch first (as in the
-     * proxy); then it completes on the thread that finished the refetch.
+     * proxy); then it completes on {@code resume}.
      */
-    CompletionStage<JsonObject> explain(ExplainRequest described) {
+    CompletionStage<JsonObject> explain(ExplainRequest described, Executor resume) {
         RouteTable table = routes.get();
         IncomingRequest request;
         try {
@@ -63,79 +61,72 @@ final class Explainer {
                     .put("route", null)
                     .put("jwt", new JsonObject().put("mode", null).put("outcome", "none"))
                     .put("rules", new JsonArray())
-                    .put("decision", decision(false, 400, "request", null, "bad request: " + refused.getMessage()))
+                    .put("decision", decision(false, refused.status(), "request", null, refused.body()))
                     .putNull("upstream"));
         }
-        Redactor redact = new Redactor(described.token());
-
-        // 1. Match, with the token where the matched route expects it; then match again, as the proxy
-        //    would see the request with the token in it (a route could match on that header or parameter).
-        RouteTable.Selection selection = table.selection(request);
-        if (selection != null && described.token() != null && selection.route().authenticator() != null) {
-            selection.route().authenticator().location().place(request, described.token());
-            selection = table.selection(request);
+        // The token goes where the route that matches without it expects it; the evaluation then matches
+        // again, as the proxy would see the request with the token in it (a route could match on that header).
+        RouteTable.Selection first = table.selection(request);
+        if (first != null && described.token() != null && first.route().authenticator() != null) {
+            first.route().authenticator().location().place(request, described.token());
         }
-        if (selection == null) {
-            return CompletableFuture.completedFuture(new JsonObject()
+        Redactor redact = new Redactor(described.token());
+        return Evaluator.evaluate(table, request, Evaluator.Rules.EVERY, resume)
+                .thenApply(evaluation -> render(evaluation, request, redact));
+    }
+
+    private static JsonObject render(Evaluation evaluation, IncomingRequest request, Redactor redact) {
+        GatewayError refusal = evaluation.refusal();
+        if (evaluation.selection() == null) {
+            return new JsonObject()
                     .put("route", null)
                     .put("jwt", new JsonObject().put("mode", null).put("outcome", "none"))
                     .put("rules", new JsonArray())
-                    .put("decision", decision(false, 404, "route", null, "route not found"))
-                    .putNull("upstream"));
+                    .put("decision", decision(false, refusal.status(), "route", null, refusal.body()))
+                    .putNull("upstream");
         }
-        Route route = selection.route();
-        JsonObject answer = new JsonObject().put("route", route(selection));
-
-        // 2. Authenticate, exactly as the proxy does (a verified credential is removed from the request).
-        CompletionStage<Authentication> authentication = route.authenticator() == null
-                ? CompletableFuture.completedFuture(null)
-                : route.authenticator().evaluate(request);
-        return authentication.thenApply(outcome -> {
-            answer.put("jwt", jwt(route.authenticator(), outcome));
-            if (outcome != null && outcome.refused()) {
-                JsonArray rules = new JsonArray();
-                route.authorizer().rules().forEach(rule -> rules.add(new JsonObject()
-                        .put("kind", rule.kind().key())
-                        .put("index", rule.index())
-                        .put("expression", rule.source())
-                        .put("result", "skipped: authentication failed")));
-                return answer.put("rules", rules)
-                        .put("decision", decision(false, 401, "jwt", null,
-                                "authentication failure: " + outcome.failure().text()))
-                        .putNull("upstream");
-            }
-
-            // 3. Authorize: the same decision authorize() makes, with every rule's result.
-            request.claims(outcome == null ? Map.of() : outcome.identity().claims());
-            RequestVariables variables = new RequestVariables(request);
-            Explanation explanation = route.authorizer().explain(variables);
+        Route route = evaluation.route();
+        JsonObject answer = new JsonObject()
+                .put("route", route(evaluation.selection()))
+                .put("jwt", jwt(route.authenticator(), evaluation.authentication()));
+        Decision d = evaluation.decision();
+        if (d == null) {
+            // Refused before the rules: by the JWT policy, or (a declared body over the limit) before it.
+            boolean byJwt = evaluation.authentication() != null;
             JsonArray rules = new JsonArray();
-            explanation.rules().forEach(r -> rules.add(rule(r, redact)));
-            Decision d = explanation.decision();
-            answer.put("rules", rules)
-                    .put("decision", decision(d.allowed(), d.allowed() ? 200 : 403, "authorization", d, reason(d)));
-            if (!d.allowed()) {
-                return answer.putNull("upstream");
-            }
+            route.authorizer().rules().forEach(rule -> rules.add(new JsonObject()
+                    .put("kind", rule.kind().key())
+                    .put("index", rule.index())
+                    .put("expression", rule.source())
+                    .put("result", byJwt ? "skipped: authentication failed" : "skipped: request refused")));
+            return answer.put("rules", rules)
+                    .put("decision", decision(false, refusal.status(), byJwt ? "jwt" : "limits", null, refusal.body()))
+                    .putNull("upstream");
+        }
+        JsonArray rules = new JsonArray();
+        evaluation.rules().forEach(r -> rules.add(rule(r, redact)));
+        answer.put("rules", rules)
+                .put("decision", decision(d.allowed(), d.allowed() ? 200 : refusal.status(), "authorization", d, reason(d)));
+        if (!evaluation.forwarded()) {
+            return answer.putNull("upstream");
+        }
 
-            // 4. What the origin would receive; nothing is sent.
-            MultiMap headers = ProxyPipeline.originHeaders(request, route, variables);
-            JsonObject forwarded = new JsonObject();
-            headers.forEach(h -> {
-                String name = h.getKey().toLowerCase(Locale.ROOT);
-                JsonArray values = forwarded.getJsonArray(name);
-                if (values == null) {
-                    forwarded.put(name, values = new JsonArray());
-                }
-                values.add(redact.apply(h.getValue()));
-            });
-            JsonArray backends = new JsonArray();
-            route.upstreams().upstreams().stream().map(Upstream::toString).forEach(backends::add);
-            return answer.put("upstream", new JsonObject()
-                    .put("backends", backends)
-                    .put("uri", redact.apply(request.upstreamUri()))
-                    .put("headers", forwarded));
+        // What the origin would receive; nothing is sent.
+        JsonObject forwarded = new JsonObject();
+        evaluation.upstreamHeaders().forEach(h -> {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            JsonArray values = forwarded.getJsonArray(name);
+            if (values == null) {
+                forwarded.put(name, values = new JsonArray());
+            }
+            values.add(redact.apply(h.getValue()));
         });
+        JsonArray backends = new JsonArray();
+        route.upstreams().upstreams().stream().map(Upstream::toString).forEach(backends::add);
+        return answer.put("upstream", new JsonObject()
+                .put("backends", backends)
+                .put("uri", redact.apply(request.upstreamUri()))
+                .put("headers", forwarded));
     }
 
     private static JsonObject route(RouteTable.Selection selection) {
@@ -166,6 +157,12 @@ final class Explainer {
     private static JsonObject jwt(JwtAuthenticator authenticator, Authentication outcome) {
         if (authenticator == null) {
             return new JsonObject().putNull("mode").put("outcome", "none");
+        }
+        if (outcome == null) {
+            return new JsonObject()
+                    .put("mode", authenticator.mode().name().toLowerCase(Locale.ROOT))
+                    .put("location", location(authenticator.location()))
+                    .put("outcome", "skipped");
         }
         String result = outcome.refused() ? "rejected" : outcome.verified() ? "verified" : "anonymous";
         Map<String, Object> claims = outcome.refused() ? Map.of() : new LinkedHashMap<>(outcome.identity().claims());

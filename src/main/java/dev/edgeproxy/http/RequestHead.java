@@ -130,4 +130,20 @@ public final class RequestHead {
         }
         return Integer.parseInt(port) <= 65535;
     }
+
+    /**
+     * The request's {@code Content-Length}, or -1 when it has none (or, over HTTP/1.1, when it is chunked:
+     * Netty refuses a request with both).
+     */
+    public static long declaredLength(MultiMap headers) {
+        String length = headers.get("content-length");
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

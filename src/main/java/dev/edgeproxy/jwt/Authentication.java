@@ -1,10 +1,9 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
-import dev.edgeproxy.error.GatewayError;
 
 /**
- * What a route's JWT policy concluded about one request: who it is, and why it is not more.
+ * What a route's JWT policy concluded about one request: who it is, and why it is not more. A refusal is an
+ * outcome like any other, not an exception: the pipeline answers it with a 401, {@code /explain} reports it.
  *
  * @param identity       the verified claims, or {@link Identity#ANONYMOUS}; {@code null} when the mode
  *                       refuses the request
@@ -33,10 +32,5 @@ public record Authentication(Identity identity, AuthFailure failure, boolean tok
 
     public boolean verified() {
         return identity != null && failure == null;
-    }
-
-    /** The 401 this outcome is; only for a refused request. */
-    public GatewayError.Unauthenticated error() {
-        return new GatewayError.Unauthenticated(failure, tokenPresented);
     }
 }

@@ -1,7 +1,5 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
-
 import java.util.Arrays;
 
 /**

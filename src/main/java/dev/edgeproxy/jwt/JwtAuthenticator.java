@@ -1,14 +1,10 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
-import dev.edgeproxy.error.GatewayError;
-import io.vertx.core.MultiMap;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -57,20 +53,10 @@ public final class JwtAuthenticator {
     }
 
     /**
-     * @return the identity, or a stage failed with {@link GatewayError.Unauthenticated} when the mode
-     *         rejects the request
+     * The policy's outcome for {@code request}, refusals included; the stage never fails. A verified credential
+     * is removed from the request.
      */
-    public CompletionStage<Identity> authenticate(CredentialCarrier request) {
-        return evaluate(request).thenCompose(outcome -> outcome.refused()
-                ? CompletableFuture.failedFuture(outcome.error())
-                : CompletableFuture.completedFuture(outcome.identity()));
-    }
-
-    /**
-     * The policy's full outcome, refusals included: what {@link #authenticate} acts on, and what an
-     * explanation reports. Removes a verified credential from the request, as {@code authenticate} does.
-     */
-    public CompletionStage<Authentication> evaluate(CredentialCarrier request) {
+    public CompletionStage<Authentication> authenticate(CredentialCarrier request) {
         String token;
         try {
             token = location.extract(request);
@@ -94,15 +80,6 @@ public final class JwtAuthenticator {
                         .thenApply(fetched -> judgeAgain(request, token));
             }
             return CompletableFuture.completedFuture(judge(rejected));
-        }
-    }
-
-    /** Synchronous form for callers that only have headers and keys that never change. */
-    public Identity authenticate(MultiMap headers) {
-        try {
-            return authenticate(CredentialCarrier.ofHeaders(headers)).toCompletableFuture().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof GatewayError g ? g : e;
         }
     }
 

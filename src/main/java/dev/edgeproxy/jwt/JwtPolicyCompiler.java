@@ -4,14 +4,6 @@ import dev.edgeproxy.http.HttpToken;
 import dev.edgeproxy.config.Durations;
 import dev.edgeproxy.config.Problems;
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.jwt.JwksFetcher;
-import dev.edgeproxy.jwt.JwksSource;
-import dev.edgeproxy.jwt.JwksSources;
-import dev.edgeproxy.jwt.JwtAuthenticator;
-import dev.edgeproxy.jwt.JwtMode;
-import dev.edgeproxy.jwt.KeySetParser;
-import dev.edgeproxy.jwt.TokenLocation;
-import dev.edgeproxy.jwt.TokenVerifier;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,7 +18,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Compiles a route's {@code policies.jwtAuth}: mode, token location, clock skew, and each provider's

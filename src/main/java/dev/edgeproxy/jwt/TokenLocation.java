@@ -1,6 +1,5 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.http.QueryString;
 
 import java.net.URLEncoder;

@@ -1,6 +1,5 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
 
 /** A presented token failed a check. Carries only the reason, never the token. */
 public final class TokenRejected extends Exception {

@@ -1,6 +1,5 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.jwt.KeySetParser.ParsedKey;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTTokenParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;

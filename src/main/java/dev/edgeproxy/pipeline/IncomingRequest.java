@@ -108,7 +108,7 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
         return query == null ? path() : path() + "?" + query;
     }
 
-    public void claims(Map<String, Object> verified) {
+    void claims(Map<String, Object> verified) {
         this.claims = verified;
     }
 

@@ -3,7 +3,7 @@ package dev.edgeproxy.pipeline;
 import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.accesslog.AccessLogEntry;
 import dev.edgeproxy.error.GatewayError;
-import dev.edgeproxy.jwt.Identity;
+import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.metrics.RouteMeters;
 import io.vertx.core.http.HttpServerResponse;
@@ -40,19 +40,25 @@ final class RequestRecord {
         this.request = canonical;
     }
 
-    void route(String name) {
-        this.routeName = name;
-        this.meters = null;
+    /** What the proxy decided: the route, the subject, and the refusals operators watch. */
+    void evaluated(Evaluation evaluation) {
+        if (evaluation.route() != null) {
+            routeName = evaluation.route().name();
+            meters = null;
+        }
+        Object sub = evaluation.identity().claims().get("sub");
+        subject = sub == null ? null : sub.toString();
+        Authentication authentication = evaluation.authentication();
+        if (authentication != null && authentication.refused()) {
+            meters().authFailure(authentication.failure());
+        } else if (evaluation.decision() != null && !evaluation.decision().allowed()) {
+            meters().authzDenial();
+        }
     }
 
     /** The matched route's name, or {@code null} while (or when) none matched. */
     String routeName() {
         return routeName;
-    }
-
-    void identity(Identity identity) {
-        Object sub = identity.claims().get("sub");
-        subject = sub == null ? null : sub.toString();
     }
 
     /** The exchange with the origin is over (complete, failed or timed out) after {@code nanos}. */
@@ -61,13 +67,9 @@ final class RequestRecord {
         meters().upstream(nanos);
     }
 
-    /** The request ends with {@code failure}: counts the rejections operators watch. */
+    /** The request ends with {@code failure}: counts the requests refused for their form. */
     void failed(Throwable failure) {
-        if (failure instanceof GatewayError.Unauthenticated u) {
-            meters().authFailure(u.reason());
-        } else if (failure instanceof GatewayError.Forbidden) {
-            meters().authzDenial();
-        } else if (failure instanceof GatewayError g && g.closesConnection()) {
+        if (failure instanceof GatewayError g && g.closesConnection()) {
             metrics.refused(failure instanceof GatewayError.PayloadTooLarge ? "request body too large" : g.getMessage());
         }
     }

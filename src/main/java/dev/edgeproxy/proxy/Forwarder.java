@@ -1,8 +1,8 @@
 package dev.edgeproxy.proxy;
 
+import dev.edgeproxy.http.RequestHead;
 import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.error.GatewayError;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -49,7 +49,7 @@ public final class Forwarder {
             long maxBody, LongConsumer onUpstream, Consumer<GatewayError> onFailure) {
         Exchange exchange = new Exchange(request, onUpstream, onFailure, timeout, maxBody);
         exchange.timer = vertx.setTimer(timeout.toMillis(), id -> exchange.timeout());
-        long declared = declaredLength(request);
+        long declared = RequestHead.declaredLength(request.headers());
         boolean hasBody = mayHaveBody(request, declared);
         if (hasBody && request.headers().contains("expect", "100-continue", true)) {
             // We answer the user agent's expectation ourselves; the origin gets a plain request.
@@ -86,22 +86,6 @@ public final class Forwarder {
                 originRequest.end();
             }
         });
-    }
-
-    /**
-     * The request's {@code Content-Length}, or -1 when it has none (or, over HTTP/1.1, when it is chunked:
-     * Netty refuses a request with both).
-     */
-    public static long declaredLength(HttpServerRequest request) {
-        String length = request.headers().get("content-length");
-        if (length == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**

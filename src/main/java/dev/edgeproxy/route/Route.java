@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A compiled, immutable route: everything the request path needs, built once by
- * {@link dev.edgeproxy.compile.RouteCompiler}.
+ * the route compiler (compile package).
  *
  * @param authenticator  {@code null} when the route has no {@code jwtAuth} policy
  * @param maxRequestBody largest request body in bytes; {@link #UNLIMITED} when there is no limit

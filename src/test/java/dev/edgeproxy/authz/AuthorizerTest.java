@@ -70,7 +70,7 @@ class AuthorizerTest {
     }
 
     static boolean authorize(TestRequest request, String... specs) {
-        return new Authorizer("route", rules(List.of(specs))).authorize(new RequestVariables(request));
+        return new Authorizer("route", rules(List.of(specs))).authorize(new RequestVariables(request)).allowed();
     }
 
     /**
@@ -123,8 +123,8 @@ class AuthorizerTest {
     void noRulesMeansNoRulesAndAllowAllAllows() {
         Authorizer empty = new Authorizer("route", List.of());
         assertFalse(empty.hasRules());
-        assertTrue(empty.authorize(TestRequest.get("/").variables()));
-        assertTrue(Authorizer.ALLOW_ALL.authorize(TestRequest.get("/").variables()));
+        assertTrue(empty.authorize(TestRequest.get("/").variables()).allowed());
+        assertTrue(Authorizer.ALLOW_ALL.authorize(TestRequest.get("/").variables()).allowed());
         assertTrue(new Authorizer("route", rules(List.of("allow: false"))).hasRules());
     }
 

@@ -58,7 +58,7 @@ class ErrorLogThrottlingTest {
         // The claim is absent, so the require rule fails to evaluate on every request.
         Authorizer authorizer = new Authorizer("orders", AuthorizerTest.rules(List.of("require: jwt.email == \"x\"")), HOUR);
         for (int i = 0; i < 50; i++) {
-            assertFalse(authorizer.authorize(TestRequest.get("/").variables()));
+            assertFalse(authorizer.authorize(TestRequest.get("/").variables()).allowed());
         }
         assertEquals(1, lines.size(), lines::toString);
         assertTrue(lines.get(0).contains("route orders: require rule #0"), lines::toString);
@@ -73,7 +73,7 @@ class ErrorLogThrottlingTest {
         for (int i = 0; i < 20; i++) {
             // Only the first deny fails (x-a absent) until x-a is sent; then the second one does.
             Map<String, String> headers = i < 10 ? Map.of() : Map.of("x-a", "0");
-            assertFalse(authorizer.authorize(TestRequest.get("/").withHeaders(headers).variables()));
+            assertFalse(authorizer.authorize(TestRequest.get("/").withHeaders(headers).variables()).allowed());
         }
         assertEquals(2, lines.size(), lines::toString);
         assertTrue(lines.get(0).contains("deny rule #0"), lines::toString);

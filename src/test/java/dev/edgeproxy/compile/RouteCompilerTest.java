@@ -1,10 +1,6 @@
 package dev.edgeproxy.compile;
 
 import dev.edgeproxy.config.InvalidConfigException;
-import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.cel.CelEnvironment;
-import dev.edgeproxy.error.GatewayError;
-import dev.edgeproxy.jwt.Identity;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.route.PathMatch;
@@ -13,10 +9,6 @@ import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.TestKeys;
-import dev.edgeproxy.testing.Tokens;
-import io.vertx.core.MultiMap;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**

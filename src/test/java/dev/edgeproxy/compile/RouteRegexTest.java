@@ -1,6 +1,5 @@
 package dev.edgeproxy.compile;
 
-import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.route.MatchInput;
 import dev.edgeproxy.route.Route;

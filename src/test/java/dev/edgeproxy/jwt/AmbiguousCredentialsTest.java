@@ -1,7 +1,6 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
-import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.jwt.LocationAuthenticationTest.Snapshot;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
@@ -18,12 +17,10 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
-import static dev.edgeproxy.jwt.LocationAuthenticationTest.authenticate;
 import static dev.edgeproxy.jwt.LocationAuthenticationTest.req;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,22 +114,21 @@ class AmbiguousCredentialsTest {
         JwtAuthenticator authenticator = new JwtAuthenticator("r", mode, place.location, VERIFIER, Duration.ZERO);
 
         if (mode == JwtMode.PERMISSIVE) {
-            assertSame(Identity.ANONYMOUS, authenticate(authenticator, request), "no claims from either");
+            assertSame(Identity.ANONYMOUS, Authn.accepted(authenticator, request), "no claims from either");
             assertEquals(Snapshot.of(place.without), Snapshot.of(request),
                     "both credentials removed; other headers, parameters and cookies kept");
             assertNull(place.location.extract(request));
             return;
         }
-        GatewayError.Unauthenticated error = assertThrows(GatewayError.Unauthenticated.class,
-                () -> authenticate(authenticator, request));
-        assertEquals(AuthFailure.AMBIGUOUS_CREDENTIALS, error.reason());
-        assertTrue(error.tokenPresented());
+        Authentication refusal = Authn.refused(authenticator, request);
+        assertEquals(AuthFailure.AMBIGUOUS_CREDENTIALS, refusal.failure());
+        assertTrue(refusal.tokenPresented());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void theOutcomeReportsTheAmbiguity(String name, Twice place, JwtMode mode, Pair pair) {
-        Authentication outcome = authenticator(place, mode).evaluate(place.request.apply(pair.first, pair.second))
+        Authentication outcome = authenticator(place, mode).authenticate(place.request.apply(pair.first, pair.second))
                 .toCompletableFuture().join();
         assertEquals(AuthFailure.AMBIGUOUS_CREDENTIALS, outcome.failure());
         assertEquals(mode != JwtMode.PERMISSIVE, outcome.refused());

@@ -1,7 +1,6 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
-import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import io.vertx.core.MultiMap;
@@ -24,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The mode table of docs/reference.md#jwt-authentication: every mode against every kind of credential. */
@@ -105,24 +103,23 @@ class JwtAuthenticatorTest {
         JwtAuthenticator authenticator = authenticator(mode);
 
         if (credential == Credential.VALID) {
-            Identity identity = authenticator.authenticate(headers);
+            Identity identity = Authn.accepted(authenticator, headers);
             assertTrue(identity.verified(), "a valid token yields a verified identity");
             assertEquals("alice", identity.claims().get("sub"));
             assertEquals(ISSUER, identity.claims().get("iss"));
             assertNull(headers.get("Authorization"), "the credential is removed before forwarding");
         } else if (credential == Credential.MISSING && mode != JwtMode.STRICT) {
-            assertSame(Identity.ANONYMOUS, authenticator.authenticate(headers));
+            assertSame(Identity.ANONYMOUS, Authn.accepted(authenticator, headers));
             assertTrue(headers.isEmpty());
         } else if (mode == JwtMode.PERMISSIVE) {
-            Identity identity = authenticator.authenticate(headers);
+            Identity identity = Authn.accepted(authenticator, headers);
             assertSame(Identity.ANONYMOUS, identity, "permissive passes an invalid token without claims");
             assertEquals(authorization, headers.get("Authorization"), "the credential is forwarded unchanged");
             assertEquals(1, headers.getAll("Authorization").size());
         } else {
-            GatewayError.Unauthenticated error = assertThrows(GatewayError.Unauthenticated.class,
-                    () -> authenticator.authenticate(headers));
-            assertEquals(credential.failure, error.reason());
-            assertEquals(token != null, error.tokenPresented());
+            Authentication refusal = Authn.refused(authenticator, headers);
+            assertEquals(credential.failure, refusal.failure());
+            assertEquals(token != null, refusal.tokenPresented());
         }
     }
 
@@ -134,11 +131,10 @@ class JwtAuthenticatorTest {
     @MethodSource("invalidTokens")
     void rejectionReasonNeverEchoesTheToken(Credential credential) {
         String token = credential.token.get();
-        GatewayError.Unauthenticated error = assertThrows(GatewayError.Unauthenticated.class,
-                () -> authenticator(JwtMode.STRICT).authenticate(headers("Bearer " + token)));
+        Authentication refusal = Authn.refused(authenticator(JwtMode.STRICT), headers("Bearer " + token));
 
-        String body = "authentication failure: " + error.reason().text();
-        for (String text : List.of(body, error.getMessage())) {
+        String body = "authentication failure: " + refusal.failure().text();
+        for (String text : List.of(body, refusal.failure().text())) {
             assertFalse(text.contains(token), text);
             for (String segment : token.split("\\.")) {
                 if (segment.length() > 3) {
@@ -155,7 +151,7 @@ class JwtAuthenticatorTest {
         headers.add("X-Request-Id", "abc");
         headers.add("Cookie", "session=1");
 
-        authenticator(mode).authenticate(headers);
+        Authn.accepted(authenticator(mode), headers);
 
         assertNull(headers.get("authorization"));
         assertEquals("abc", headers.get("x-request-id"));

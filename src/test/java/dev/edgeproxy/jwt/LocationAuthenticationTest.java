@@ -1,7 +1,6 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
-import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import io.vertx.core.MultiMap;
@@ -18,15 +17,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -123,13 +119,12 @@ class LocationAuthenticationTest {
         boolean refused = credential.failure != null
                 && (mode == JwtMode.STRICT || credential != Credential.MISSING && mode == JwtMode.OPTIONAL);
         if (refused) {
-            GatewayError.Unauthenticated error = assertThrows(GatewayError.Unauthenticated.class,
-                    () -> authenticate(authenticator, request));
-            assertEquals(credential.failure, error.reason());
-            assertEquals(credential != Credential.MISSING, error.tokenPresented());
+            Authentication refusal = Authn.refused(authenticator, request);
+            assertEquals(credential.failure, refusal.failure());
+            assertEquals(credential != Credential.MISSING, refusal.tokenPresented());
             return;
         }
-        Identity identity = authenticate(authenticator, request);
+        Identity identity = Authn.accepted(authenticator, request);
         if (credential == Credential.VALID) {
             assertTrue(identity.verified());
             assertEquals("alice", identity.claims().get("sub"));
@@ -164,15 +159,14 @@ class LocationAuthenticationTest {
         String token = Credential.VALID.token;
 
         CredentialCarrier strict = actual.request(token);
-        GatewayError.Unauthenticated error = assertThrows(GatewayError.Unauthenticated.class,
-                () -> authenticate(new JwtAuthenticator("r", JwtMode.STRICT, expected.location, VERIFIER, Duration.ZERO), strict));
-        assertEquals(AuthFailure.MISSING_TOKEN, error.reason());
-        assertEquals(false, error.tokenPresented());
+        Authentication refusal = Authn.refused(new JwtAuthenticator("r", JwtMode.STRICT, expected.location, VERIFIER, Duration.ZERO), strict);
+        assertEquals(AuthFailure.MISSING_TOKEN, refusal.failure());
+        assertEquals(false, refusal.tokenPresented());
 
         for (JwtMode mode : List.of(JwtMode.OPTIONAL, JwtMode.PERMISSIVE)) {
             CredentialCarrier request = actual.request(token);
             Snapshot sent = Snapshot.of(request);
-            Identity identity = authenticate(new JwtAuthenticator("r", mode, expected.location, VERIFIER, Duration.ZERO), request);
+            Identity identity = Authn.accepted(new JwtAuthenticator("r", mode, expected.location, VERIFIER, Duration.ZERO), request);
             assertSame(Identity.ANONYMOUS, identity, mode + ": no claims from a token the route does not read");
             assertEquals(sent, Snapshot.of(request), mode + ": the token elsewhere stays untouched");
             assertEquals(token, actual.location.extract(request));
@@ -180,14 +174,6 @@ class LocationAuthenticationTest {
     }
 
     // --- helpers ---------------------------------------------------------------------------------
-
-    static Identity authenticate(JwtAuthenticator authenticator, CredentialCarrier request) {
-        try {
-            return authenticator.authenticate(request).toCompletableFuture().join();
-        } catch (CompletionException e) {
-            throw assertInstanceOf(GatewayError.Unauthenticated.class, e.getCause());
-        }
-    }
 
     private static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);

@@ -1,6 +1,5 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import org.jose4j.base64url.Base64Url;

@@ -4,8 +4,6 @@ import java.security.KeyPair;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import io.vertx.core.MultiMap;
-import dev.edgeproxy.jwt.Identity;
-import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.config.EmptyListInterceptor;
@@ -118,11 +116,6 @@ public final class Configs {
     /** Runs the route's JWT policy on a request carrying {@code token}; true when the token verified. */
     public static boolean verifies(Route route, String token) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
-        try {
-            Identity identity = route.authenticator().authenticate(headers);
-            return identity.verified();
-        } catch (GatewayError.Unauthenticated e) {
-            return false;
-        }
+        return Authn.outcome(route.authenticator(), headers).verified();
     }
 }
