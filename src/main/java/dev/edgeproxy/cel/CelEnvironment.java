@@ -17,7 +17,10 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 
+import dev.edgeproxy.config.Problems;
+
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -93,6 +96,19 @@ public final class CelEnvironment {
             return cel.createProgram(ast);
         } catch (CelEvaluationException e) {
             throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /**
+     * As {@link #compile(String, Set)}, reporting a refusal to {@code problems} under {@code field} instead of
+     * throwing: how policy compilers, which report every problem of a configuration at once, use it.
+     */
+    public Optional<CelRuntime.Program> compile(Problems problems, String field, String source, Set<CelType> resultTypes) {
+        try {
+            return Optional.of(compile(source, resultTypes));
+        } catch (IllegalArgumentException e) {
+            problems.at(field, "invalid CEL expression: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -8,11 +8,9 @@ import dev.edgeproxy.config.Problems;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.Sizes;
 import dev.edgeproxy.config.ProxyLimits;
-import dev.cel.common.types.CelType;
-import dev.cel.common.types.SimpleType;
+import dev.edgeproxy.authz.AuthorizationCompiler;
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.cel.CelEnvironment;
-import dev.edgeproxy.authz.Rule;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.EscapeAction;
 import dev.edgeproxy.http.RequestHygiene;
@@ -21,8 +19,11 @@ import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.transform.HeaderTransform;
+import dev.edgeproxy.transform.TransformCompiler;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.ratelimit.RateLimitCompiler;
+import dev.edgeproxy.route.Admission;
 import dev.edgeproxy.route.HostMatch;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -58,21 +58,20 @@ public final class RouteCompiler {
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     /** An RFC 9110 token: what a header (or cookie) name may be. */
     private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
-    private static final Set<CelType> RULE_TYPES = Set.of(SimpleType.BOOL);
-    private static final Set<CelType> HEADER_VALUE_TYPES = Set.of(SimpleType.STRING, SimpleType.INT, SimpleType.UINT,
-            SimpleType.DOUBLE, SimpleType.BOOL);
 
-    private final CelEnvironment cel;
     /** The requests' canonicalisation, compiled first: route paths are checked against it. */
     private TargetCanonicalizer canonicalizer = new TargetCanonicalizer(TargetPolicy.STRICT);
     private final Problems problems = new Problems();
     private final JwtPolicyCompiler jwt;
-    private final Duration errorLogInterval;
+    private final AuthorizationCompiler authorization;
+    private final TransformCompiler transformations;
+    private final RateLimitCompiler rateLimit;
 
     private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits) {
-        this.cel = cel;
         this.jwt = new JwtPolicyCompiler(problems, fetcher);
-        this.errorLogInterval = limits.errorLogInterval();
+        this.authorization = new AuthorizationCompiler(cel, problems, limits.errorLogInterval());
+        this.transformations = new TransformCompiler(cel, problems, limits.errorLogInterval());
+        this.rateLimit = new RateLimitCompiler(problems);
     }
 
     /**
@@ -183,18 +182,20 @@ public final class RouteCompiler {
         Optional<GatewayConfig.Policies> policies = rc.policies();
         JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
                 .map(j -> jwt.compile(name, j)).orElse(null);
+        List<Admission> admissions = new ArrayList<>();
+        policies.flatMap(GatewayConfig.Policies::localRateLimit).map(rateLimit::compile).ifPresent(admissions::add);
         Authorizer authorizer = policies.flatMap(GatewayConfig.Policies::authorization)
-                .map(a -> authorization(name, a)).orElse(Authorizer.ALLOW_ALL);
+                .map(a -> authorization.compile(name, a)).orElse(Authorizer.ALLOW_ALL);
         HeaderTransform transform = policies.flatMap(GatewayConfig.Policies::transformations)
                 .flatMap(GatewayConfig.Transformations::request)
-                .map(t -> transform(name, t)).orElse(HeaderTransform.NONE);
+                .map(t -> transformations.compile(name, t)).orElse(HeaderTransform.NONE);
         Duration timeout = policies.flatMap(GatewayConfig.Policies::timeout)
                 .flatMap(GatewayConfig.Timeout::requestTimeout)
                 .map(t -> positiveDuration("policies.timeout.requestTimeout", t, DEFAULT_REQUEST_TIMEOUT))
                 .orElse(DEFAULT_REQUEST_TIMEOUT);
         long maxBody = rc.limits().flatMap(GatewayConfig.RouteLimits::maxRequestBody)
                 .map(v -> size("limits.maxRequestBody", v)).orElse(defaultMaxBody);
-        return new Route(name, hosts, matches, upstreams, authenticator, authorizer, transform, timeout, maxBody);
+        return new Route(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, timeout, maxBody);
     }
 
     // --- matching -------------------------------------------------------------------------------
@@ -352,71 +353,6 @@ public final class RouteCompiler {
     }
 
     // --- policies -------------------------------------------------------------------------------
-
-    private Authorizer authorization(String routeName, GatewayConfig.Authorization a) {
-        List<GatewayConfig.Rule> configs = a.rules().orElse(List.of());
-        List<Rule> rules = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) {
-            GatewayConfig.Rule r = configs.get(i);
-            String field = "policies.authorization.rules[" + i + "]";
-            if (count(r.allow(), r.deny(), r.require()) != 1) {
-                error(field, "needs exactly one of allow, deny or require");
-                continue;
-            }
-            Rule.Kind kind = r.allow().isPresent() ? Rule.Kind.ALLOW : r.deny().isPresent() ? Rule.Kind.DENY : Rule.Kind.REQUIRE;
-            String source = r.allow().or(r::deny).or(r::require).get();
-            String f = field + "." + kind.key();
-            compileCel(f, source, RULE_TYPES).ifPresent(p -> rules.add(new Rule(kind, rules.size(), source, p)));
-        }
-        return rules.isEmpty() ? Authorizer.ALLOW_ALL : new Authorizer(routeName, rules, errorLogInterval);
-    }
-
-    private HeaderTransform transform(String routeName, GatewayConfig.HeaderTransform t) {
-        String base = "policies.transformations.request";
-        List<String> remove = new ArrayList<>();
-        List<String> removeConfig = t.remove().orElse(List.of());
-        for (int i = 0; i < removeConfig.size(); i++) {
-            headerName(base + ".remove[" + i + "]", removeConfig.get(i)).ifPresent(remove::add);
-        }
-        List<HeaderTransform.Edit> set = edits(base + ".set", t.set());
-        List<HeaderTransform.Edit> add = edits(base + ".add", t.add());
-        return new HeaderTransform(routeName, remove, set, add, errorLogInterval);
-    }
-
-    private List<HeaderTransform.Edit> edits(String field, Map<String, String> config) {
-        List<HeaderTransform.Edit> out = new ArrayList<>();
-        for (Map.Entry<String, String> e : config.entrySet()) {
-            String f = field + "." + e.getKey();
-            Optional<String> name = headerName(f, e.getKey());
-            Optional<dev.cel.runtime.CelRuntime.Program> program = compileCel(f, e.getValue(), HEADER_VALUE_TYPES);
-            if (name.isPresent() && program.isPresent()) {
-                out.add(new HeaderTransform.Edit(name.get(), e.getValue(), program.get()));
-            }
-        }
-        return out;
-    }
-
-    private Optional<String> headerName(String field, String name) {
-        String n = name.strip().toLowerCase(Locale.ROOT);
-        if (!HttpToken.is(n)) {
-            error(field, "'" + name + "' is not a valid header name");
-            return Optional.empty();
-        }
-        if (dev.edgeproxy.http.HopByHop.HEADERS.contains(n) || n.equals("host") || n.equals("content-length")) {
-            error(field, "'" + name + "' is managed by the proxy and cannot be transformed");
-            return Optional.empty();
-        }
-        return Optional.of(n);
-    }
-
-    private Optional<dev.cel.runtime.CelRuntime.Program> compileCel(String field, String source, Set<CelType> types) {
-        try {
-            return Optional.of(cel.compile(source, types));
-        } catch (IllegalArgumentException e) {
-            error(field, "invalid CEL expression: " + e.getMessage());
-            return Optional.empty();
-        }
-    }
 
     // --- helpers --------------------------------------------------------------------------------
 

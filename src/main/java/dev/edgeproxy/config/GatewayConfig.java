@@ -213,6 +213,9 @@ public interface GatewayConfig {
         Optional<Transformations> transformations();
 
         Optional<Timeout> timeout();
+
+        /** A token bucket of requests per route, before authentication (docs/reference.md#local-rate-limit). */
+        Optional<LocalRateLimit> localRateLimit();
     }
 
     interface JwtAuth {
@@ -299,5 +302,16 @@ public interface GatewayConfig {
 
     interface Timeout {
         Optional<String> requestTimeout();
+    }
+
+    interface LocalRateLimit {
+        /** The bucket's size: how many requests may arrive at once; it starts full. */
+        Optional<Long> maxTokens();
+
+        /** Tokens put back every {@code fillInterval}; default 1. */
+        Optional<Long> tokensPerFill();
+
+        /** A duration such as {@code 1s} or {@code 100ms}. */
+        Optional<String> fillInterval();
     }
 }

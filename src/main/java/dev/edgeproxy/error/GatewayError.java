@@ -130,6 +130,25 @@ public abstract sealed class GatewayError extends RuntimeException {
         }
     }
 
+    /**
+     * The route's {@code localRateLimit} has no token left. 429 with {@code Retry-After}: the whole seconds until
+     * the next token (at least 1).
+     */
+    public static final class TooManyRequests extends GatewayError {
+        private final long retryAfterSeconds;
+
+        public TooManyRequests(Duration untilNextToken) {
+            super(429, "rate limited", null);
+            long millis = untilNextToken.toMillis();
+            this.retryAfterSeconds = Math.max(1, (millis + 999) / 1000);
+        }
+
+        @Override
+        public void headers(BiConsumer<String, String> put) {
+            put.accept("retry-after", Long.toString(retryAfterSeconds));
+        }
+    }
+
     /** The authorization rules denied the request. 403. */
     public static final class Forbidden extends GatewayError {
         public Forbidden() {

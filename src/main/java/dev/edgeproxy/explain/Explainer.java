@@ -71,7 +71,7 @@ final class Explainer {
             first.route().authenticator().location().place(request, described.token());
         }
         Redactor redact = new Redactor(described.token());
-        return Evaluator.evaluate(table, request, Evaluator.Rules.EVERY, resume)
+        return Evaluator.evaluate(table, request, Evaluator.Purpose.EXPLAIN, resume)
                 .thenApply(evaluation -> render(evaluation, request, redact));
     }
 

@@ -9,6 +9,7 @@ import dev.edgeproxy.http.ForwardedHeaders;
 import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.http.RequestHead;
 import dev.edgeproxy.jwt.Authentication;
+import dev.edgeproxy.route.Admission;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
 import io.vertx.core.MultiMap;
@@ -26,8 +27,13 @@ import java.util.concurrent.Executor;
  */
 public final class Evaluator {
 
-    /** Whether the evaluation records every rule's result (for an explanation) or stops where it is decided. */
-    public enum Rules { DECISIVE, EVERY }
+    /** What the evaluation is for. */
+    public enum Purpose {
+        /** A request to serve: rules stop where the decision is made, admissions spend (a rate-limit token). */
+        FORWARD,
+        /** An explanation: every rule's result is recorded, and no admission changes any state. */
+        EXPLAIN
+    }
 
     private Evaluator() {
     }
@@ -39,7 +45,7 @@ public final class Evaluator {
      * @param resume where to continue when authentication has to wait (an unknown {@code kid} refetches a remote
      *               JWKS first); otherwise the stage is complete on return
      */
-    public static CompletionStage<Evaluation> evaluate(RouteTable table, IncomingRequest request, Rules rules,
+    public static CompletionStage<Evaluation> evaluate(RouteTable table, IncomingRequest request, Purpose purpose,
             Executor resume) {
         // 2. Match.
         RouteTable.Selection selection = table.selection(request);
@@ -53,19 +59,27 @@ public final class Evaluator {
                     Evaluation.refused(selection, null, new GatewayError.PayloadTooLarge(route.maxRequestBody())));
         }
 
+        // Admit: the route's admission policies (a rate limit) may answer before any signature is checked.
+        for (Admission admission : route.admissions()) {
+            GatewayError refusal = purpose == Purpose.FORWARD ? admission.admit(request) : admission.peek(request);
+            if (refusal != null) {
+                return CompletableFuture.completedFuture(Evaluation.refused(selection, null, refusal));
+            }
+        }
+
         // 3. Authenticate: verify the credential per the route's mode; a verified credential is removed from the
         //    request here, so neither rules nor the origin ever see it.
         if (route.authenticator() == null) {
-            return CompletableFuture.completedFuture(authorize(selection, request, null, rules));
+            return CompletableFuture.completedFuture(authorize(selection, request, null, purpose));
         }
         CompletableFuture<Authentication> authentication = route.authenticator().authenticate(request).toCompletableFuture();
         return authentication.isDone()
-                ? authentication.thenApply(outcome -> authorize(selection, request, outcome, rules))
-                : authentication.thenApplyAsync(outcome -> authorize(selection, request, outcome, rules), resume);
+                ? authentication.thenApply(outcome -> authorize(selection, request, outcome, purpose))
+                : authentication.thenApplyAsync(outcome -> authorize(selection, request, outcome, purpose), resume);
     }
 
     private static Evaluation authorize(RouteTable.Selection selection, IncomingRequest request,
-            Authentication authentication, Rules rules) {
+            Authentication authentication, Purpose purpose) {
         Route route = selection.route();
         if (authentication != null && authentication.refused()) {
             return Evaluation.refused(selection, authentication, new GatewayError.Unauthenticated(
@@ -79,7 +93,7 @@ public final class Evaluator {
         RequestVariables variables = new RequestVariables(request);
         Decision decision;
         List<RuleResult> results;
-        if (rules == Rules.EVERY) {
+        if (purpose == Purpose.EXPLAIN) {
             Explanation explanation = route.authorizer().explain(variables);
             decision = explanation.decision();
             results = explanation.rules();

@@ -65,7 +65,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             // 2.–5. Match, authenticate, authorize, prepare the origin's headers.
             Context context = Vertx.currentContext();
             Executor eventLoop = task -> context.runOnContext(v -> task.run());
-            evaluation = Evaluator.evaluate(table, live, Evaluator.Rules.DECISIVE, eventLoop);
+            evaluation = Evaluator.evaluate(table, live, Evaluator.Purpose.FORWARD, eventLoop);
         } catch (RuntimeException e) {
             fail(request, record, e);
             return;

@@ -12,6 +12,7 @@ import java.util.List;
  * A compiled, immutable route: everything the request path needs, built once by
  * the route compiler (compile package).
  *
+ * @param admissions     what may answer the request before authentication (a rate limit), in order
  * @param authenticator  {@code null} when the route has no {@code jwtAuth} policy
  * @param maxRequestBody largest request body in bytes; {@link #UNLIMITED} when there is no limit
  */
@@ -20,6 +21,7 @@ public record Route(
         HostMatch hosts,
         List<RouteMatch> matches,
         UpstreamPool upstreams,
+        List<Admission> admissions,
         JwtAuthenticator authenticator,
         Authorizer authorizer,
         HeaderTransform transform,
@@ -30,5 +32,6 @@ public record Route(
 
     public Route {
         matches = List.copyOf(matches);
+        admissions = List.copyOf(admissions);
     }
 }

@@ -105,6 +105,11 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         r.route("limited").prefix("/limited").backend(origin)
                 .put("limits.maxRequestBody", "1M");
         r.route("dead").prefix("/dead").backend(deadOrigin);
+        // Three requests per hour, spent before the JWT is checked; only RateLimitEndToEndTest uses it.
+        r.route("rate-limited").prefix("/rate-limited").backend(origin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .put("policies.localRateLimit.maxTokens", "3")
+                .put("policies.localRateLimit.fillInterval", "1h");
 
         // Identity providers as they really are: keys at a URL, tokens outside the Authorization header.
         r.route("remote").prefix("/remote").backend(origin)

@@ -82,7 +82,7 @@ class EvaluatorTest {
     @MethodSource("outcomes")
     void eachStepRefusesWithItsAnswerOrTheRequestIsForwarded(String target, String authorization, String length,
             int status, String route, AuthFailure failure) {
-        for (Evaluator.Rules rules : Evaluator.Rules.values()) {
+        for (Evaluator.Purpose rules : Evaluator.Purpose.values()) {
             Evaluation e = evaluate(target, authorization, length, rules);
             assertEquals(route, e.route() == null ? null : e.route().name(), rules::name);
             if (status == 0) {
@@ -103,7 +103,7 @@ class EvaluatorTest {
 
     @Test
     void aForwardedRequestCarriesNoCredentialAndTheRouteHeadersWinOverTheClient() {
-        Evaluation e = evaluate("/strict/a", "VALID", null, Evaluator.Rules.DECISIVE, Map.of("x-user", "mallory"));
+        Evaluation e = evaluate("/strict/a", "VALID", null, Evaluator.Purpose.FORWARD, Map.of("x-user", "mallory"));
         MultiMap headers = e.upstreamHeaders();
         assertNull(headers.get("authorization"));
         assertEquals("alice", headers.get("x-user"));
@@ -114,8 +114,8 @@ class EvaluatorTest {
     @Test
     void everyRuleIsRecordedOnlyWhenAskedFor() {
         // The deny rule is false, so the decision needs the allow rule too; an explanation lists both.
-        Evaluation decisive = evaluate("/strict/a", "VALID", null, Evaluator.Rules.DECISIVE);
-        Evaluation every = evaluate("/strict/a", "VALID", null, Evaluator.Rules.EVERY);
+        Evaluation decisive = evaluate("/strict/a", "VALID", null, Evaluator.Purpose.FORWARD);
+        Evaluation every = evaluate("/strict/a", "VALID", null, Evaluator.Purpose.EXPLAIN);
         assertTrue(decisive.rules().isEmpty());
         assertEquals(2, every.rules().size());
         assertEquals(decisive.decision(), every.decision());
@@ -125,21 +125,21 @@ class EvaluatorTest {
     @Test
     void theChallengeNamesTheRouteAndTheBearerError() {
         Map<String, String> headers = new HashMap<>();
-        Evaluation missing = evaluate("/strict/a", null, null, Evaluator.Rules.DECISIVE);
+        Evaluation missing = evaluate("/strict/a", null, null, Evaluator.Purpose.FORWARD);
         missing.refusal().headers(headers::put);
         assertEquals("Bearer realm=\"strict\"", headers.get("www-authenticate"));
         assertEquals("authentication failure: missing token", missing.refusal().body());
 
-        Evaluation malformed = evaluate("/strict/a", "Bearer x.y.z", null, Evaluator.Rules.DECISIVE);
+        Evaluation malformed = evaluate("/strict/a", "Bearer x.y.z", null, Evaluator.Purpose.FORWARD);
         malformed.refusal().headers(headers::put);
         assertEquals("Bearer realm=\"strict\", error=\"invalid_token\"", headers.get("www-authenticate"));
     }
 
-    private static Evaluation evaluate(String target, String authorization, String length, Evaluator.Rules rules) {
+    private static Evaluation evaluate(String target, String authorization, String length, Evaluator.Purpose rules) {
         return evaluate(target, authorization, length, rules, Map.of());
     }
 
-    private static Evaluation evaluate(String target, String authorization, String length, Evaluator.Rules rules,
+    private static Evaluation evaluate(String target, String authorization, String length, Evaluator.Purpose rules,
             Map<String, String> extra) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("host", "example.test");
         if (authorization != null) {

@@ -1,0 +1,53 @@
+package dev.edgeproxy.authz;
+
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.edgeproxy.cel.CelEnvironment;
+import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.Problems;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Compiles a route's {@code policies.authorization} into its {@link Authorizer}: each rule exactly one of
+ * {@code allow}, {@code deny} or {@code require}, each a CEL expression that type-checks to a bool.
+ */
+public final class AuthorizationCompiler {
+
+    private static final Set<CelType> RULE_TYPES = Set.of(SimpleType.BOOL);
+    private static final String FIELD = "policies.authorization.rules";
+
+    private final CelEnvironment cel;
+    private final Problems problems;
+    private final Duration errorLogInterval;
+
+    /** @param errorLogInterval at most one evaluation-error log line per rule in this interval */
+    public AuthorizationCompiler(CelEnvironment cel, Problems problems, Duration errorLogInterval) {
+        this.cel = cel;
+        this.problems = problems;
+        this.errorLogInterval = errorLogInterval;
+    }
+
+    /** The route's authorizer; {@link Authorizer#ALLOW_ALL} without rules. Problems go to the route's report. */
+    public Authorizer compile(String routeName, GatewayConfig.Authorization config) {
+        List<GatewayConfig.Rule> configs = config.rules().orElse(List.of());
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            GatewayConfig.Rule r = configs.get(i);
+            String field = FIELD + "[" + i + "]";
+            int given = (r.allow().isPresent() ? 1 : 0) + (r.deny().isPresent() ? 1 : 0) + (r.require().isPresent() ? 1 : 0);
+            if (given != 1) {
+                problems.at(field, "needs exactly one of allow, deny or require");
+                continue;
+            }
+            Rule.Kind kind = r.allow().isPresent() ? Rule.Kind.ALLOW : r.deny().isPresent() ? Rule.Kind.DENY : Rule.Kind.REQUIRE;
+            String source = r.allow().or(r::deny).or(r::require).get();
+            cel.compile(problems, field + "." + kind.key(), source, RULE_TYPES)
+                    .ifPresent(program -> rules.add(new Rule(kind, rules.size(), source, program)));
+        }
+        return rules.isEmpty() ? Authorizer.ALLOW_ALL : new Authorizer(routeName, rules, errorLogInterval);
+    }
+}

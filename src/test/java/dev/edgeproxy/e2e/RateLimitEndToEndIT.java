@@ -1,0 +1,8 @@
+package dev.edgeproxy.e2e;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The local rate limit against the packaged application (jar, or native binary under -Dnative). */
+@QuarkusIntegrationTest
+class RateLimitEndToEndIT extends RateLimitEndToEndTest {
+}

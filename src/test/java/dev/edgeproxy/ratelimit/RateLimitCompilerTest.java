@@ -1,0 +1,71 @@
+package dev.edgeproxy.ratelimit;
+
+import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.testing.Configs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** {@code policies.localRateLimit} through the real compiler: what is refused, naming route and field. */
+class RateLimitCompilerTest {
+
+    private static String route(String limit) {
+        return """
+                gateway:
+                  routes:
+                    - name: r
+                      backends: [{host: "127.0.0.1:8081"}]
+                      policies:
+                        localRateLimit: {%s}
+                """.formatted(limit);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "fillInterval: 1s                                | maxTokens",
+            "maxTokens: 0, fillInterval: 1s                  | maxTokens",
+            "maxTokens: -1, fillInterval: 1s                 | maxTokens",
+            "maxTokens: 1000000001, fillInterval: 1s         | maxTokens",
+            "maxTokens: 5, tokensPerFill: 0, fillInterval: 1s | tokensPerFill",
+            "maxTokens: 5                                    | fillInterval",
+            "maxTokens: 5, fillInterval: soon                | fillInterval",
+            "maxTokens: 5, fillInterval: 0s                  | fillInterval",
+            "maxTokens: 5, fillInterval: 25h                 | fillInterval"})
+    void invalidLimitsAreRefusedNamingTheField(String limit, String field) {
+        Configs.assertReported(Configs.compileFails(route(limit)), "route 'r'", "policies.localRateLimit." + field);
+    }
+
+    @Test
+    void aValidLimitBecomesTheRoutesAdmission() {
+        Route r = Configs.route(Configs.compile(route("maxTokens: 2, tokensPerFill: 1, fillInterval: 1h")), "r");
+        assertEquals(1, r.admissions().size());
+        LocalRateLimit limit = assertInstanceOf(LocalRateLimit.class, r.admissions().get(0));
+        assertNull(limit.admit(null));
+        assertNull(limit.peek(null));
+        assertNull(limit.admit(null));
+        GatewayError refusal = limit.admit(null);
+        assertEquals(429, refusal.status());
+        Map<String, String> headers = new HashMap<>();
+        refusal.headers(headers::put);
+        assertEquals("3600", headers.get("retry-after"));
+    }
+
+    @Test
+    void routesWithoutTheLimitHaveNoAdmission() {
+        Route r = Configs.route(Configs.compile("""
+                gateway:
+                  routes:
+                    - name: r
+                      backends: [{host: "127.0.0.1:8081"}]
+                """), "r");
+        assertEquals(0, r.admissions().size());
+    }
+}
