@@ -43,8 +43,8 @@ final class VerifiedTokenCache {
 
     /**
      * The JDK's own SHA-256 (provider SUN), not whatever provider ranks first: for a token-sized input the
-     * JIT-intrinsified JDK digest beats ACCP's, whose JNI call costs more than it saves (JMH verifyCached
-     * RS256: 0.67 µs with the JDK's digest, 1.00 µs with ACCP's).
+     * JIT-intrinsified JDK digest beats ACCP's, whose JNI call costs more than it saves on a few hundred
+     * bytes (JMH {@code verifyCached}; figures in bench/README.md, "Microbenchmarks").
      */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
