@@ -22,17 +22,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JwksFetcher implements AutoCloseable {
 
-    /** Default of {@code gateway.limits.jwksMaxBytes}: 1 MiB, far above any real key set. */
-    public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
-
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
     private final int maxBytes;
     private volatile java.util.function.Consumer<Boolean> outcomes = ok -> { };
-
-    public JwksFetcher() {
-        this(DEFAULT_MAX_BYTES);
-    }
 
     /** @param maxBytes largest JWKS body accepted */
     public JwksFetcher(int maxBytes) {

@@ -117,11 +117,6 @@ final class VerifiedTokenCache {
         return probation.size + protectedSegment.size;
     }
 
-    /** Whether an entry for {@code token} is stored, live or not; unlike {@link #get}, it counts as no hit. */
-    boolean holds(byte[] token) {
-        return entries.containsKey(key(token));
-    }
-
     /** Probation's oldest entry leaves: promoted if it was hit and is still good, else dropped. */
     private void evictFromProbation(long generation, long now) {
         Node oldest = probation.first();

@@ -2,7 +2,7 @@ package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.jwt.AuthFailure;
 import dev.edgeproxy.error.GatewayError;
-import dev.edgeproxy.jwt.LocationAuthenticationTest.Snapshot;
+import dev.edgeproxy.testing.CarrierSnapshot;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,7 +118,7 @@ class AmbiguousCredentialsTest {
 
         if (mode == JwtMode.PERMISSIVE) {
             assertSame(Identity.ANONYMOUS, authenticate(authenticator, request), "no claims from either");
-            assertEquals(Snapshot.of(place.without), Snapshot.of(request),
+            assertEquals(CarrierSnapshot.of(place.without), CarrierSnapshot.of(request),
                     "both credentials removed; other headers, parameters and cookies kept");
             assertNull(place.location.extract(request));
             return;
