@@ -1,7 +1,6 @@
 package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.jwt.AuthFailure;
-import dev.edgeproxy.jwt.KeySetParser.ParsedKey;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,11 +38,6 @@ public final class TokenVerifier {
 
     /** One provider's configuration, already validated by the route compiler. */
     public record ProviderSpec(String issuer, Set<String> audiences, JwksSource keys) {
-
-        /** A provider with keys fixed at startup. */
-        public ProviderSpec(String issuer, Set<String> audiences, List<ParsedKey> keys) {
-            this(issuer, audiences, JwksSource.fixed(keys));
-        }
     }
 
     public static TokenVerifier create(List<ProviderSpec> specs, Duration clockSkew) {

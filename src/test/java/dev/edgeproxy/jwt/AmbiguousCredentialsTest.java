@@ -42,7 +42,7 @@ class AmbiguousCredentialsTest {
     private static final KeyPair STRANGER = TestKeys.rsa2048();
     private static final TokenVerifier VERIFIER = TokenVerifier.create(
             List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE),
-                    KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID)))),
+                    JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID))))),
             Duration.ofSeconds(60));
 
     private static final String VALID = Tokens.sign(SIGNER.getPrivate(), "RS256", KID, Tokens.claims(ISSUER, AUDIENCE));

@@ -44,7 +44,7 @@ class LocationAuthenticationTest {
     private static final KeyPair STRANGER = TestKeys.rsa2048();
     private static final TokenVerifier VERIFIER = TokenVerifier.create(
             List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE),
-                    KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID)))),
+                    JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID))))),
             Duration.ofSeconds(60));
 
     /**

@@ -271,7 +271,7 @@ class VerifiedTokenCacheTest {
     @Test
     void verifierAnswersRepeatedTokensFromTheCacheWithTheSameClaims() throws Exception {
         TokenVerifier verifier = TokenVerifier.create(List.of(new TokenVerifier.ProviderSpec("iss", Set.of(),
-                KeySetParser.parse(TestKeys.jwks(KEY.getPublic(), "k")))), Duration.ofSeconds(60));
+                JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(KEY.getPublic(), "k"))))), Duration.ofSeconds(60));
         String token = Tokens.sign(KEY.getPrivate(), "RS256", "k", Tokens.claims("iss", "aud"));
         Map<String, Object> first = verifier.verify(token);
         assertSame(first, verifier.verify(token), "second verification came from the cache");
@@ -281,7 +281,7 @@ class VerifiedTokenCacheTest {
     void anEntryDoesNotOutliveTheTokensExpiry() throws Exception {
         ManualClock clock = new ManualClock();
         TokenVerifier verifier = TokenVerifier.create(List.of(new TokenVerifier.ProviderSpec("iss", Set.of(),
-                KeySetParser.parse(TestKeys.jwks(KEY.getPublic(), "k")))), Duration.ZERO,
+                JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(KEY.getPublic(), "k"))))), Duration.ZERO,
                 TokenVerifier.CACHE_CAPACITY, clock);
         JwtClaims claims = Tokens.claims("iss", "aud");
         long now = clock.millis() / 1000;
