@@ -2,6 +2,7 @@ package dev.edgeproxy.bench;
 
 import com.google.re2j.Pattern;
 import dev.edgeproxy.authz.Authorizer;
+import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.pipeline.IncomingRequest;
 import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.proxy.Upstream;
@@ -72,7 +73,7 @@ public class RouteMatchingBenchmark {
                         ValueMatch.regex("x-tenant", Pattern.compile("[a-z]+")))),
                 route("v2-refunds", List.of("api.example.com"), match(prefix("/api/v2/payments/refunds"), "POST",
                         ValueMatch.regex("x-tenant", Pattern.compile("[a-z]+")))),
-                route("default", List.of(), prefix("/"))));
+                route("default", List.of(), prefix("/"))), List.of(), RequestHygiene.DEFAULT);
         headers = MultiMap.caseInsensitiveMultiMap()
                 .add("host", "api.example.com:443")
                 .add("user-agent", "orders-client/2.3")

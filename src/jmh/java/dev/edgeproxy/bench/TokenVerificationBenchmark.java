@@ -2,6 +2,7 @@ package dev.edgeproxy.bench;
 
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.jwt.Authentication;
+import dev.edgeproxy.jwt.JwksSource;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.jwt.KeySetParser;
@@ -89,7 +90,8 @@ public class TokenVerificationBenchmark {
         PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());
         jwk.setKeyId(kid);
         String jwks = new JsonWebKeySet(List.of(jwk)).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-        List<ProviderSpec> specs = List.of(new ProviderSpec(ISSUER, Set.of(AUDIENCE), KeySetParser.parse(jwks)));
+        List<ProviderSpec> specs = List.of(
+                new ProviderSpec(ISSUER, Set.of(AUDIENCE), JwksSource.fixed(KeySetParser.parse(jwks))));
 
         uncached = TokenVerifier.create(specs, SKEW, 0);
         cached = TokenVerifier.create(specs, SKEW);

@@ -39,10 +39,6 @@ public final class TargetCanonicalizer {
         this.policy = policy;
     }
 
-    public TargetPolicy policy() {
-        return policy;
-    }
-
     /**
      * @param method the request method, upper case
      * @param target the request target as received ({@code :path} for HTTP/2)

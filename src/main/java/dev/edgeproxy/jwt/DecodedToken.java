@@ -15,8 +15,8 @@ import java.util.Map;
  * after smallrye-jwt has verified the signature over exactly these bytes, as the claim set.
  *
  * <p>Parsed with Jackson rather than jose4j's JSON reader: jose4j's lexer allocates a 32 KB buffer per
- * document, which made up most of the ~190 KB an uncached verification allocated (JMH {@code -prof gc},
- * README "Microbenchmarks"). Strict like jose4j: a duplicate member name, trailing content or anything but an
+ * document, most of what an uncached verification allocated (JMH {@code -prof gc}; figures in
+ * bench/README.md, "Microbenchmarks"). Strict like jose4j: a duplicate member name, trailing content or anything but an
  * object at the top level is malformed.
  */
 record DecodedToken(String compact, Map<String, Object> header, Map<String, Object> claims) {

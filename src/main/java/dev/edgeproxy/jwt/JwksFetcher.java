@@ -17,22 +17,15 @@ import java.util.concurrent.TimeUnit;
  * One instance serves every provider of a route table; {@link #close()} stops all refreshes.
  *
  * <p>What an identity provider (or whoever answers at its address) can make us do is bounded: a body
- * larger than {@link #maxBytes()} fails the fetch as soon as it is seen to be, and redirects are never
+ * larger than the limit it is built with fails the fetch as soon as it is seen to be, and redirects are never
  * followed, so a configured {@code https} URL can never be turned into a plain-HTTP or internal fetch.
  */
 public final class JwksFetcher implements AutoCloseable {
-
-    /** Default of {@code gateway.limits.jwksMaxBytes}: 1 MiB, far above any real key set. */
-    public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
 
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
     private final int maxBytes;
     private volatile java.util.function.Consumer<Boolean> outcomes = ok -> { };
-
-    public JwksFetcher() {
-        this(DEFAULT_MAX_BYTES);
-    }
 
     /** @param maxBytes largest JWKS body accepted */
     public JwksFetcher(int maxBytes) {
@@ -57,11 +50,6 @@ public final class JwksFetcher implements AutoCloseable {
                 .build();
         return BoundedBody.send(client, request, maxBytes)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** The largest body a fetch accepts. */
-    public int maxBytes() {
-        return maxBytes;
     }
 
     /** Receives the outcome of every JWKS fetch (true: usable keys were loaded), e.g. for metrics. */

@@ -11,9 +11,9 @@ import java.util.Locale;
  * Chooses the JCA provider that checks token signatures: Amazon Corretto Crypto Provider (ACCP, native
  * AWS-LC code) when it loads and passes its self-tests, otherwise the JDK's own providers.
  *
- * <p>Why: signature checking dominates the cost of an uncached request. Measured with
- * {@code bench/jmh.sh TokenVerification} on JDK 17 (README, "Microbenchmarks"), an uncached verification
- * with ACCP is about 1.5× (RS256), 16× (ES256) and 7× (EdDSA) faster than with the JDK's providers.
+ * <p>Why: signature checking dominates the cost of an uncached request, and ACCP's native code checks
+ * every algorithm edge-proxy accepts several times faster than the JDK's Java code, most of all for ES256
+ * and EdDSA ({@code bench/jmh.sh TokenVerification}; the figures are in bench/README.md, "Microbenchmarks").
  *
  * <p>ACCP ships a Linux x86-64 library inside its jar. Anywhere it cannot load it (another OS or CPU, a
  * native image, which is built without it) or when {@code edge-proxy.crypto.provider=jdk} is set, nothing

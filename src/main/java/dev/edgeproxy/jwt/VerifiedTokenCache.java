@@ -43,8 +43,8 @@ final class VerifiedTokenCache {
 
     /**
      * The JDK's own SHA-256 (provider SUN), not whatever provider ranks first: for a token-sized input the
-     * JIT-intrinsified JDK digest beats ACCP's, whose JNI call costs more than it saves (JMH verifyCached
-     * RS256: 0.67 µs with the JDK's digest, 1.00 µs with ACCP's).
+     * JIT-intrinsified JDK digest beats ACCP's, whose JNI call costs more than it saves on a few hundred
+     * bytes (JMH {@code verifyCached}; figures in bench/README.md, "Microbenchmarks").
      */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
@@ -115,11 +115,6 @@ final class VerifiedTokenCache {
 
     synchronized int size() {
         return probation.size + protectedSegment.size;
-    }
-
-    /** Whether an entry for {@code token} is stored, live or not; unlike {@link #get}, it counts as no hit. */
-    boolean holds(byte[] token) {
-        return entries.containsKey(key(token));
     }
 
     /** Probation's oldest entry leaves: promoted if it was hit and is still good, else dropped. */

@@ -15,10 +15,6 @@ public final class RouteTable {
     private final List<AutoCloseable> resources;
     private final RequestHygiene hygiene;
 
-    public RouteTable(List<Route> routes) {
-        this(routes, List.of(), RequestHygiene.DEFAULT);
-    }
-
     /**
      * @param resources what the table keeps running (remote JWKS refreshes), stopped by {@link #retire()}
      * @param hygiene   what is done to every request before it is matched

@@ -1,7 +1,9 @@
 package dev.edgeproxy.config;
 
 import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.EscapeAction;
+import dev.edgeproxy.http.TargetCanonicalizer;
 import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +45,7 @@ class RequestHygieneConfigTest {
     @Test
     void defaults() {
         RouteTable table = Configs.compile("gateway:\n" + ROUTES);
-        assertEquals(TargetPolicy.STRICT, table.hygiene().canonicalizer().policy());
+        assertCanonicalizesAs(TargetPolicy.STRICT, table);
         assertEquals(Set.of("forwarded", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "x-original-url",
                 "x-rewrite-url", "x-user-id", "x-route"), table.hygiene().removedHeaders());
         assertEquals(Route.UNLIMITED, Configs.route(table, "a").maxRequestBody());
@@ -58,8 +61,8 @@ class RequestHygieneConfigTest {
                   untrustedHeaders: [X-Real-IP, x-client-cert]
                   limits: {maxRequestBody: 10M}
                 """ + ROUTES);
-        assertEquals(new TargetPolicy(false, EscapeAction.DECODE, EscapeAction.KEEP, EscapeAction.DECODE,
-                EscapeAction.KEEP, EscapeAction.DECODE), table.hygiene().canonicalizer().policy());
+        assertCanonicalizesAs(new TargetPolicy(false, EscapeAction.DECODE, EscapeAction.KEEP, EscapeAction.DECODE,
+                EscapeAction.KEEP, EscapeAction.DECODE), table);
         assertEquals(Set.of("x-real-ip", "x-client-cert", "x-user-id", "x-route"), table.hygiene().removedHeaders());
         assertEquals(10 * 1024 * 1024, Configs.route(table, "a").maxRequestBody());
         assertEquals(2048, Configs.route(table, "b").maxRequestBody());
@@ -109,5 +112,25 @@ class RequestHygieneConfigTest {
                       limits: {maxRequestBody: -5}
                 """);
         Configs.assertReported(e, "route 'r'", "limits.maxRequestBody");
+    }
+
+    /** Targets that tell every setting of a {@link TargetPolicy} apart, each one setting at a time. */
+    private static final List<String> PROBES = List.of("/a//b", "/a/%2F/b", "/a/%5C/b", "/a/\\/b", "/a/%00/b",
+            "/a;p=1/b", "/a/b");
+
+    /** The table canonicalizes every probe exactly as a canonicalizer with {@code expected} does. */
+    private static void assertCanonicalizesAs(TargetPolicy expected, RouteTable table) {
+        TargetCanonicalizer reference = new TargetCanonicalizer(expected);
+        for (String probe : PROBES) {
+            assertEquals(outcome(reference, probe), outcome(table.hygiene().canonicalizer(), probe), probe);
+        }
+    }
+
+    private static String outcome(TargetCanonicalizer canonicalizer, String target) {
+        try {
+            return canonicalizer.canonicalize("GET", target, "t").originForm();
+        } catch (GatewayError.BadRequest refused) {
+            return "refused: " + refused.getMessage();
+        }
     }
 }

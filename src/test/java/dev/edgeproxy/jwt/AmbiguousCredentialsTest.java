@@ -1,7 +1,7 @@
 package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.testing.Authn;
-import dev.edgeproxy.jwt.LocationAuthenticationTest.Snapshot;
+import dev.edgeproxy.testing.CarrierSnapshot;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +39,7 @@ class AmbiguousCredentialsTest {
     private static final KeyPair STRANGER = TestKeys.rsa2048();
     private static final TokenVerifier VERIFIER = TokenVerifier.create(
             List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE),
-                    KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID)))),
+                    JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID))))),
             Duration.ofSeconds(60));
 
     private static final String VALID = Tokens.sign(SIGNER.getPrivate(), "RS256", KID, Tokens.claims(ISSUER, AUDIENCE));
@@ -115,7 +115,7 @@ class AmbiguousCredentialsTest {
 
         if (mode == JwtMode.PERMISSIVE) {
             assertSame(Identity.ANONYMOUS, Authn.accepted(authenticator, request), "no claims from either");
-            assertEquals(Snapshot.of(place.without), Snapshot.of(request),
+            assertEquals(CarrierSnapshot.of(place.without), CarrierSnapshot.of(request),
                     "both credentials removed; other headers, parameters and cookies kept");
             assertNull(place.location.extract(request));
             return;

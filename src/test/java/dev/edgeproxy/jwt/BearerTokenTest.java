@@ -83,7 +83,7 @@ class BearerTokenTest {
 
     private static JwtAuthenticator authenticator(JwtMode mode) {
         TokenVerifier verifier = TokenVerifier.create(List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(),
-                KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), "k")))), Duration.ofSeconds(60));
+                JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), "k"))))), Duration.ofSeconds(60));
         return new JwtAuthenticator("bearer-route", mode, verifier);
     }
 

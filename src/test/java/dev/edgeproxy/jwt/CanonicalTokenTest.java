@@ -36,7 +36,7 @@ class CanonicalTokenTest {
 
     private static TokenVerifier verifier() {
         return TokenVerifier.create(List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(),
-                KeySetParser.parse(TestKeys.jwks(KEY.getPublic(), "k")))), Duration.ofSeconds(60));
+                JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(KEY.getPublic(), "k"))))), Duration.ofSeconds(60));
     }
 
     // --- one part ---------------------------------------------------------------------------------

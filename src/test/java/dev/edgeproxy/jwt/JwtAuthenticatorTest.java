@@ -163,7 +163,8 @@ class JwtAuthenticatorTest {
     static JwtAuthenticator authenticator(JwtMode mode) {
         List<KeySetParser.ParsedKey> keys = KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID));
         TokenVerifier verifier = TokenVerifier.create(
-                List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE), keys)), Duration.ofSeconds(60));
+                List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE), JwksSource.fixed(keys))),
+                Duration.ofSeconds(60));
         return new JwtAuthenticator(ROUTE, mode, verifier);
     }
 

@@ -135,7 +135,8 @@ class KeySetParserTest {
         PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(
                 new PKCS8EncodedKeySpec(Base64.getDecoder().decode(CERTIFICATE_PRIVATE_KEY_PKCS8)));
         TokenVerifier verifier = TokenVerifier.create(
-                List.of(new TokenVerifier.ProviderSpec("https://cert.test", Set.of(), keys)), Duration.ofSeconds(60));
+                List.of(new TokenVerifier.ProviderSpec("https://cert.test", Set.of(), JwksSource.fixed(keys))),
+                Duration.ofSeconds(60));
         Map<String, Object> claims = verifier.verify(
                 Tokens.sign(privateKey, "ES256", null, Tokens.claims("https://cert.test", null)));
         assertEquals("alice", claims.get("sub"));

@@ -1,6 +1,7 @@
 package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.testing.Authn;
+import dev.edgeproxy.testing.CarrierSnapshot;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import io.vertx.core.MultiMap;
@@ -14,9 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -40,7 +39,7 @@ class LocationAuthenticationTest {
     private static final KeyPair STRANGER = TestKeys.rsa2048();
     private static final TokenVerifier VERIFIER = TokenVerifier.create(
             List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE),
-                    KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID)))),
+                    JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), KID))))),
             Duration.ofSeconds(60));
 
     /**
@@ -113,7 +112,7 @@ class LocationAuthenticationTest {
     void followsTheModeTableAtEveryLocation(String name, Place place, JwtMode mode, Credential credential)
             throws TokenRejected {
         CredentialCarrier request = place.request(credential.token);
-        Snapshot sent = Snapshot.of(request);
+        CarrierSnapshot sent = CarrierSnapshot.of(request);
         JwtAuthenticator authenticator = new JwtAuthenticator("r", mode, place.location, VERIFIER, Duration.ZERO);
 
         boolean refused = credential.failure != null
@@ -130,11 +129,11 @@ class LocationAuthenticationTest {
             assertEquals("alice", identity.claims().get("sub"));
             assertEquals(ISSUER, identity.claims().get("iss"));
             assertNull(place.location.extract(request), "the credential is removed");
-            assertEquals(Snapshot.of(place.request(null)), Snapshot.of(request),
+            assertEquals(CarrierSnapshot.of(place.request(null)), CarrierSnapshot.of(request),
                     "exactly the credential is removed; other headers, parameters and cookies are kept");
         } else {
             assertSame(Identity.ANONYMOUS, identity, "passes without claims");
-            assertEquals(sent, Snapshot.of(request), "the request is forwarded as sent");
+            assertEquals(sent, CarrierSnapshot.of(request), "the request is forwarded as sent");
             if (credential != Credential.MISSING) {
                 assertEquals(credential.token, place.location.extract(request), "the rejected credential stays");
             }
@@ -165,10 +164,10 @@ class LocationAuthenticationTest {
 
         for (JwtMode mode : List.of(JwtMode.OPTIONAL, JwtMode.PERMISSIVE)) {
             CredentialCarrier request = actual.request(token);
-            Snapshot sent = Snapshot.of(request);
+            CarrierSnapshot sent = CarrierSnapshot.of(request);
             Identity identity = Authn.accepted(new JwtAuthenticator("r", mode, expected.location, VERIFIER, Duration.ZERO), request);
             assertSame(Identity.ANONYMOUS, identity, mode + ": no claims from a token the route does not read");
-            assertEquals(sent, Snapshot.of(request), mode + ": the token elsewhere stays untouched");
+            assertEquals(sent, CarrierSnapshot.of(request), mode + ": the token elsewhere stays untouched");
             assertEquals(token, actual.location.extract(request));
         }
     }
@@ -203,17 +202,5 @@ class LocationAuthenticationTest {
         CredentialCarrier copy = CredentialCarrier.ofHeaders(MultiMap.caseInsensitiveMultiMap().addAll(c.requestHeaders()));
         copy.rawQuery(c.rawQuery());
         return copy;
-    }
-
-    /** Headers per lower-case name with values in order, and the query (empty and absent alike). */
-    record Snapshot(Map<String, List<String>> headers, String query) {
-
-        static Snapshot of(CredentialCarrier carrier) {
-            Map<String, List<String>> headers = new TreeMap<>();
-            carrier.requestHeaders().forEach(e ->
-                    headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue()));
-            String query = carrier.rawQuery();
-            return new Snapshot(headers, query == null || query.isEmpty() ? null : query);
-        }
     }
 }

@@ -70,7 +70,7 @@ class RemoteJwksTest {
 
     @BeforeEach
     void setUp() {
-        fetcher = new JwksFetcher();
+        fetcher = new JwksFetcher(1024 * 1024); // the default of gateway.limits.jwksMaxBytes
         server = new JwksServer(TestKeys.jwks(KEY_1.getPublic(), KID_1));
     }
 

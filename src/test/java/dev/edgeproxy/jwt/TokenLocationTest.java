@@ -1,15 +1,12 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.testing.CarrierSnapshot;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,10 +108,10 @@ class TokenLocationTest {
     void extractsTheCredentialFromItsLocation(String name, TokenLocation location, Req req, String expected)
             throws TokenRejected {
         CredentialCarrier carrier = req.carrier();
-        Snapshot before = Snapshot.of(carrier);
+        CarrierSnapshot before = CarrierSnapshot.of(carrier);
 
         assertEquals(expected, location.extract(carrier));
-        assertEquals(before, Snapshot.of(carrier), "extraction changes nothing");
+        assertEquals(before, CarrierSnapshot.of(carrier), "extraction changes nothing");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -127,7 +124,7 @@ class TokenLocationTest {
         }
         location.remove(carrier);
         // Whatever extraction read as the credential, removal takes out: the origin never receives it.
-        assertNull(location.extract(carrier), () -> "still found after removal: " + Snapshot.of(carrier));
+        assertNull(location.extract(carrier), () -> "still found after removal: " + CarrierSnapshot.of(carrier));
     }
 
     // --- removal ---------------------------------------------------------------------------------
@@ -194,7 +191,7 @@ class TokenLocationTest {
 
         location.remove(carrier);
 
-        assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
+        assertEquals(CarrierSnapshot.of(after.carrier()), CarrierSnapshot.of(carrier));
     }
 
     // --- ambiguity -------------------------------------------------------------------------------
@@ -262,15 +259,15 @@ class TokenLocationTest {
     void moreThanOneCredentialIsAmbiguousAndRemovalTakesOutAll(String name, TokenLocation location, Req before, Req after)
             throws TokenRejected {
         CredentialCarrier carrier = before.carrier();
-        Snapshot sent = Snapshot.of(carrier);
+        CarrierSnapshot sent = CarrierSnapshot.of(carrier);
 
         TokenRejected rejected = assertThrows(TokenRejected.class, () -> location.extract(carrier));
         assertEquals(AuthFailure.AMBIGUOUS_CREDENTIALS, rejected.reason());
-        assertEquals(sent, Snapshot.of(carrier), "extraction changes nothing");
+        assertEquals(sent, CarrierSnapshot.of(carrier), "extraction changes nothing");
 
         location.remove(carrier);
 
-        assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
+        assertEquals(CarrierSnapshot.of(after.carrier()), CarrierSnapshot.of(carrier));
         assertNull(location.extract(carrier));
     }
 
@@ -300,7 +297,7 @@ class TokenLocationTest {
 
         location.place(carrier, "tok.en.x");
 
-        assertEquals(Snapshot.of(after.carrier()), Snapshot.of(carrier));
+        assertEquals(CarrierSnapshot.of(after.carrier()), CarrierSnapshot.of(carrier));
         assertEquals("tok.en.x", location.extract(carrier));
         location.remove(carrier);
         assertNull(location.extract(carrier));
@@ -343,20 +340,5 @@ class TokenLocationTest {
 
     static Req req(String query, String... headers) {
         return new Req(query, List.of(headers));
-    }
-
-    /**
-     * What the origin would receive: every header's values in order, per lower-case name (the order of
-     * different header names carries no meaning), and the query, where empty and absent are the same.
-     */
-    record Snapshot(Map<String, List<String>> headers, String query) {
-
-        static Snapshot of(CredentialCarrier carrier) {
-            Map<String, List<String>> headers = new TreeMap<>();
-            carrier.requestHeaders().forEach(e ->
-                    headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue()));
-            String query = carrier.rawQuery();
-            return new Snapshot(headers, query == null || query.isEmpty() ? null : query);
-        }
     }
 }

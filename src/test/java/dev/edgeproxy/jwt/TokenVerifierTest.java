@@ -279,7 +279,8 @@ class TokenVerifierTest {
     void clockSkewIsConfigurable() {
         TokenVerifier strictClock = TokenVerifier.create(
                 List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE),
-                        KeySetParser.parse(TestKeys.jwks(RSA.getPublic(), "k")))), Duration.ofSeconds(5));
+                        JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(RSA.getPublic(), "k"))))),
+                Duration.ofSeconds(5));
         JwtClaims expired = claims();
         expired.setIssuedAt(Tokens.secondsFromNow(-300));
         expired.setExpirationTime(Tokens.secondsFromNow(-30));
@@ -323,11 +324,13 @@ class TokenVerifierTest {
 
     private static TokenVerifier verifier(String issuer, Set<String> audiences, String keyDocument) {
         return TokenVerifier.create(
-                List.of(new TokenVerifier.ProviderSpec(issuer, audiences, KeySetParser.parse(keyDocument))), SKEW);
+                List.of(new TokenVerifier.ProviderSpec(issuer, audiences, JwksSource.fixed(KeySetParser.parse(keyDocument)))),
+                SKEW);
     }
 
     private static TokenVerifier.ProviderSpec spec(String issuer, String keyDocument) {
-        return new TokenVerifier.ProviderSpec(issuer, Set.of(AUDIENCE), KeySetParser.parse(keyDocument));
+        return new TokenVerifier.ProviderSpec(issuer, Set.of(AUDIENCE),
+                JwksSource.fixed(KeySetParser.parse(keyDocument)));
     }
 
     private static void assertRejected(AuthFailure expected, TokenVerifier verifier, String token) {

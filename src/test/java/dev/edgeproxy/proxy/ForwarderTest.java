@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The forwarder's end states, each against a real origin and a real user agent: the origin answers, hangs
- * past the timeout, refuses, resets, or the user agent goes away. Each ends exactly once, reports the
+ * past the timeout, refuses, resets before or in the middle of its answer, its connection pool is full, or
+ * the user agent goes away. Each ends exactly once, reports the
  * upstream part exactly once when the origin was involved, and never leaves the origin's request open.
  */
 class ForwarderTest {
@@ -62,12 +63,17 @@ class ForwarderTest {
         originPort = origin.actualPort();
         Forwarder forwarder = new Forwarder(vertx, vertx.createHttpClient(
                 new HttpClientOptions().setConnectTimeout(2_000), new PoolOptions().setHttp1MaxSize(8)));
+        // One connection and no wait queue: a second request while the first is in flight finds the pool full.
+        Forwarder oneConnection = new Forwarder(vertx, vertx.createHttpClient(
+                new HttpClientOptions().setConnectTimeout(2_000),
+                new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(0)));
         proxy = vertx.createHttpServer().requestHandler(request -> {
             request.pause();
             MultiMap headers = MultiMap.caseInsensitiveMultiMap();
             HopByHop.copyEndToEnd(request.headers(), headers);
             int port = request.path().startsWith("/closed") ? closedPort() : originPort;
-            forwarder.forward(request, new Upstream("127.0.0.1", port), request.uri(), headers, timeout, maxBody,
+            Forwarder chosen = request.path().startsWith("/busy") ? oneConnection : forwarder;
+            chosen.forward(request, new Upstream("127.0.0.1", port), request.uri(), headers, timeout, maxBody,
                     upstreamReports::add, failure -> {
                         failures.add(failure);
                         ErrorResponder.respond(request, failure, "test");
@@ -98,11 +104,17 @@ class ForwarderTest {
                 originCutOff.add(path);
             }
         });
-        if (path.startsWith("/hang")) {
+        if (path.contains("hang")) {
             return;
         }
         if (path.startsWith("/reset")) {
             request.connection().close();
+            return;
+        }
+        if (path.startsWith("/partial")) {
+            // Promises 100 bytes, sends 10, and goes away.
+            request.response().putHeader("content-length", "100").write("0123456789")
+                    .onComplete(ar -> request.connection().close());
             return;
         }
         long[] bytes = {0};
@@ -163,6 +175,42 @@ class ForwarderTest {
     }
 
     @Test
+    void anOriginFailingInTheMiddleOfItsAnswerResetsTheUserAgentsConnection() throws Exception {
+        String received;
+        try (Socket socket = new Socket("127.0.0.1", proxy.actualPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /partial HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            received = readUntilClosed(socket);
+        }
+        assertTrue(received.startsWith("HTTP/1.1 200"), received);
+        assertTrue(received.contains("content-length: 100"), received);
+        String body = received.substring(received.indexOf("\r\n\r\n") + 4);
+        assertTrue(body.length() < 100, "the truncated answer is never passed off as complete: " + body);
+        await("the failure", () -> failures.size() == 1);
+        assertInstanceOf(GatewayError.BadGateway.class, failures.get(0));
+        assertEquals(1, upstreamReports.size());
+    }
+
+    @Test
+    void aFullConnectionPoolIs503WithoutSendingTheRequest() throws Exception {
+        try (Socket first = new Socket("127.0.0.1", proxy.actualPort())) {
+            OutputStream out = first.getOutputStream();
+            out.write("GET /busy/hang HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            await("the first request at the origin", () -> originSaw.contains("/busy/hang"));
+
+            HttpResponse<String> response = get("/busy/second");
+            assertEquals(503, response.statusCode());
+            assertEquals(1, failures.size());
+            assertInstanceOf(GatewayError.UpstreamBusy.class, failures.get(0));
+            assertEquals(List.of("/busy/hang"), originSaw, "the second request never reached the origin");
+        }
+        await("the first request cut off", () -> originCutOff.contains("/busy/hang"));
+    }
+
+    @Test
     void aUserAgentThatGoesAwayCutsTheOriginRequestOffWithoutAnAnswer() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", proxy.actualPort())) {
             OutputStream out = socket.getOutputStream();
@@ -192,6 +240,20 @@ class ForwarderTest {
         }
         assertInstanceOf(GatewayError.PayloadTooLarge.class, failures.get(0));
         await("the origin's request cut off", () -> originCutOff.contains("/upload"));
+    }
+
+    /** Everything the peer sends until it closes or resets the connection. */
+    private static String readUntilClosed(Socket socket) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[1024];
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                bytes.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketException reset) {
+            // a reset ends the answer as well as a close does
+        }
+        return bytes.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void writeChunk(OutputStream out, int size) throws java.io.IOException {

@@ -2,6 +2,7 @@ package dev.edgeproxy.route;
 
 import com.google.re2j.Pattern;
 import dev.edgeproxy.authz.Authorizer;
+import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
@@ -112,7 +113,7 @@ class RouteTableTest {
     }
 
     static String selected(List<Route> routes, MatchInput in) {
-        Route r = new RouteTable(routes).select(in);
+        Route r = table(routes).select(in);
         return r == null ? null : r.name();
     }
 
@@ -381,7 +382,7 @@ class RouteTableTest {
 
     @Test
     void noMatchGivesNull() {
-        assertNull(new RouteTable(List.of()).select(Req.get("/")));
+        assertNull(table(List.of()).select(Req.get("/")));
         assertNull(selected(List.of(route("a", exact("/a")), route("b", prefix("/b"))), Req.get("/c")));
         assertNull(selected(List.of(route("h", List.of("api.example.com"), prefix("/"))), Req.get("/").host("x.example.com")));
         assertNull(selected(List.of(route("m", withMethod(prefix("/"), "DELETE"))), Req.get("/")));
@@ -395,6 +396,11 @@ class RouteTableTest {
     @Test
     void routesAreKeptInConfigurationOrder() {
         List<Route> routes = List.of(route("b", prefix("/")), route("a", prefix("/")));
-        assertEquals(List.of("b", "a"), new RouteTable(routes).routes().stream().map(Route::name).toList());
+        assertEquals(List.of("b", "a"), table(routes).routes().stream().map(Route::name).toList());
+    }
+
+    /** A table as the compiler builds it, without resources to stop and with the default hygiene. */
+    private static RouteTable table(List<Route> routes) {
+        return new RouteTable(routes, List.of(), RequestHygiene.DEFAULT);
     }
 }
