@@ -36,7 +36,7 @@ public final class EmptyListInterceptor implements ConfigSourceInterceptor {
 
     /**
      * Lists whose emptiness means "none of them", the same as leaving the key out. No routes at all is
-     * then refused by {@link EffectiveConfig}, with the advice that goes with it.
+     * then refused by {@link ConfigLoader}, with the advice that goes with it.
      */
     static final Set<String> NONE = Set.of("routes", "rules", "headers", "query", "remove");
 

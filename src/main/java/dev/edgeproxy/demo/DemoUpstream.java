@@ -1,6 +1,7 @@
 package dev.edgeproxy.demo;
 
-import dev.edgeproxy.config.EffectiveConfig;
+import dev.edgeproxy.compile.RouteTables;
+import dev.edgeproxy.config.GatewayConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
@@ -25,20 +26,22 @@ public class DemoUpstream {
 
     private static final Logger LOG = Logger.getLogger(DemoUpstream.class);
 
-    private final EffectiveConfig config;
+    private final RouteTables routes;
     private final Vertx vertx;
     private HttpServer server;
 
-    public DemoUpstream(EffectiveConfig config, Vertx vertx) {
-        this.config = config;
+    public DemoUpstream(RouteTables routes, Vertx vertx) {
+        this.routes = routes;
         this.vertx = vertx;
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.get().demo().enabled()) {
+        // The demo settings of the configuration started with (the sample's own when it runs).
+        GatewayConfig.Demo demo = routes.compiled().loaded().config().demo();
+        if (!demo.enabled()) {
             return;
         }
-        int port = config.get().demo().port();
+        int port = demo.port();
         server = vertx.createHttpServer()
                 .requestHandler(this::echo)
                 .listen(port, "127.0.0.1")

@@ -1,6 +1,6 @@
 package dev.edgeproxy.explain;
 
-import dev.edgeproxy.server.GatewayRoutes;
+import dev.edgeproxy.compile.RouteTables;
 import dev.edgeproxy.config.GatewayConfig;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.Context;
@@ -33,13 +33,13 @@ public class ExplainEndpoint {
     static final String PATH = "/explain";
     static final long BODY_LIMIT = 64 * 1024;
 
-    private final GatewayRoutes routes;
+    private final RouteTables routes;
     private final Explainer explainer;
     private final boolean enabled;
 
-    public ExplainEndpoint(GatewayRoutes routes, GatewayConfig config) {
+    public ExplainEndpoint(RouteTables routes, GatewayConfig config) {
         this.routes = routes;
-        this.explainer = new Explainer(routes::table);
+        this.explainer = new Explainer(routes::current);
         this.enabled = config.explain().enabled();
     }
 
@@ -65,7 +65,7 @@ public class ExplainEndpoint {
             plain(ctx, 400, e.getMessage());
             return;
         }
-        if (routes.table() == null) {
+        if (routes.current() == null) {
             plain(ctx, 503, "routes not compiled yet");
             return;
         }

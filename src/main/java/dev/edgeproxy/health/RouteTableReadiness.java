@@ -1,6 +1,6 @@
 package dev.edgeproxy.health;
 
-import dev.edgeproxy.server.GatewayRoutes;
+import dev.edgeproxy.compile.RouteTables;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,15 +14,15 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class RouteTableReadiness implements HealthCheck {
 
-    private final GatewayRoutes routes;
+    private final RouteTables routes;
 
-    public RouteTableReadiness(GatewayRoutes routes) {
+    public RouteTableReadiness(RouteTables routes) {
         this.routes = routes;
     }
 
     @Override
     public HealthCheckResponse call() {
-        var table = routes.table();
+        var table = routes.current();
         var response = HealthCheckResponse.named("routes");
         if (table == null) {
             return response.down().build();

@@ -47,17 +47,28 @@ public final class SignatureProvider {
      * @throws IllegalArgumentException on any other setting, naming the property
      */
     public static synchronized InUse install(String setting) {
-        String choice = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
-        if (!choice.equals("auto") && !choice.equals("jdk")) {
-            throw new IllegalArgumentException(
-                    "edge-proxy.crypto.provider: must be auto or jdk, got '" + setting + "'");
-        }
+        String choice = check(setting);
         if (inUse != null) {
             return inUse;
         }
         inUse = choice.equals("jdk") ? jdk("edge-proxy.crypto.provider=jdk") : tryAccp();
         LOG.infof("token signatures are checked by %s", inUse.describe());
         return inUse;
+    }
+
+    /**
+     * Checks a setting without installing anything ({@code --validate-only} and the compiler).
+     *
+     * @return the setting as {@link #install} understands it: {@code auto} or {@code jdk}
+     * @throws IllegalArgumentException on any other setting, naming the property
+     */
+    public static String check(String setting) {
+        String choice = setting == null ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+        if (!choice.equals("auto") && !choice.equals("jdk")) {
+            throw new IllegalArgumentException(
+                    "edge-proxy.crypto.provider: must be auto or jdk, got '" + setting + "'");
+        }
+        return choice;
     }
 
     /** The provider chosen by {@link #install}, or {@code null} before it ran. */

@@ -79,8 +79,8 @@ class EmptyListsTest {
     @Test
     void emptyRoutesMeanNoRoutesWhichStartupThenRefuses() {
         GatewayConfig config = Configs.bindAsAtStartup("gateway:\n  routes: []\n");
-        assertTrue(EffectiveConfig.hasNoRoutes(config));
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> EffectiveConfig.usesSample(config, true));
+        assertTrue(ConfigLoader.hasNoRoutes(config));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.usesSample(config, true));
         assertTrue(e.getMessage().contains("gateway.routes: no routes configured"), e::getMessage);
     }
 

@@ -59,7 +59,7 @@ class SampleConfigTest {
     }
 
     private static GatewayConfig sample() throws Exception {
-        URL url = SampleConfigTest.class.getClassLoader().getResource(EffectiveConfig.SAMPLE_RESOURCE);
+        URL url = SampleConfigTest.class.getClassLoader().getResource(ConfigLoader.SAMPLE_RESOURCE);
         assertNotNull(url, "gateway-sample.yaml on the classpath");
         return new SmallRyeConfigBuilder()
                 .withSources(new YamlConfigSource(url))
@@ -117,12 +117,12 @@ class SampleConfigTest {
                 """ : "gateway:\n  routes: []\n") + "  sample:\n    enabled: " + enabled + "\n");
         if (outcome.equals("refused")) {
             InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                    () -> EffectiveConfig.usesSample(config, filesNamed));
-            assertEquals(List.of(EffectiveConfig.noRoutesMessage(filesNamed)), e.errors());
+                    () -> ConfigLoader.usesSample(config, filesNamed));
+            assertEquals(List.of(ConfigLoader.noRoutesMessage(filesNamed)), e.errors());
             assertTrue(e.getMessage().contains("-Dquarkus.config.locations=/path/gateway.yaml"), e::getMessage);
             assertTrue(e.getMessage().contains("-Dgateway.sample.enabled=true"), e::getMessage);
         } else {
-            assertEquals(outcome.equals("sample"), EffectiveConfig.usesSample(config, filesNamed));
+            assertEquals(outcome.equals("sample"), ConfigLoader.usesSample(config, filesNamed));
         }
     }
 

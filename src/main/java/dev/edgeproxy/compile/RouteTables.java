@@ -1,0 +1,108 @@
+package dev.edgeproxy.compile;
+
+import dev.edgeproxy.cel.CelEnvironment;
+import dev.edgeproxy.config.ConfigLoader;
+import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.LoadedConfig;
+import dev.edgeproxy.config.ProxyLimits;
+import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.SignatureProvider;
+import dev.edgeproxy.metrics.GatewayMetrics;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RouteTable;
+import io.smallrye.config.SmallRyeConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * The route table in force, and the one place it is made: loads the configuration ({@link ConfigLoader}),
+ * compiles it ({@link GatewayCompiler}) and holds the result. Owns the one CEL environment and the one
+ * JWKS fetcher that every table uses.
+ *
+ * <p>The startup table is compiled when this bean is created, before the router serves anything; an
+ * invalid configuration throws there, which aborts startup with every route and field at fault.
+ * {@link #reload()} puts a new table in force or refuses, keeping the old one.
+ */
+@ApplicationScoped
+public class RouteTables {
+
+    private static final Logger LOG = Logger.getLogger(RouteTables.class);
+
+    private final ConfigLoader loader;
+    private final GatewayMetrics metrics;
+    private final CelEnvironment cel = new CelEnvironment();
+    private JwksFetcher fetcher;
+    private volatile GatewayCompiler.Compiled compiled;
+
+    @Inject
+    public RouteTables(Config config, GatewayMetrics metrics) {
+        this(ConfigLoader.of(config.unwrap(SmallRyeConfig.class)), metrics);
+    }
+
+    /**
+     * @throws InvalidConfigException when the configuration is refused (also a bad crypto provider setting)
+     */
+    RouteTables(ConfigLoader loader, GatewayMetrics metrics) {
+        this.loader = loader;
+        this.metrics = metrics;
+        GatewayCompiler.Compiled first = GatewayCompiler.compile(loader.load(), cel, this::fetcher);
+        // Before any key is used: smallrye-jwt looks signature algorithms up by name at every check.
+        SignatureProvider.install(first.cryptoProvider());
+        for (Route route : first.table().routes()) {
+            LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
+                    route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),
+                    route.authorizer().hasRules() ? "yes" : "no");
+        }
+        this.compiled = first;
+    }
+
+    /** The route table in force: requests take it once, when they start. */
+    public RouteTable current() {
+        return compiled.table();
+    }
+
+    /**
+     * What is in force: the table and the configuration it came from. (The pipeline and the origin client
+     * take the access log and the limits once, at startup; a reload changes the routes.)
+     */
+    public GatewayCompiler.Compiled compiled() {
+        return compiled;
+    }
+
+    /**
+     * Loads the configuration as the files say now, compiles it and puts it in force for every request that
+     * starts from now on; requests already running finish on the table they started with, and the previous
+     * table is retired (its key refreshes stop). When the new configuration is refused, nothing changes.
+     *
+     * @return the configuration now in force
+     * @throws InvalidConfigException           naming every route and field at fault
+     * @throws RuntimeException                 from SmallRye when the content does not bind
+     */
+    public synchronized LoadedConfig reload() {
+        GatewayCompiler.Compiled next = GatewayCompiler.compile(loader.reload(), cel, this::fetcher);
+        RouteTable previous = compiled.table();
+        compiled = next;
+        previous.retire();
+        return next.loaded();
+    }
+
+    /** Stops the background refresh of remote JWKS. */
+    @PreDestroy
+    synchronized void close() {
+        if (fetcher != null) {
+            fetcher.close();
+        }
+    }
+
+    /** The one fetcher, sized by the limits of the first configuration compiled. */
+    private synchronized JwksFetcher fetcher(ProxyLimits limits) {
+        if (fetcher == null) {
+            fetcher = new JwksFetcher(limits.jwksMaxBytes());
+            fetcher.onFetch(metrics::jwksFetch);
+        }
+        return fetcher;
+    }
+}

@@ -1,0 +1,276 @@
+package dev.edgeproxy.ops;
+
+import dev.edgeproxy.testing.PackagedApp;
+import dev.edgeproxy.testing.TestKeys;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code --validate-only} and startup refuse the same configurations (docs/reference.md#configuration, "How
+ * errors are reported"): each row of one table is run both ways on the packaged application (the jar, or the
+ * native binary under {@code -Dnative}). {@code --validate-only} must exit 1 and a normal start must exit
+ * non-zero before listening, both naming the route (or setting) and the field.
+ */
+class ConfigRefusalIT {
+
+    private static final Duration EXIT = Duration.ofSeconds(60);
+
+    private static final String OCT_JWKS = "{\"keys\": [{\"kty\": \"oct\", \"kid\": \"hmac\", "
+            + "\"k\": \"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\"}]}";
+
+    /** Valid on its own: the rows that use it are broken by a system property. */
+    private static final String VALID = """
+            gateway:
+              routes:
+                - name: fine
+                  backends:
+                    - host: 127.0.0.1:8081
+            """;
+
+    /** Named by quarkus.config.locations, never created. */
+    private static final Path MISSING = Path.of("target", "config-refusal-it", "missing.yaml").toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void requireApplication() {
+        assumeTrue(PackagedApp.exists(), "no packaged application at " + PackagedApp.APP.toAbsolutePath() + "; run ./mvnw verify");
+    }
+
+    /**
+     * A broken configuration.
+     *
+     * @param yaml       the route file named by {@code quarkus.config.locations}, or {@code null} for none
+     * @param properties further {@code name=value} system properties
+     * @param expected   what both outputs must contain: route (or setting) and field
+     * @param absent     what neither output may contain, or {@code null}
+     */
+    record Row(String description, String yaml, List<String> properties, List<String> expected, String absent) {
+
+        static Row of(String description, String yaml, String... expected) {
+            return new Row(description, yaml, List.of(), List.of(expected), null);
+        }
+
+        Row with(String... properties) {
+            return new Row(description, yaml, List.of(properties), expected, absent);
+        }
+
+        Row without(String text) {
+            return new Row(description, yaml, properties, expected, text);
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    static Stream<Row> brokenConfigs() {
+        return Stream.of(
+                Row.of("unknown mode", """
+                        gateway:
+                          routes:
+                            - name: moody
+                              backends:
+                                - host: 127.0.0.1:8081
+                              policies:
+                                jwtAuth:
+                                  mode: sometimes
+                                  issuer: test.issuer
+                                  jwks:
+                                    inline: '%s'
+                        """.formatted(rsaJwks()), "route 'moody': policies.jwtAuth.mode:"),
+                Row.of("HMAC key", """
+                        gateway:
+                          routes:
+                            - name: hmac-route
+                              backends:
+                                - host: 127.0.0.1:8081
+                              policies:
+                                jwtAuth:
+                                  mode: strict
+                                  issuer: test.issuer
+                                  jwks:
+                                    inline: '%s'
+                        """.formatted(OCT_JWKS), "route 'hmac-route': policies.jwtAuth.jwks.inline:"),
+                Row.of("rule not returning bool", """
+                        gateway:
+                          routes:
+                            - name: rules
+                              backends:
+                                - host: 127.0.0.1:8081
+                              policies:
+                                authorization:
+                                  rules:
+                                    - allow: 'request.path == "/ok"'
+                                    - deny: 'request.method'
+                        """, "route 'rules': policies.authorization.rules[1].deny:"),
+                Row.of("bad backend", """
+                        gateway:
+                          routes:
+                            - name: nowhere
+                              backends:
+                                - host: just-a-host
+                        """, "route 'nowhere': backends[0].host:"),
+                Row.of("empty audiences list", """
+                        gateway:
+                          routes:
+                            - name: no-audience
+                              backends:
+                                - host: 127.0.0.1:8081
+                              policies:
+                                jwtAuth:
+                                  issuer: test.issuer
+                                  audiences: []
+                                  jwks:
+                                    inline: '%s'
+                        """.formatted(rsaJwks()), "route 'no-audience': policies.jwtAuth.audiences:"),
+                Row.of("empty lists judged by the gateway, not SmallRye", """
+                        gateway:
+                          routes:
+                            - name: api
+                              hostnames: []
+                              backends:
+                                - host: 127.0.0.1:9
+                              policies:
+                                authorization:
+                                  rules: []
+                        """, "route 'api': hostnames: is an empty list").without("SRCFG"),
+                Row.of("regex with lookahead", """
+                        gateway:
+                          routes:
+                            - name: look
+                              matches:
+                                - path: {regex: "/a(?=b)"}
+                              backends:
+                                - host: 127.0.0.1:8081
+                        """, "route 'look': matches[0].path.regex:"),
+                Row.of("duplicate name", """
+                        gateway:
+                          routes:
+                            - name: twice
+                              matches:
+                                - path: {pathPrefix: /a}
+                              backends:
+                                - host: 127.0.0.1:8081
+                            - name: twice
+                              matches:
+                                - path: {pathPrefix: /b}
+                              backends:
+                                - host: 127.0.0.1:8082
+                        """, "route 'twice': name:"),
+                Row.of("bad limit", """
+                        gateway:
+                          limits:
+                            requestHeadTimeout: soon
+                          routes:
+                            - name: fine
+                              backends:
+                                - host: 127.0.0.1:8081
+                        """, "gateway: limits.requestHeadTimeout:"),
+                Row.of("every error of two routes at once", """
+                        gateway:
+                          routes:
+                            - name: moody
+                              backends:
+                                - host: nohost
+                              policies:
+                                jwtAuth:
+                                  mode: sometimes
+                                  issuer: x
+                                  jwks: {inline: '{"keys":[{"kty":"oct","k":"AAAA","kid":"h"}]}'}
+                                authorization:
+                                  rules:
+                                    - allow: 'request.path'
+                            - name: moody
+                              backends:
+                                - host: 127.0.0.1:9
+                        """, "route 'moody': backends[0].host:", "route 'moody': policies.jwtAuth.mode:",
+                        "route 'moody': policies.jwtAuth.jwks.inline:", "route 'moody': policies.authorization.rules[0].allow:",
+                        "route 'moody': name: is used by more than one route"),
+                Row.of("misspelt key", """
+                        gateway:
+                          routes:
+                            - name: typo
+                              backends:
+                                - hots: 127.0.0.1:9
+                        """, "gateway.routes[0].backends[0].hots"),
+                Row.of("no routes", null, "gateway.routes: no routes configured", "-Dgateway.sample.enabled=true"),
+                Row.of("access log format", VALID, "gateway.accessLog.format: unknown format 'bogus'")
+                        .with("gateway.accessLog.format=bogus"),
+                Row.of("crypto provider", VALID, "edge-proxy.crypto.provider: must be auto or jdk, got 'bogus'")
+                        .with("edge-proxy.crypto.provider=bogus"),
+                Row.of("unreadable file", null, "quarkus.config.locations: cannot read " + MISSING)
+                        .with("quarkus.config.locations=" + MISSING));
+    }
+
+    /** A public-only JWKS of a fresh RSA-2048 key, so that the row's mistake is the only one. */
+    private static String rsaJwks() {
+        return TestKeys.jwks(TestKeys.rsa2048().getPublic(), "it-key");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenConfigs")
+    void validateOnlyAndStartupRefuseAlike(Row row) throws Exception {
+        List<String> properties = new ArrayList<>(row.properties());
+        if (row.yaml() != null) {
+            Path config = tmp.resolve("gateway.yaml");
+            Files.writeString(config, row.yaml());
+            properties.add("quarkus.config.locations=" + config.toAbsolutePath());
+        }
+
+        // --validate-only, while we hold the proxy port: binding it would fail, so none must be tried.
+        String validation;
+        try (ServerSocket held = new ServerSocket(0)) {
+            List<String> props = new ArrayList<>(properties);
+            props.add("quarkus.http.port=" + held.getLocalPort());
+            try (PackagedApp app = PackagedApp.start(props, "--validate-only")) {
+                Integer exit = app.awaitExit(EXIT);
+                validation = app.output();
+                assertNotNull(exit, () -> "--validate-only still running:\n" + app.output());
+                assertEquals(1, exit, () -> "--validate-only exit code:\n" + app.output());
+            }
+        }
+        check("--validate-only", row, validation);
+
+        // A normal start: it must stop before the HTTP server listens.
+        List<String> props = new ArrayList<>(properties);
+        props.addAll(List.of("quarkus.http.port=0", "quarkus.management.port=0"));
+        String startup;
+        try (PackagedApp app = PackagedApp.start(props)) {
+            Integer exit = app.awaitExit(EXIT);
+            startup = app.output();
+            assertNotNull(exit, () -> "still running after " + EXIT.toSeconds() + " s:\n" + app.output());
+            assertNotEquals(0, exit, () -> "startup exit code 0:\n" + app.output());
+        }
+        check("startup", row, startup);
+    }
+
+    private static void check(String how, Row row, String output) {
+        assertFalse(output.contains("Listening on"), () -> how + " started the HTTP server:\n" + output);
+        for (String expected : row.expected()) {
+            assertTrue(output.contains(expected), () -> how + " does not say \"" + expected + "\":\n" + output);
+        }
+        if (row.absent() != null) {
+            assertFalse(output.contains(row.absent()), () -> how + " says \"" + row.absent() + "\":\n" + output);
+        }
+    }
+}
