@@ -1,15 +1,16 @@
 package dev.edgeproxy.bench;
 
-import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.jwt.Authentication;
+import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.jwt.JwksSource;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.jwt.KeySetParser;
 import dev.edgeproxy.jwt.SignatureProvider;
+import dev.edgeproxy.jwt.TokenLocation;
 import dev.edgeproxy.jwt.TokenRejected;
-import dev.edgeproxy.jwt.TokenVerifier;
 import dev.edgeproxy.jwt.TokenVerifier.ProviderSpec;
+import dev.edgeproxy.jwt.TokenVerifier;
 import io.vertx.core.MultiMap;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -95,7 +96,8 @@ public class TokenVerificationBenchmark {
 
         uncached = TokenVerifier.create(specs, SKEW, 0);
         cached = TokenVerifier.create(specs, SKEW);
-        authenticator = new JwtAuthenticator("bench", JwtMode.STRICT, TokenVerifier.create(specs, SKEW));
+        authenticator = new JwtAuthenticator("bench", JwtMode.STRICT, TokenLocation.DEFAULT, TokenVerifier.create(specs, SKEW),
+                Duration.ZERO);
 
         token = sign(pair, alg, kid);
         bearer = "Bearer " + token;

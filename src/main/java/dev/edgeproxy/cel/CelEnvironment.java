@@ -16,7 +16,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
-
 import dev.edgeproxy.config.Problems;
 
 import java.util.List;

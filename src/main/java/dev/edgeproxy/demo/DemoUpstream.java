@@ -2,8 +2,8 @@ package dev.edgeproxy.demo;
 
 import dev.edgeproxy.compile.RouteTables;
 import dev.edgeproxy.config.GatewayConfig;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;

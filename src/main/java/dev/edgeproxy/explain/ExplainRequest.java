@@ -1,8 +1,8 @@
 package dev.edgeproxy.explain;
 
-import dev.edgeproxy.pipeline.IncomingRequest;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
+import dev.edgeproxy.pipeline.IncomingRequest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

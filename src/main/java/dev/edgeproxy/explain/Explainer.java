@@ -1,14 +1,14 @@
 package dev.edgeproxy.explain;
 
-import dev.edgeproxy.pipeline.Evaluation;
-import dev.edgeproxy.pipeline.Evaluator;
-import dev.edgeproxy.pipeline.IncomingRequest;
 import dev.edgeproxy.authz.Decision;
 import dev.edgeproxy.authz.RuleResult;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.TokenLocation;
+import dev.edgeproxy.pipeline.Evaluation;
+import dev.edgeproxy.pipeline.Evaluator;
+import dev.edgeproxy.pipeline.IncomingRequest;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;

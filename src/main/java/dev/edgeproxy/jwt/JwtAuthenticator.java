@@ -38,11 +38,6 @@ public final class JwtAuthenticator {
         this.refetchWait = refetchWait;
     }
 
-    /** With the default location ({@code Authorization: Bearer}) and keys that never change. */
-    public JwtAuthenticator(String routeName, JwtMode mode, TokenVerifier verifier) {
-        this(routeName, mode, TokenLocation.DEFAULT, verifier, Duration.ZERO);
-    }
-
     public JwtMode mode() {
         return mode;
     }

@@ -1,9 +1,9 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.http.HttpToken;
 import dev.edgeproxy.config.Durations;
-import dev.edgeproxy.config.Problems;
 import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.http.HttpToken;
 
 import java.io.IOException;
 import java.net.URI;

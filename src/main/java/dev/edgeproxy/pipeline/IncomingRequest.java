@@ -1,10 +1,10 @@
 package dev.edgeproxy.pipeline;
 
 import dev.edgeproxy.cel.RequestVariables;
+import dev.edgeproxy.http.QueryString;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.route.MatchInput;
-import dev.edgeproxy.http.QueryString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;

@@ -2,8 +2,8 @@ package dev.edgeproxy.route;
 
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.jwt.JwtAuthenticator;
-import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.transform.HeaderTransform;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.edgeproxy.server;
 
-import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.compile.GatewayCompiler;
 import dev.edgeproxy.compile.RouteTables;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.metrics.GatewayMetrics;
+import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;

@@ -1,8 +1,8 @@
 package dev.edgeproxy.accesslog;
 
-import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.testing.Configs;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

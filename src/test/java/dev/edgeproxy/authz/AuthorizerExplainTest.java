@@ -1,7 +1,7 @@
 package dev.edgeproxy.authz;
 
-import dev.edgeproxy.cel.RequestVariables;
 import dev.edgeproxy.authz.Decision.Step;
+import dev.edgeproxy.cel.RequestVariables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

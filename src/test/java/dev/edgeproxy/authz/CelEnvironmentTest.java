@@ -1,8 +1,8 @@
 package dev.edgeproxy.authz;
 
-import dev.edgeproxy.cel.CelEnvironment;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelRuntime;
+import dev.edgeproxy.cel.CelEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

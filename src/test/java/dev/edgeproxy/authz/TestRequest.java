@@ -1,6 +1,7 @@
 package dev.edgeproxy.authz;
 
 import dev.edgeproxy.cel.RequestVariables;
+
 import java.util.Map;
 
 /** Plain values for the CEL variables of docs/reference.md#cel-variables, standing in for a live request. */

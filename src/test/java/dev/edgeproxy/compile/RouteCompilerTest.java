@@ -25,12 +25,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.edgeproxy.testing.Configs.assertReported;
-import static dev.edgeproxy.testing.Configs.verifies;
-import static dev.edgeproxy.testing.Configs.token;
-import static dev.edgeproxy.testing.Configs.jwksOf;
 import static dev.edgeproxy.testing.Configs.compile;
 import static dev.edgeproxy.testing.Configs.compileFails;
+import static dev.edgeproxy.testing.Configs.jwksOf;
 import static dev.edgeproxy.testing.Configs.route;
+import static dev.edgeproxy.testing.Configs.token;
+import static dev.edgeproxy.testing.Configs.verifies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,7 +1,7 @@
 package dev.edgeproxy.config;
 
-import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.cel.CelEnvironment;
+import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.testing.Configs;

@@ -1,12 +1,12 @@
 package dev.edgeproxy.config;
 
-import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.EscapeAction;
 import dev.edgeproxy.http.TargetCanonicalizer;
 import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
+import dev.edgeproxy.testing.Configs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

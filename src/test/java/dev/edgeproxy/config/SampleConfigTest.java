@@ -1,7 +1,7 @@
 package dev.edgeproxy.config;
 
-import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.cel.CelEnvironment;
+import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.route.HostMatch;

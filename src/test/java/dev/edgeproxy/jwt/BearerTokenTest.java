@@ -84,7 +84,7 @@ class BearerTokenTest {
     private static JwtAuthenticator authenticator(JwtMode mode) {
         TokenVerifier verifier = TokenVerifier.create(List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(),
                 JwksSource.fixed(KeySetParser.parse(TestKeys.jwks(SIGNER.getPublic(), "k"))))), Duration.ofSeconds(60));
-        return new JwtAuthenticator("bearer-route", mode, verifier);
+        return new JwtAuthenticator("bearer-route", mode, TokenLocation.DEFAULT, verifier, Duration.ZERO);
     }
 
     private static MultiMap headers(String authorization) {

@@ -165,7 +165,7 @@ class JwtAuthenticatorTest {
         TokenVerifier verifier = TokenVerifier.create(
                 List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(AUDIENCE), JwksSource.fixed(keys))),
                 Duration.ofSeconds(60));
-        return new JwtAuthenticator(ROUTE, mode, verifier);
+        return new JwtAuthenticator(ROUTE, mode, TokenLocation.DEFAULT, verifier, Duration.ZERO);
     }
 
     static MultiMap headers(String authorization) {

@@ -1,9 +1,9 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.testing.Authn;
-import dev.edgeproxy.config.InvalidConfigException;
 import com.sun.net.httpserver.HttpServer;
+import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.route.Route;
+import dev.edgeproxy.testing.Authn;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +26,8 @@ import java.util.stream.Stream;
 import static dev.edgeproxy.testing.Configs.assertReported;
 import static dev.edgeproxy.testing.Configs.compile;
 import static dev.edgeproxy.testing.Configs.compileFails;
-import static dev.edgeproxy.testing.Configs.jwtRoute;
 import static dev.edgeproxy.testing.Configs.jwksOf;
+import static dev.edgeproxy.testing.Configs.jwtRoute;
 import static dev.edgeproxy.testing.Configs.route;
 import static dev.edgeproxy.testing.Configs.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,61 +1,32 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.testing.Authn;
 import com.sun.net.httpserver.HttpServer;
-import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.cel.CelEnvironment;
-import dev.edgeproxy.testing.Authn;
+import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.testing.Authn;
-import dev.edgeproxy.compile.RouteCompiler;
-import dev.edgeproxy.testing.Authn;
-import dev.edgeproxy.testing.Authn;
-import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.Configs;
-import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.JwksServer;
-import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.TestKeys;
-import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.Tokens;
-import dev.edgeproxy.testing.Authn;
 import io.vertx.core.MultiMap;
-import dev.edgeproxy.testing.Authn;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import dev.edgeproxy.testing.Authn;
 import org.junit.jupiter.api.AfterEach;
-import dev.edgeproxy.testing.Authn;
 import org.junit.jupiter.api.Test;
 
-import dev.edgeproxy.testing.Authn;
 import java.io.IOException;
-import dev.edgeproxy.testing.Authn;
 import java.io.OutputStream;
-import dev.edgeproxy.testing.Authn;
 import java.net.InetAddress;
-import dev.edgeproxy.testing.Authn;
 import java.net.InetSocketAddress;
-import dev.edgeproxy.testing.Authn;
 import java.net.URI;
-import dev.edgeproxy.testing.Authn;
 import java.nio.charset.StandardCharsets;
-import dev.edgeproxy.testing.Authn;
 import java.security.KeyPair;
-import dev.edgeproxy.testing.Authn;
 import java.time.Duration;
-import dev.edgeproxy.testing.Authn;
 import java.util.List;
-import dev.edgeproxy.testing.Authn;
 import java.util.Set;
-import dev.edgeproxy.testing.Authn;
-import dev.edgeproxy.testing.Authn;
 
-import dev.edgeproxy.testing.Authn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import dev.edgeproxy.testing.Authn;
-import dev.edgeproxy.testing.Authn;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import dev.edgeproxy.testing.Authn;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**

@@ -1,8 +1,8 @@
 package dev.edgeproxy.proxy;
 
-import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.error.ErrorResponder;
 import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.route.Route;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -3,9 +3,9 @@ package dev.edgeproxy.ratelimit;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.testing.Configs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,18 +1,19 @@
 package dev.edgeproxy.testing;
 
-import java.security.KeyPair;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import io.vertx.core.MultiMap;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.config.EmptyListInterceptor;
+import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
-import dev.edgeproxy.config.GatewayConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
+import io.vertx.core.MultiMap;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+
+import java.security.KeyPair;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

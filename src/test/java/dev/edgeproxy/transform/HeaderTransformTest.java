@@ -1,8 +1,8 @@
 package dev.edgeproxy.transform;
 
 import dev.cel.common.types.SimpleType;
-import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.authz.TestRequest;
+import dev.edgeproxy.cel.CelEnvironment;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
