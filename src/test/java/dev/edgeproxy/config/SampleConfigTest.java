@@ -12,15 +12,12 @@ import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
 import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.TestKeys;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.source.yaml.YamlConfigSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -35,7 +32,6 @@ import static dev.edgeproxy.testing.Configs.token;
 import static dev.edgeproxy.testing.Configs.verifies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,15 +54,9 @@ class SampleConfigTest {
         rsa2 = TestKeys.rsa2048();
     }
 
-    private static GatewayConfig sample() throws Exception {
-        URL url = SampleConfigTest.class.getClassLoader().getResource(ConfigLoader.SAMPLE_RESOURCE);
-        assertNotNull(url, "gateway-sample.yaml on the classpath");
-        return new SmallRyeConfigBuilder()
-                .withSources(new YamlConfigSource(url))
-                .withMapping(GatewayConfig.class)
-                .withValidateUnknown(false)
-                .build()
-                .getConfigMapping(GatewayConfig.class);
+    /** The sample exactly as the application reads it. */
+    private static GatewayConfig sample() {
+        return ConfigLoader.loadSample();
     }
 
     @Test
