@@ -97,7 +97,10 @@ wait_port() {
     local i p
     for i in $(seq 1 $(($2 * 10))); do
         for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || return 1; done
-        if curl -s -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
+        # any answer counts, even a TLS port's refusal of plain HTTP: only "connection refused" (7) means not yet
+        local rc=0
+        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/" 2>/dev/null || rc=$?
+        ((rc != 7 && rc != 28)) && return 0
         sleep 0.1
     done
     return 1

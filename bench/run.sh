@@ -5,6 +5,9 @@
 #
 #   bench/run.sh                                  # defaults: DURATION=10 CONNS=32 REPEATS=3
 #   DURATION=8 REPEATS=2 bench/run.sh
+#   TLS=1 bench/run.sh                            # every proxy terminates TLS (a P-256 certificate made here);
+#                                                 # workloads: same token over keep-alive, and newconn (one
+#                                                 # request per connection: a full TLS handshake each)
 #
 # Loopback only. Needs wrk, nginx and haproxy (INSTALL=1 installs what is missing with apt, as root) and a JDK 17+.
 set -euo pipefail
@@ -18,8 +21,10 @@ THREADS=${THREADS:-1}           # wrk threads (all on CLIENT_CPU)
 REPEATS=${REPEATS:-3}           # runs per cell; the table shows the median
 WARMUP=${WARMUP:-20}            # seconds of load on each edge-proxy target before measuring
 TOKENS=${TOKENS:-20000}         # distinct tokens per algorithm for the fresh-token workload
+TLS=${TLS:-0}                   # 1: the proxies terminate TLS (nginx, HAProxy, edge-proxy); the upstream stays plain
 ALGS=${ALGS:-"RS256 ES256"}
-WORKLOADS=${WORKLOADS:-"same fresh"}
+if ((TLS)); then WORKLOADS=${WORKLOADS:-"same newconn"}; else WORKLOADS=${WORKLOADS:-"same fresh"}; fi
+SCHEME=http; ((TLS)) && SCHEME=https
 SERVER_CPU=${SERVER_CPU:-0}     # every server (upstream and proxies) is pinned here
 CLIENT_CPU=${CLIENT_CPU:-1}     # wrk is pinned here
 JAVA=${JAVA:-java}
@@ -49,6 +54,7 @@ LOG_TAG=bench
 
 # ---------------------------------------------------------------------------------------------- tools
 tools=(wrk=wrk nginx=nginx-light haproxy=haproxy curl=curl)
+((TLS)) && tools+=(openssl=openssl)
 ((RATE_LATENCY)) && tools+=(hey=hey)
 install_missing "${tools[@]}"
 command -v "$JAVA" >/dev/null || die "no java ($JAVA)"
@@ -80,14 +86,37 @@ trap 'exit 130' INT TERM
 log "generating RSA-2048 and EC P-256 keys and $TOKENS tokens per algorithm"
 mint_tokens "$JAVA" "$WORK" "$TOKENS" "$ISSUER" "$AUDIENCE"
 
+# ------------------------------------------------------------------------------------ TLS certificate
+LISTEN_TLS= NGINX_TLS= BIND_TLS= EDGE_TLS_OPTS=()
+if ((TLS)); then
+    # one ECDSA P-256 certificate for every proxy, as an edge node would present (and the cheaper handshake)
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+        -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null \
+        || die "openssl could not make the test certificate"
+    cat "$WORK/tls.crt" "$WORK/tls.key" >"$WORK/tls.pem"
+    LISTEN_TLS=" ssl"
+    NGINX_TLS="ssl_certificate $WORK/tls.crt; ssl_certificate_key $WORK/tls.key; ssl_protocols TLSv1.2 TLSv1.3;"
+    BIND_TLS=" ssl crt $WORK/tls.pem alpn http/1.1"
+    EDGE_TLS_OPTS=(-Dquarkus.tls.key-store.pem.0.cert="$WORK/tls.crt" -Dquarkus.tls.key-store.pem.0.key="$WORK/tls.key"
+        -Dquarkus.http.insecure-requests=disabled)
+fi
+# edge_listen port management-port: the -D options that make edge-proxy serve its routes on port (HTTPS with TLS=1)
+edge_listen() {
+    if ((TLS)); then
+        echo "-Dquarkus.http.ssl-port=$1 -Dquarkus.http.port=$(($1 + 100)) -Dquarkus.management.port=$2"
+    else
+        echo "-Dquarkus.http.port=$1 -Dquarkus.management.port=$2"
+    fi
+}
+
 # ------------------------------------------------------------------------------------ configurations
 BODY='edge-proxy benchmark upstream: a fixed small body of about one hundred bytes, always the same.'
 mkdir -p "$WORK/nginx-up" "$WORK/nginx-proxy"
 # the templates are bench/templates/*.tmpl
 render_template nginx-upstream.conf.tmpl PREFIX="$WORK/nginx-up" PORT=$P_UP BODY="$BODY" >"$WORK/nginx-up/nginx.conf"
 render_template nginx-proxy.conf.tmpl PREFIX="$WORK/nginx-proxy" PORT=$P_NGINX UPSTREAM_PORT=$P_UP \
-    >"$WORK/nginx-proxy/nginx.conf"
-render_template haproxy-jwt.cfg.tmpl PORT=$P_HAPROXY UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE \
+    LISTEN_TLS="$LISTEN_TLS" TLS_DIRECTIVES="$NGINX_TLS" >"$WORK/nginx-proxy/nginx.conf"
+render_template haproxy-jwt.cfg.tmpl PORT=$P_HAPROXY BIND_TLS="$BIND_TLS" UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE \
     RSA_PUB="$WORK/rsa-pub.pem" EC_PUB="$WORK/ec-pub.pem" >"$WORK/haproxy.cfg"
 render_template edge-bench.yaml.tmpl UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE JWKS="$WORK/jwks.json" \
     >"$WORK/edge.yaml"
@@ -108,10 +137,11 @@ HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
 # WARN, except the two startup lines that say which signature provider and network transport are in use
 EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN
     '-Dquarkus.log.category."dev.edgeproxy.jwt.SignatureProvider".level=INFO'
-    '-Dquarkus.log.category."dev.edgeproxy.server.GatewayRoutes".level=INFO')
+    '-Dquarkus.log.category."dev.edgeproxy.server.GatewayRoutes".level=INFO' "${EDGE_TLS_OPTS[@]}")
 log "starting edge-proxy (JVM, $("$JAVA" -version 2>&1 | head -1)) :$P_EDGE"
 read -r -a EDGE_JVM_OPTS <<<"$EDGE_JAVA_OPTS"
-taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE -Dquarkus.management.port=$P_EDGE_MGMT \
+# shellcheck disable=SC2046 # edge_listen's words are separate options
+taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_EDGE $P_EDGE_MGMT) \
     -jar "$JAR" >"$WORK/edge-jvm.log" 2>&1 &
 EDGE_PID=$!; PIDS+=("$EDGE_PID")
 EDGE_B=
@@ -120,13 +150,15 @@ if [[ -n $EDGE_B_JAVA_OPTS || -n $EDGE_B_JAR ]]; then
     read -r -a EDGE_B_OPTS <<<"${EDGE_B_JAVA_OPTS:-$EDGE_JAVA_OPTS}"
     [[ -z $EDGE_B_JAR || -f $EDGE_B_JAR ]] || die "EDGE_B_JAR $EDGE_B_JAR does not exist"
     log "starting edge-proxy (JVM, B: ${EDGE_B_OPTS[*]} -jar ${EDGE_B_JAR:-$JAR}) :$P_EDGE_B"
-    taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_B_OPTS[@]}" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_EDGE_B \
-        -Dquarkus.management.port=$P_EDGE_B_MGMT -jar "${EDGE_B_JAR:-$JAR}" >"$WORK/edge-jvm-b.log" 2>&1 &
+    # shellcheck disable=SC2046
+    taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_B_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_EDGE_B $P_EDGE_B_MGMT) \
+        -jar "${EDGE_B_JAR:-$JAR}" >"$WORK/edge-jvm-b.log" 2>&1 &
     EDGE_B_PID=$!; PIDS+=("$EDGE_B_PID")
 fi
 if [[ -n $NATIVE ]]; then
     log "starting edge-proxy (native, $NATIVE) :$P_NATIVE"
-    taskset -c "$SERVER_CPU" "$NATIVE" "${EDGE_OPTS[@]}" -Dquarkus.http.port=$P_NATIVE -Dquarkus.management.port=$P_NATIVE_MGMT \
+    # shellcheck disable=SC2046
+    taskset -c "$SERVER_CPU" "$NATIVE" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE $P_NATIVE_MGMT) \
         >"$WORK/edge-native.log" 2>&1 &
     NATIVE_PID=$!; PIDS+=("$NATIVE_PID")
 fi
@@ -137,6 +169,7 @@ done
 
 # targets: name port pids-to-measure(function) auth?
 TARGETS=(direct nginx haproxy-jwt edge-jvm)
+((TLS)) && TARGETS=(nginx haproxy-jwt edge-jvm)   # the upstream itself speaks plain HTTP
 [[ -n $EDGE_B ]] && TARGETS+=(edge-jvm-b)
 [[ -n $NATIVE ]] && TARGETS+=(edge-native)
 if [[ -n $ONLY ]]; then
@@ -163,9 +196,9 @@ measured_pids() {
 # ------------------------------------------------------------------------------------ correctness gate
 status_of() { # port token-file-or-empty
     if [[ -n $2 ]]; then
-        curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(head -1 "$2")" "http://127.0.0.1:$1$PATH_"
+        curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(head -1 "$2")" "$SCHEME://127.0.0.1:$1$PATH_"
     else
-        curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1$PATH_"
+        curl -sk -o /dev/null -w '%{http_code}' "$SCHEME://127.0.0.1:$1$PATH_"
     fi
 }
 fail=0
@@ -195,7 +228,7 @@ for t in "${TARGETS[@]}"; do
     case $t in
         haproxy-jwt | edge-*) check "$t" "no token" "$port" "" 401 ;;
     esac
-    body=$(curl -s -H "Authorization: Bearer $(head -1 "$WORK/rs256.same.tokens")" "http://127.0.0.1:$port$PATH_")
+    body=$(curl -sk -H "Authorization: Bearer $(head -1 "$WORK/rs256.same.tokens")" "$SCHEME://127.0.0.1:$port$PATH_")
     [[ $body == "$BODY" ]] || { log "CHECK FAILED $t: body '$body'"; fail=1; }
 done
 ((fail == 0)) || die "a target does not authenticate as required; nothing measured"
@@ -207,14 +240,16 @@ declare -A NEXT   # target/alg/workload -> next token index (runs continue the w
 RUN=
 run_wrk() {
     local t=$1 w=$2 alg=$3 secs=$4 outf=$5 a=${3,,} key="$1/$3/$2" pids before after res
-    local tokens=$WORK/$a.$w.tokens
+    local tokens=$WORK/$a.$w.tokens close=()
     [[ $w == same ]] && tokens=$WORK/$a.same.tokens
     [[ $w == fresh ]] && tokens=$WORK/$a.tokens
+    # newconn: the same token, one request per connection (wrk reconnects after each Connection: close)
+    [[ $w == newconn ]] && tokens=$WORK/$a.same.tokens close=(-H "Connection: close")
     local start=${NEXT[$key]:-0}
     read -r -a pids <<<"$(measured_pids "$t")"
     before=$(cpu_ticks "${pids[@]}")
-    taskset -c "$CLIENT_CPU" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 5s -s "$HERE/tokens.lua" \
-        "http://127.0.0.1:${PORT[$t]}$PATH_" -- "$tokens" "$start" "$THREADS" >"$outf" 2>&1 || true
+    taskset -c "$CLIENT_CPU" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 5s "${close[@]}" -s "$HERE/tokens.lua" \
+        "$SCHEME://127.0.0.1:${PORT[$t]}$PATH_" -- "$tokens" "$start" "$THREADS" >"$outf" 2>&1 || true
     after=$(cpu_ticks "${pids[@]}")
     res=$(grep '^RESULT' "$outf" || true)
     [[ -n $res ]] || { cat "$outf" >&2; die "wrk failed against $t"; }
@@ -234,7 +269,7 @@ run_wrk() {
 log "warm-up: ${WARMUP}s on each edge-proxy target, 2 s per algorithm on the others"
 for t in "${TARGETS[@]}"; do
     for alg in $ALGS; do
-        for w in fresh same; do
+        for w in $WORKLOADS; do
             case $t in
                 edge-*) secs=$(((WARMUP + 3) / 4)) ;;
                 *) secs=1 ;;
@@ -285,7 +320,9 @@ TABLE=$OUT/table.md
     echo "upstream and proxies on CPU $SERVER_CPU. Latency at that fixed connection count (closed loop, no wrk2)."
     echo "CPU-µs/req and RSS are the proxy's own process(es); ¹ for *direct*, the upstream nginx's."
     echo "same = one token on every request; fresh = a walk through $TOKENS distinct tokens per algorithm"
-    echo "(more than edge-proxy's $EDGE_CACHE_CAPACITY-entry verified-token cache, so each is verified again)."
+    echo "(more than edge-proxy's $EDGE_CACHE_CAPACITY-entry verified-token cache, so each is verified again);"
+    echo "newconn = the same token, one request per connection (Connection: close), so req/s is new connections/s."
+    ((TLS)) && echo "TLS: every proxy terminates TLS with one ECDSA P-256 certificate (TLS 1.3 negotiated by wrk's OpenSSL); the upstream is plain HTTP."
     echo "Load average before measuring: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc --all) CPUs)."
     echo "$(uname -srm); $(lscpu | sed -n 's/^Model name: *//p' | head -1); edge-proxy on $("$JAVA" -version 2>&1 | head -1)."
     echo "edge-proxy JVM options: $EDGE_JAVA_OPTS${EDGE_B:+; (B): ${EDGE_B_OPTS[*]}${EDGE_B_JAR:+ with $EDGE_B_JAR}}."
@@ -313,7 +350,7 @@ if ((RATE_LATENCY)); then
             read -r -a pids <<<"$(measured_pids "$t")"
             before=$(cpu_ticks "${pids[@]}")
             GOMAXPROCS=1 taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c "$workers" -q "$per_worker" \
-                -H "Authorization: Bearer $token" "http://127.0.0.1:${PORT[$t]}$PATH_" >"$RAW/rate-$t.txt" 2>&1 || true
+                -H "Authorization: Bearer $token" "$SCHEME://127.0.0.1:${PORT[$t]}$PATH_" >"$RAW/rate-$t.txt" 2>&1 || true
             after=$(cpu_ticks "${pids[@]}")
             awk -v t="$t" -v ticks=$((after - before)) -v tck="$CLK_TCK" '
                 /Requests\/sec:/ { rps = $2 }

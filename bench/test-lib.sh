@@ -52,8 +52,8 @@ rendered() { # template NAME=value... -> "complete" and the placeholders left, o
     grep -o '@[A-Z][A-Z0-9_]*@' "$tmp/out" | sort -u | sed 's/^/ /' | tr -d '\n'
 }
 expect "nginx-upstream.conf.tmpl renders" "complete" "$(rendered nginx-upstream.conf.tmpl PREFIX=$w PORT=1 BODY=b)"
-expect "nginx-proxy.conf.tmpl renders" "complete" "$(rendered nginx-proxy.conf.tmpl PREFIX=$w PORT=1 UPSTREAM_PORT=2)"
-expect "haproxy-jwt.cfg.tmpl renders" "complete" "$(rendered haproxy-jwt.cfg.tmpl PORT=1 UPSTREAM_PORT=2 ISSUER=i AUDIENCE=a \
+expect "nginx-proxy.conf.tmpl renders" "complete" "$(rendered nginx-proxy.conf.tmpl PREFIX=$w PORT=1 UPSTREAM_PORT=2 LISTEN_TLS= TLS_DIRECTIVES=)"
+expect "haproxy-jwt.cfg.tmpl renders" "complete" "$(rendered haproxy-jwt.cfg.tmpl PORT=1 BIND_TLS= UPSTREAM_PORT=2 ISSUER=i AUDIENCE=a \
     RSA_PUB=$w/r.pem EC_PUB=$w/e.pem)"
 expect "edge-bench.yaml.tmpl renders" "complete" "$(rendered edge-bench.yaml.tmpl UPSTREAM_PORT=2 ISSUER=i AUDIENCE=a \
     JWKS=$w/jwks.json)"

@@ -18,7 +18,11 @@ function init(args)
   local reqs = {}
   for line in io.lines(args[1]) do
     if #line > 0 then
-      reqs[#reqs + 1] = wrk.format("GET", wrk.path, { ["Authorization"] = "Bearer " .. line })
+      -- the -H headers of the command line (wrk.headers) go along, e.g. "Connection: close"
+      local headers = {}
+      for k, v in pairs(wrk.headers) do headers[k] = v end
+      headers["Authorization"] = "Bearer " .. line
+      reqs[#reqs + 1] = wrk.format("GET", wrk.path, headers)
     end
   end
   requests_ = reqs
