@@ -170,6 +170,10 @@ public final class WebSocketTunnel {
                     // The user agent went away, or its handshake was refused (Vert.x answered it).
                     LOG.debugf("WebSocket upgrade of the user agent failed: %s", ar.cause());
                     origin.close(GOING_AWAY);
+                    if (!request.response().headWritten()) {
+                        // The origin's 101 headers must not dress up our refusal.
+                        answer.clear();
+                    }
                     session.failed(new GatewayError.BadRequest("invalid WebSocket handshake"));
                     return;
                 }
