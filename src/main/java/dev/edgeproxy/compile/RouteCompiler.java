@@ -28,6 +28,7 @@ import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
+import dev.edgeproxy.route.WebSocketUpgrade;
 import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.transform.TransformCompiler;
 
@@ -52,6 +53,8 @@ import java.util.regex.Pattern;
 public final class RouteCompiler {
 
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    /** As {@link GatewayConfig.Limits#websocketIdleTimeout()} declares it. */
+    static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** How problems outside any route read: {@code gateway: limits.maxRequestBody: ...}. */
     private static final String GLOBAL = "gateway";
 
@@ -96,6 +99,8 @@ public final class RouteCompiler {
         canonicalizer = new TargetCanonicalizer(targetPolicy(config.requestTarget()));
         long defaultMaxBody = config.limits().maxRequestBody()
                 .map(v -> size("limits.maxRequestBody", v)).orElse(Route.UNLIMITED);
+        Duration defaultWebSocketIdle = positiveDuration("limits.websocketIdleTimeout",
+                config.limits().websocketIdleTimeout(), DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
         List<Route> routes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -108,7 +113,7 @@ public final class RouteCompiler {
                 error("name", "is used by more than one route");
             }
             int before = problems.count();
-            Route route = compileRoute(name, rc, defaultMaxBody);
+            Route route = compileRoute(name, rc, defaultMaxBody, defaultWebSocketIdle);
             if (problems.count() == before) {
                 routes.add(route);
             }
@@ -175,7 +180,7 @@ public final class RouteCompiler {
         }
     }
 
-    private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody) {
+    private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody, Duration defaultWebSocketIdle) {
         HostMatch hosts = hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matches(rc.matches().orElse(List.of()));
         UpstreamPool upstreams = backends(rc.backends().orElse(List.of()));
@@ -195,7 +200,9 @@ public final class RouteCompiler {
                 .orElse(DEFAULT_REQUEST_TIMEOUT);
         long maxBody = rc.limits().flatMap(GatewayConfig.RouteLimits::maxRequestBody)
                 .map(v -> size("limits.maxRequestBody", v)).orElse(defaultMaxBody);
-        return new Route(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, timeout, maxBody);
+        WebSocketUpgrade websocket = websocket(rc, defaultWebSocketIdle);
+        return new Route(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, timeout, maxBody,
+                websocket);
     }
 
     // --- matching -------------------------------------------------------------------------------
@@ -353,6 +360,18 @@ public final class RouteCompiler {
     }
 
     // --- policies -------------------------------------------------------------------------------
+
+    /** {@code websocket: true}, with the route's idle timeout; {@code null} when the route does not upgrade. */
+    private WebSocketUpgrade websocket(GatewayConfig.Route rc, Duration defaultIdle) {
+        Optional<String> idle = rc.limits().flatMap(GatewayConfig.RouteLimits::websocketIdleTimeout);
+        if (!rc.websocket().orElse(false)) {
+            // A limit that can never apply is a mistake worth naming, not a silent no-op.
+            idle.ifPresent(v -> error("limits.websocketIdleTimeout", "applies to a route with websocket: true only"));
+            return null;
+        }
+        return new WebSocketUpgrade(idle.map(v -> positiveDuration("limits.websocketIdleTimeout", v, defaultIdle))
+                .orElse(defaultIdle));
+    }
 
     // --- helpers --------------------------------------------------------------------------------
 

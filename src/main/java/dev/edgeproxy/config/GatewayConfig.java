@@ -63,6 +63,9 @@ public interface GatewayConfig {
     interface RouteLimits {
         /** Overrides {@code gateway.limits.maxRequestBody} for the route. */
         Optional<String> maxRequestBody();
+
+        /** Overrides {@code gateway.limits.websocketIdleTimeout} for the route (a {@code websocket} route only). */
+        Optional<String> websocketIdleTimeout();
     }
 
     interface Listener {
@@ -135,6 +138,10 @@ public interface GatewayConfig {
         /** At most one log line per route and rule (or header) in this interval for CEL evaluation errors. */
         @WithDefault("10s")
         String errorLogInterval();
+
+        /** A WebSocket tunnel with no frame either way for this long is closed; every route that sets none. */
+        @WithDefault("5m")
+        String websocketIdleTimeout();
     }
 
     /** One line per request on the logger category {@code edgeproxy.access}. */
@@ -169,6 +176,9 @@ public interface GatewayConfig {
         Optional<Policies> policies();
 
         Optional<RouteLimits> limits();
+
+        /** Accept {@code Upgrade: websocket} and tunnel the frames to the origin (docs/reference.md#websocket). */
+        Optional<Boolean> websocket();
     }
 
     interface Match {

@@ -1,11 +1,13 @@
 package dev.edgeproxy.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's meters, named for operators (Prometheus names on {@code /q/metrics} of the management
@@ -23,7 +25,10 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code edgeproxy.requests.refused} {reason} [{@code edgeproxy_requests_refused_total}]: requests
  *       refused for their target, head or body size (400, 501, 413);</li>
  *   <li>{@code edgeproxy.config.reloads} {result} [{@code edgeproxy_config_reloads_total}];</li>
- *   <li>{@code edgeproxy.jwks.fetches} {result} [{@code edgeproxy_jwks_fetches_total}].</li>
+ *   <li>{@code edgeproxy.jwks.fetches} {result} [{@code edgeproxy_jwks_fetches_total}];</li>
+ *   <li>{@code edgeproxy.websocket.sessions} {route} [{@code edgeproxy_websocket_sessions_total}]: WebSocket
+ *       tunnels opened (both sides upgraded);</li>
+ *   <li>{@code edgeproxy.websocket.open} [{@code edgeproxy_websocket_open}]: WebSocket tunnels open now.</li>
  * </ul>
  *
  * <p>Tags are bounded: route names come from the configuration, {@link #NO_ROUTE} stands for requests
@@ -43,6 +48,8 @@ public class GatewayMetrics {
     private final Counter reloadFailed;
     private final Counter jwksFetchSucceeded;
     private final Counter jwksFetchFailed;
+    private final ConcurrentMap<String, Counter> webSocketSessions = new ConcurrentHashMap<>();
+    private final AtomicInteger openWebSockets = new AtomicInteger();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -50,6 +57,9 @@ public class GatewayMetrics {
         this.reloadFailed = resultCounter("edgeproxy.config.reloads", "Route configuration reloads", false);
         this.jwksFetchSucceeded = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", true);
         this.jwksFetchFailed = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", false);
+        Gauge.builder("edgeproxy.websocket.open", openWebSockets, AtomicInteger::get)
+                .description("WebSocket tunnels open now")
+                .register(registry);
     }
 
     /** The meters of the route named {@code routeName}; {@code null} means no route matched. */
@@ -82,6 +92,24 @@ public class GatewayMetrics {
     /** A remote JWKS was fetched: {@code ok} when usable keys were installed. */
     public void jwksFetch(boolean ok) {
         (ok ? jwksFetchSucceeded : jwksFetchFailed).increment();
+    }
+
+    /** A WebSocket tunnel of {@code routeName} is open: both sides have upgraded. */
+    public void webSocketOpened(String routeName) {
+        Counter counter = webSocketSessions.get(routeName);
+        if (counter == null) {
+            counter = webSocketSessions.computeIfAbsent(routeName, r -> Counter.builder("edgeproxy.websocket.sessions")
+                    .description("WebSocket tunnels opened, by route")
+                    .tag("route", r)
+                    .register(registry));
+        }
+        counter.increment();
+        openWebSockets.incrementAndGet();
+    }
+
+    /** A tunnel that {@link #webSocketOpened} counted has closed (once per tunnel). */
+    public void webSocketClosed() {
+        openWebSockets.decrementAndGet();
     }
 
     private Counter resultCounter(String name, String description, boolean ok) {

@@ -8,6 +8,7 @@ import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.proxy.WebSocketTunnel;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
 import io.vertx.core.Context;
@@ -32,12 +33,15 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
 
     private final Supplier<RouteTable> routes;
     private final Forwarder forwarder;
+    private final WebSocketTunnel tunnel;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
 
-    public ProxyPipeline(Supplier<RouteTable> routes, Forwarder forwarder, GatewayMetrics metrics, AccessLog accessLog) {
+    public ProxyPipeline(Supplier<RouteTable> routes, Forwarder forwarder, WebSocketTunnel tunnel, GatewayMetrics metrics,
+            AccessLog accessLog) {
         this.routes = routes;
         this.forwarder = forwarder;
+        this.tunnel = tunnel;
         this.metrics = metrics;
         this.accessLog = accessLog;
     }
@@ -84,7 +88,11 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         });
     }
 
-    /** 6. Forward, streaming both ways with the body held to the route's limit, or answer the refusal. */
+    /**
+     * 6. Forward, streaming both ways with the body held to the route's limit, or answer the refusal. A
+     * WebSocket upgrade on a {@code websocket} route is tunnelled instead; on any other route it is forwarded
+     * as a plain request (its {@code Upgrade} removed with the other hop-by-hop headers).
+     */
     private void act(HttpServerRequest request, IncomingRequest live, RequestRecord record, Evaluation evaluation) {
         record.evaluated(evaluation);
         if (!evaluation.forwarded()) {
@@ -92,9 +100,49 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             return;
         }
         Route route = evaluation.route();
+        if (route.websocket() != null && WebSocketTunnel.isUpgrade(request)) {
+            tunnel.open(request, route.upstreams().pick(), live.upstreamUri(), evaluation.upstreamHeaders(),
+                    route.requestTimeout(), route.websocket().idleTimeout(), new TunnelSession(request, record, route.name()));
+            return;
+        }
         forwarder.forward(request, route.upstreams().pick(), live.upstreamUri(), evaluation.upstreamHeaders(),
                 route.requestTimeout(), route.maxRequestBody(), record::upstreamTook,
                 failure -> fail(request, record, failure));
+    }
+
+    /** Reports a tunnel to the request's record and the WebSocket meters. */
+    private final class TunnelSession implements WebSocketTunnel.Session {
+        private final HttpServerRequest request;
+        private final RequestRecord record;
+        private final String routeName;
+
+        TunnelSession(HttpServerRequest request, RequestRecord record, String routeName) {
+            this.request = request;
+            this.record = record;
+            this.routeName = routeName;
+        }
+
+        @Override
+        public void upstreamTook(long nanos) {
+            record.upstreamTook(nanos);
+        }
+
+        @Override
+        public void opened() {
+            metrics.webSocketOpened(routeName);
+        }
+
+        @Override
+        public void closed() {
+            metrics.webSocketClosed();
+            // After the 101 Vert.x no longer tells the response about the connection's end: report here.
+            record.end(request.response(), true);
+        }
+
+        @Override
+        public void failed(GatewayError error) {
+            fail(request, record, error);
+        }
     }
 
     /** Step 1: the request as every later step sees it, or a {@link GatewayError} refusing it. */

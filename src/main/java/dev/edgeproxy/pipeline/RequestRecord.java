@@ -27,6 +27,7 @@ final class RequestRecord {
     private RouteMeters meters;
     private String subject;
     private long upstreamNanos = AccessLogEntry.NOT_FORWARDED;
+    private boolean reported;
 
     RequestRecord(String method, String client, GatewayMetrics metrics, AccessLog accessLog) {
         this.method = method;
@@ -75,11 +76,16 @@ final class RequestRecord {
     }
 
     /**
-     * The response has ended.
+     * The response has ended (for a WebSocket tunnel: the tunnel has closed). Reported once, however often
+     * it is called.
      *
      * @param completed false when the connection closed before the response was complete
      */
     void end(HttpServerResponse response, boolean completed) {
+        if (reported) {
+            return;
+        }
+        reported = true;
         long duration = System.nanoTime() - startedAt;
         int status = !completed && !response.headWritten() ? CLIENT_CLOSED_REQUEST : response.getStatusCode();
         meters().request(status, duration);

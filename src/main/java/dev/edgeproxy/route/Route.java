@@ -15,6 +15,7 @@ import java.util.List;
  * @param admissions     what may answer the request before authentication (a rate limit), in order
  * @param authenticator  {@code null} when the route has no {@code jwtAuth} policy
  * @param maxRequestBody largest request body in bytes; {@link #UNLIMITED} when there is no limit
+ * @param websocket      {@code null} unless the route accepts WebSocket upgrades ({@code websocket: true})
  */
 public record Route(
         String name,
@@ -26,12 +27,21 @@ public record Route(
         Authorizer authorizer,
         HeaderTransform transform,
         Duration requestTimeout,
-        long maxRequestBody) {
+        long maxRequestBody,
+        WebSocketUpgrade websocket) {
 
     public static final long UNLIMITED = Long.MAX_VALUE;
 
     public Route {
         matches = List.copyOf(matches);
         admissions = List.copyOf(admissions);
+    }
+
+    /** A route without WebSocket upgrades. */
+    public Route(String name, HostMatch hosts, List<RouteMatch> matches, UpstreamPool upstreams,
+            List<Admission> admissions, JwtAuthenticator authenticator, Authorizer authorizer, HeaderTransform transform,
+            Duration requestTimeout, long maxRequestBody) {
+        this(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, requestTimeout,
+                maxRequestBody, null);
     }
 }

@@ -6,9 +6,11 @@ import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.proxy.WebSocketTunnel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -58,7 +60,12 @@ public class GatewayRoutes {
                 new PoolOptions()
                         .setHttp1MaxSize(limits.upstreamMaxConnections())
                         .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue()));
-        ProxyPipeline pipeline = new ProxyPipeline(routes::current, new Forwarder(vertx, client), metrics, startup.accessLog());
+        // WebSocket routes' origin side: one connection per tunnel, up to the same bound per origin.
+        var webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
+                .setMaxConnections(limits.upstreamMaxConnections()));
+        ProxyPipeline pipeline = new ProxyPipeline(routes::current, new Forwarder(vertx, client),
+                new WebSocketTunnel(vertx, webSockets), metrics, startup.accessLog());
         router.route().order(ROUTE_ORDER).handler(pipeline);
     }
 }

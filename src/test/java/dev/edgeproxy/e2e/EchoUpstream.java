@@ -25,7 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code .../truncate} and {@code .../truncate-chunked}: start a 100,000-byte response (framed by
  * {@code Content-Length}, or chunked), send part of it, then close the connection;</li>
  * <li>{@code /jwks.json}: the JWKS document last {@link #publishJwks published}, as an identity
- * provider would serve it.</li>
+ * provider would serve it;</li>
+ * <li>any request with {@code Upgrade: websocket} (subprotocol {@code chat.v1} offered): {@code .../refuse}
+ * answers 403 instead; otherwise it upgrades, sends the JSON report of its handshake headers as the first
+ * text message, then echoes every message as it came (text as text, binary as binary), except the text
+ * {@code close-me}, on which it closes with 4001 {@code origin says bye}. The last close it received is
+ * kept ({@link #lastWebSocketClose}).</li>
  * </ul>
  * Every request's path is recorded, so a test can prove that something was never fetched.
  */
@@ -39,9 +44,11 @@ public final class EchoUpstream implements AutoCloseable {
     private final java.util.Queue<String> paths = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Queue<String> completed = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile String jwks = "{\"keys\": []}";
+    private volatile String lastWebSocketClose;
 
     public EchoUpstream() {
-        server = vertx.createHttpServer()
+        server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                        .setWebSocketSubProtocols(java.util.List.of("chat.v1")))
                 .connectionHandler(connection -> connections.incrementAndGet())
                 .requestHandler(this::handle)
                 .listen(0, "127.0.0.1")
@@ -75,6 +82,11 @@ public final class EchoUpstream implements AutoCloseable {
         return java.util.List.copyOf(completed);
     }
 
+    /** {@code code reason} of the last WebSocket close the origin received, or {@code null}. */
+    public String lastWebSocketClose() {
+        return lastWebSocketClose;
+    }
+
     /** TCP connections accepted so far: fewer than requests when the proxy keeps connections alive. */
     public int connections() {
         return connections.get();
@@ -84,6 +96,10 @@ public final class EchoUpstream implements AutoCloseable {
         requests.incrementAndGet();
         String path = request.path();
         paths.add(path);
+        if ("websocket".equalsIgnoreCase(request.getHeader("upgrade"))) {
+            webSocket(request);
+            return;
+        }
         if (path.equals("/jwks.json")) {
             jwksHits.incrementAndGet();
             request.response().putHeader("content-type", "application/json").end(jwks);
@@ -145,6 +161,39 @@ public final class EchoUpstream implements AutoCloseable {
             }
             response.end(report.encode());
         });
+    }
+
+    private void webSocket(HttpServerRequest request) {
+        if (request.path().endsWith("/refuse")) {
+            request.response().setStatusCode(403).end("no");
+            return;
+        }
+        JsonObject report = new JsonObject().put("uri", request.uri()).put("headers", headerReport(request));
+        request.toWebSocket().onSuccess(ws -> {
+            ws.closeHandler(v -> lastWebSocketClose = ws.closeStatusCode() + " " + ws.closeReason());
+            ws.textMessageHandler(text -> {
+                if (text.equals("close-me")) {
+                    ws.close((short) 4001, "origin says bye");
+                } else {
+                    ws.writeTextMessage(text);
+                }
+            });
+            ws.binaryMessageHandler(ws::writeBinaryMessage);
+            ws.writeTextMessage(report.encode());
+        });
+    }
+
+    private static JsonObject headerReport(HttpServerRequest request) {
+        JsonObject headers = new JsonObject();
+        request.headers().forEach(h -> {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            JsonArray values = headers.getJsonArray(name);
+            if (values == null) {
+                headers.put(name, values = new JsonArray());
+            }
+            values.add(h.getValue());
+        });
+        return headers;
     }
 
     /** Deterministic content: byte i is {@code i % 251}, so tests can recompute the hash. */

@@ -132,6 +132,14 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .jwt("strict", issuer, audience, "file", jwksFile.toString())
                 .put("policies.jwtAuth.location.header.name", "x-api-token")
                 .put("policies.jwtAuth.location.header.prefix", "");
+        // WebSocket tunnels: behind a strict JWT (the token's subject set for the origin), and one that idles out.
+        r.route("websocket").prefix("/ws").backend(origin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .set("x-user-id", "jwt.sub")
+                .put("websocket", "true");
+        r.route("websocket-idle").prefix("/ws-idle").backend(origin)
+                .put("websocket", "true")
+                .put("limits.websocketIdleTimeout", "1s");
         Map<String, String> props = new LinkedHashMap<>(r.props);
         // Off by default; ExplainEndToEndTest needs it.
         props.put("gateway.explain.enabled", "true");

@@ -1,0 +1,316 @@
+package dev.edgeproxy.proxy;
+
+import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.http.HopByHop;
+import io.netty.channel.ChannelPipeline;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.net.impl.ConnectionBase;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Tunnels one WebSocket between a user agent and the origin, for a request that already passed its
+ * route's policies (docs/reference.md#websocket):
+ * <ol>
+ * <li>the origin is asked to upgrade first, with the request's origin headers (the same as for a plain
+ *     request); if it refuses, breaks or does not answer in time, the user agent gets 502 or 504 and is
+ *     never upgraded;</li>
+ * <li>then the user agent's request is upgraded ({@code 101}, with the subprotocol the origin chose);</li>
+ * <li>data frames (text, binary, continuation) are relayed as they are, frame by frame, with
+ *     back-pressure both ways; each hop answers its own pings (Vert.x does), so pings and pongs are not
+ *     relayed, but they count as activity;</li>
+ * <li>a close from either side is passed on with its code and reason; a side that vanishes without a
+ *     close frame makes the tunnel close the other with 1001 (user agent gone) or 1014 (origin gone); a
+ *     tunnel idle for the route's idle timeout is closed on both sides with 1001.</li>
+ * </ol>
+ *
+ * <p>Both WebSockets live on the user agent's event loop (the origin connection is opened from it), so
+ * the tunnel's state needs no locking.
+ */
+public final class WebSocketTunnel {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketTunnel.class);
+
+    /** Close codes (RFC 6455 §7.4.1; 1014 from the IANA registry). */
+    static final short GOING_AWAY = 1001;
+    static final short BAD_GATEWAY = 1014;
+
+    /** Per-hop handshake headers: each side of the tunnel negotiates its own. */
+    private static final List<String> HANDSHAKE_HEADERS = List.of("sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-accept", "sec-websocket-protocol", "content-length");
+
+    /** How the pipeline learns what became of the tunnel. */
+    public interface Session {
+        /** The origin's handshake is over (upgraded, refused, failed or timed out) after {@code nanos}. */
+        void upstreamTook(long nanos);
+
+        /** Both sides are upgraded; {@link #closed} follows exactly once. */
+        void opened();
+
+        /** The tunnel is closed on both sides. */
+        void closed();
+
+        /** The user agent was not upgraded: answer it with {@code error}. At most once, never after {@link #opened}. */
+        void failed(GatewayError error);
+    }
+
+    private final Vertx vertx;
+    private final WebSocketClient client;
+
+    /** @param client opens the origin side; its connect timeout is {@code gateway.limits.upstreamConnectTimeout} */
+    public WebSocketTunnel(Vertx vertx, WebSocketClient client) {
+        this.vertx = vertx;
+        this.client = client;
+    }
+
+    /**
+     * An HTTP/1.1 {@code GET} asking for {@code Upgrade: websocket}. (Vert.x 4.5 has no WebSocket over HTTP/2:
+     * it does not offer RFC 8441's extended CONNECT, so on HTTP/2 nothing is an upgrade.)
+     */
+    public static boolean isUpgrade(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_1_1
+                && request.method() == HttpMethod.GET
+                && hasToken(request.headers(), "upgrade", "websocket")
+                && hasToken(request.headers(), "connection", "upgrade");
+    }
+
+    /**
+     * Opens the tunnel. The request must arrive paused; on a refused or failed upgrade
+     * {@link Session#failed} is called before the user agent has been answered.
+     *
+     * @param uri              the canonical request target (less a credential taken out of its query)
+     * @param headers          the origin headers the evaluation prepared (end-to-end, forwarding headers,
+     *                         transformations; the credential removed)
+     * @param handshakeTimeout the origin must have upgraded within it (the route's request timeout); then 504
+     * @param idleTimeout      the tunnel closes after this long without a frame in either direction
+     */
+    public void open(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers,
+            Duration handshakeTimeout, Duration idleTimeout, Session session) {
+        if (!validHandshake(request.headers())) {
+            session.failed(new GatewayError.BadRequest("invalid WebSocket handshake"));
+            return;
+        }
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(upstream.host())
+                .setPort(upstream.port())
+                .setURI(uri)
+                .setSubProtocols(subProtocols(request.headers()));
+        MultiMap originHeaders = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        HANDSHAKE_HEADERS.forEach(originHeaders::remove);
+        options.setHeaders(originHeaders);
+        new Handshake(request, idleTimeout, handshakeTimeout, session).start(options);
+    }
+
+    /** The origin is asked first; the user agent is upgraded only once the origin has been. */
+    private final class Handshake {
+        private final HttpServerRequest request;
+        private final Duration idleTimeout;
+        private final Duration timeout;
+        private final Session session;
+        private final long startedAt = System.nanoTime();
+        private long timer;
+        private boolean over;
+
+        Handshake(HttpServerRequest request, Duration idleTimeout, Duration timeout, Session session) {
+            this.request = request;
+            this.idleTimeout = idleTimeout;
+            this.timeout = timeout;
+            this.session = session;
+        }
+
+        void start(WebSocketConnectOptions options) {
+            timer = vertx.setTimer(timeout.toMillis(), id -> refuse(new GatewayError.GatewayTimeout(timeout)));
+            client.connect(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    // An UpgradeRejectedException (the origin answered other than 101) or a connection failure.
+                    refuse(new GatewayError.BadGateway(ar.cause()));
+                    return;
+                }
+                WebSocket origin = ar.result();
+                if (over) {
+                    // Too late: the user agent has had its 504.
+                    origin.close(GOING_AWAY);
+                    return;
+                }
+                over = true;
+                vertx.cancelTimer(timer);
+                session.upstreamTook(System.nanoTime() - startedAt);
+                // Nothing from the origin may be lost while the user agent is being upgraded.
+                origin.pause();
+                upgradeUserAgent(origin);
+            });
+        }
+
+        private void upgradeUserAgent(WebSocket origin) {
+            // The origin's 101 headers, less its per-hop handshake ones, go to the user agent's 101.
+            MultiMap answer = request.response().headers();
+            HopByHop.copyEndToEnd(origin.headers(), answer);
+            HANDSHAKE_HEADERS.forEach(answer::remove);
+            if (origin.subProtocol() != null) {
+                answer.set("sec-websocket-protocol", origin.subProtocol());
+            }
+            HttpConnection connection = request.connection();
+            request.toWebSocket().onComplete(ar -> {
+                if (ar.failed()) {
+                    // The user agent went away, or its handshake was refused (Vert.x answered it).
+                    LOG.debugf("WebSocket upgrade of the user agent failed: %s", ar.cause());
+                    origin.close(GOING_AWAY);
+                    if (!request.response().headWritten()) {
+                        // The origin's 101 headers must not dress up our refusal.
+                        answer.clear();
+                    }
+                    session.failed(new GatewayError.BadRequest("invalid WebSocket handshake"));
+                    return;
+                }
+                // The listener's idle timeout (quarkus.http.idle-timeout) is for HTTP; the tunnel has its own.
+                if (connection instanceof ConnectionBase base) {
+                    ChannelPipeline pipeline = base.channel().pipeline();
+                    if (pipeline.get("idle") != null) {
+                        pipeline.remove("idle");
+                    }
+                }
+                new Tunnel(ar.result(), origin, idleTimeout, session).start();
+            });
+        }
+
+        private void refuse(GatewayError error) {
+            if (over) {
+                return;
+            }
+            over = true;
+            vertx.cancelTimer(timer);
+            session.upstreamTook(System.nanoTime() - startedAt);
+            LOG.debugf("WebSocket upgrade to the origin failed: %s", error.getCause() == null ? error : error.getCause());
+            session.failed(error);
+        }
+    }
+
+    /** Two upgraded WebSockets relaying to each other until either closes or both stay idle. */
+    private final class Tunnel {
+        private final ServerWebSocket userAgent;
+        private final WebSocket origin;
+        private final long idleNanos;
+        private final Session session;
+        private long lastFrame = System.nanoTime();
+        private long idleTimer;
+        private boolean closed;
+
+        Tunnel(ServerWebSocket userAgent, WebSocket origin, Duration idleTimeout, Session session) {
+            this.userAgent = userAgent;
+            this.origin = origin;
+            this.idleNanos = idleTimeout.toNanos();
+            this.session = session;
+        }
+
+        void start() {
+            session.opened();
+            relay(userAgent, origin);
+            relay(origin, userAgent);
+            userAgent.closeHandler(v -> closedBy(userAgent, origin, GOING_AWAY, "client went away"));
+            origin.closeHandler(v -> closedBy(origin, userAgent, BAD_GATEWAY, "origin went away"));
+            // Broken frames or connections end in the close handlers; nothing to add but a quiet log.
+            userAgent.exceptionHandler(e -> LOG.debugf("WebSocket user agent side: %s", e));
+            origin.exceptionHandler(e -> LOG.debugf("WebSocket origin side: %s", e));
+            idleTimer = vertx.setTimer(Math.max(1, idleNanos / 1_000_000), id -> checkIdle());
+            origin.resume();
+        }
+
+        private void relay(WebSocketBase from, WebSocketBase to) {
+            from.frameHandler(frame -> {
+                lastFrame = System.nanoTime();
+                if (closed || !isData(frame)) {
+                    // Pings are answered by Vert.x on each hop; close frames arrive at the close handler.
+                    return;
+                }
+                to.writeFrame(frame);
+                if (to.writeQueueFull()) {
+                    from.pause();
+                    to.drainHandler(v -> from.resume());
+                }
+            });
+        }
+
+        /** {@code from} has closed: pass its code and reason on, or say why it vanished. */
+        private void closedBy(WebSocketBase from, WebSocketBase to, short vanished, String vanishedReason) {
+            if (closed) {
+                return;
+            }
+            Short code = from.closeStatusCode();
+            if (code == null) {
+                // No close frame: the connection broke (RFC 6455's 1006, which no frame may carry).
+                to.close(vanished, vanishedReason);
+            } else {
+                to.close(code, from.closeReason());
+            }
+            finish();
+        }
+
+        private void checkIdle() {
+            if (closed) {
+                return;
+            }
+            long idleFor = System.nanoTime() - lastFrame;
+            if (idleFor < idleNanos) {
+                idleTimer = vertx.setTimer(Math.max(1, (idleNanos - idleFor) / 1_000_000), id -> checkIdle());
+                return;
+            }
+            userAgent.close(GOING_AWAY, "idle timeout");
+            origin.close(GOING_AWAY, "idle timeout");
+            finish();
+        }
+
+        private void finish() {
+            closed = true;
+            vertx.cancelTimer(idleTimer);
+            session.closed();
+        }
+    }
+
+    private static boolean isData(WebSocketFrame frame) {
+        return frame.isText() || frame.isBinary() || frame.isContinuation();
+    }
+
+    /** RFC 6455 §4.2.1: a key and version 13, which is all Vert.x (and any browser) speaks. */
+    private static boolean validHandshake(MultiMap headers) {
+        String key = headers.get("sec-websocket-key");
+        return key != null && !key.isBlank() && "13".equals(headers.get("sec-websocket-version"));
+    }
+
+    private static List<String> subProtocols(MultiMap headers) {
+        List<String> protocols = new ArrayList<>();
+        for (String value : headers.getAll("sec-websocket-protocol")) {
+            for (String p : value.split(",")) {
+                if (!p.isBlank()) {
+                    protocols.add(p.strip());
+                }
+            }
+        }
+        return protocols.isEmpty() ? null : protocols;
+    }
+
+    private static boolean hasToken(MultiMap headers, String name, String token) {
+        for (String value : headers.getAll(name)) {
+            for (String t : value.split(",")) {
+                if (t.strip().toLowerCase(Locale.ROOT).equals(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

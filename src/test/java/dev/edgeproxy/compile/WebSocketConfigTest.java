@@ -1,0 +1,71 @@
+package dev.edgeproxy.compile;
+
+import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.route.Route;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static dev.edgeproxy.testing.Configs.compile;
+import static dev.edgeproxy.testing.Configs.compileFails;
+import static dev.edgeproxy.testing.Configs.route;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * {@code websocket: true} and its idle timeout ({@code gateway.limits.websocketIdleTimeout}, per route
+ * {@code limits.websocketIdleTimeout}), compiled from YAML bound the real way; mistakes name route and field.
+ */
+class WebSocketConfigTest {
+
+    private static String yaml(String limits, String route) {
+        return "gateway:\n" + limits.indent(2) + "  routes:\n    - name: r\n      backends:\n        - host: 127.0.0.1:8081\n"
+                + route.indent(6);
+    }
+
+    private static Route compiled(String limits, String route) {
+        return route(compile(yaml(limits, route)), "r");
+    }
+
+    private static void fails(String limits, String route, String expected) {
+        InvalidConfigException e = compileFails(yaml(limits, route));
+        assertEquals(1, e.errors().size(), () -> e.errors().toString());
+        String error = e.errors().get(0);
+        assertEquals(true, error.startsWith(expected), () -> "expected '" + expected + "...', got: " + error);
+    }
+
+    @Test
+    void aRouteDoesNotUpgradeUnlessItSaysSo() {
+        assertNull(compiled("", "").websocket());
+        assertNull(compiled("", "websocket: false").websocket());
+    }
+
+    @Test
+    void theIdleTimeoutDefaultsTo5Minutes() {
+        assertEquals(Duration.ofMinutes(5), compiled("", "websocket: true").websocket().idleTimeout());
+    }
+
+    @Test
+    void theGatewayLimitAppliesUnlessTheRouteSetsItsOwn() {
+        String limits = "limits:\n  websocketIdleTimeout: 30s";
+        assertEquals(Duration.ofSeconds(30), compiled(limits, "websocket: true").websocket().idleTimeout());
+        assertEquals(Duration.ofSeconds(10), compiled(limits, "websocket: true\nlimits:\n  websocketIdleTimeout: 10s")
+                .websocket().idleTimeout());
+    }
+
+    @Test
+    void anIdleTimeoutOnARouteWithoutWebsocketIsAMistake() {
+        fails("", "limits:\n  websocketIdleTimeout: 10s",
+                "route 'r': limits.websocketIdleTimeout: applies to a route with websocket: true only");
+    }
+
+    @Test
+    void aZeroOrUnreadableIdleTimeoutIsRefused() {
+        fails("", "websocket: true\nlimits:\n  websocketIdleTimeout: 0s",
+                "route 'r': limits.websocketIdleTimeout: must be greater than zero");
+        fails("", "websocket: true\nlimits:\n  websocketIdleTimeout: soon",
+                "route 'r': limits.websocketIdleTimeout: 'soon' is not a duration");
+        fails("limits:\n  websocketIdleTimeout: -1s", "websocket: true",
+                "gateway: limits.websocketIdleTimeout: ");
+    }
+}

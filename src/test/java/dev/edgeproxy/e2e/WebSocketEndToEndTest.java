@@ -1,0 +1,272 @@
+package dev.edgeproxy.e2e;
+
+import dev.edgeproxy.testing.RawHttp;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * WebSocket tunnels (issue 12, point 4) against the echo upstream's WebSocket endpoint: the upgrade happens
+ * only after the route's JWT policy passed, frames go both ways, closes travel with their code and reason,
+ * an idle tunnel is closed, and a route without {@code websocket: true} never upgrades.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestResource.class)
+class WebSocketEndToEndTest {
+
+    /** Long enough for any machine; nothing here asserts on how long something took. */
+    private static final long WAIT_SECONDS = 20;
+
+    private static Vertx vertx;
+    private static WebSocketClient client;
+
+    @InjectGateway
+    GatewayFixture gateway;
+
+    @BeforeAll
+    static void startClient() {
+        vertx = Vertx.vertx();
+        client = vertx.createWebSocketClient();
+    }
+
+    @AfterAll
+    static void stopClient() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private static String upgradeHead(String path, String extraHeaders) {
+        return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + extraHeaders + "\r\n";
+    }
+
+    // --- refused before any upgrade -------------------------------------------------------------
+
+    @Test
+    void withoutTokenTheAnswerIs401AndNothingIsUpgraded() {
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, upgradeHead("/ws/no-token", ""));
+        assertEquals(401, r.status());
+        assertEquals("Bearer realm=\"websocket\"", r.header("www-authenticate"));
+        assertNull(r.header("upgrade"));
+        assertFalse(gateway.upstream().paths().contains("/ws/no-token"), "the origin must never be asked");
+    }
+
+    @Test
+    void aForgedTokenIs401Too() {
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, upgradeHead("/ws/forged",
+                "Authorization: Bearer " + gateway.forgedToken("mallory") + "\r\n"));
+        assertEquals(401, r.status());
+        assertFalse(gateway.upstream().paths().contains("/ws/forged"));
+    }
+
+    @Test
+    void anOriginRefusingTheUpgradeIs502() {
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, upgradeHead("/ws/refuse",
+                "Authorization: Bearer " + gateway.token("alice") + "\r\n"));
+        assertEquals(502, r.status());
+        assertEquals("bad gateway", r.bodyText());
+        assertTrue(gateway.upstream().paths().contains("/ws/refuse"), "the origin was asked, and refused");
+    }
+
+    @Test
+    void theVertxClientSeesTheRefusalAs401() {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> connect("/ws/client", null));
+        UpgradeRejectedException rejected = assertInstanceOf(UpgradeRejectedException.class, e.getCause());
+        assertEquals(401, rejected.getStatus());
+    }
+
+    // --- the tunnel -----------------------------------------------------------------------------
+
+    @Test
+    void theOriginSeesTheSameHeadersAsAPlainRequestWithoutTheCredential() throws Exception {
+        Conversation c = connect("/ws/headers?room=1", gateway.token("alice"));
+        JsonPath seen = JsonPath.from(c.nextText());
+        assertEquals("/ws/headers?room=1", seen.getString("uri"));
+        assertNotNull(seen.getList("headers.x-forwarded-for"), "X-Forwarded-For");
+        assertEquals(List.of("http"), seen.getList("headers.x-forwarded-proto"));
+        assertEquals(List.of("alice"), seen.getList("headers.x-user-id"), "the route's transformation");
+        assertNull(seen.get("headers.authorization"), "the verified credential is removed");
+        assertEquals("chat.v1", c.socket.subProtocol(), "the origin's choice of subprotocol reaches the client");
+        c.socket.close();
+    }
+
+    @Test
+    void textAndBinaryMessagesAreEchoedBothWays() throws Exception {
+        Conversation c = connect("/ws/echo", gateway.token("alice"));
+        c.nextText();
+        c.socket.writeTextMessage("hello, origin");
+        assertEquals("hello, origin", c.nextText());
+        byte[] small = {0, 1, 2, (byte) 0xff};
+        c.socket.writeBinaryMessage(Buffer.buffer(small));
+        assertArrayEquals(small, c.nextBinary());
+        // Larger than one frame (64 KiB): the message crosses as several frames and arrives whole.
+        byte[] large = EchoUpstream.content(200_000);
+        c.socket.writeBinaryMessage(Buffer.buffer(large));
+        assertArrayEquals(large, c.nextBinary());
+        c.socket.close();
+    }
+
+    @Test
+    void aCloseFromTheClientReachesTheOriginWithItsCodeAndReason() throws Exception {
+        Conversation c = connect("/ws/client-close", gateway.token("alice"));
+        c.nextText();
+        c.socket.close((short) 4000, "client says bye");
+        eventually(() -> assertEquals("4000 client says bye", gateway.upstream().lastWebSocketClose()));
+        assertEquals("4000 client says bye", c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCloseFromTheOriginReachesTheClientWithItsCodeAndReason() throws Exception {
+        Conversation c = connect("/ws/origin-close", gateway.token("alice"));
+        c.nextText();
+        c.socket.writeTextMessage("close-me");
+        assertEquals("4001 origin says bye", c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anIdleTunnelIsClosedOnBothSides() throws Exception {
+        Conversation c = connect("/ws-idle/quiet", null);
+        c.nextText();
+        // The route's limits.websocketIdleTimeout is 1s: nothing more is sent, so the proxy closes.
+        assertEquals("1001 idle timeout", c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        eventually(() -> assertEquals("1001 idle timeout", gateway.upstream().lastWebSocketClose()));
+    }
+
+    @Test
+    void sessionsAreCountedAndLoggedAs101WhenTheyEnd() throws Exception {
+        MetricsEndToEndTest.Scrape before = MetricsEndToEndTest.Scrape.now();
+        Conversation c = connect("/ws/metrics", gateway.token("alice"));
+        c.nextText();
+        eventually(() -> {
+            MetricsEndToEndTest.Scrape during = MetricsEndToEndTest.Scrape.now();
+            assertEquals(1, during.delta(before, "edgeproxy_websocket_sessions_total", "route", "websocket"));
+            assertEquals(1, during.delta(before, "edgeproxy_websocket_open"));
+        });
+        c.socket.close();
+        c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        eventually(() -> {
+            MetricsEndToEndTest.Scrape after = MetricsEndToEndTest.Scrape.now();
+            assertEquals(0, after.delta(before, "edgeproxy_websocket_open"));
+            assertEquals(1, after.delta(before, "edgeproxy_requests_total", "route", "websocket", "status", "101"));
+        });
+    }
+
+    // --- what is not a tunnel -------------------------------------------------------------------
+
+    @Test
+    void anUpgradeOnARouteWithoutWebsocketIsForwardedAsAPlainRequest() {
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, upgradeHead("/open/not-a-tunnel", "Connection: close\r\n"));
+        assertEquals(200, r.status(), "no 101: the route does not upgrade");
+        JsonPath seen = JsonPath.from(r.bodyText());
+        assertEquals("GET", seen.getString("method"));
+        assertNull(seen.get("headers.upgrade"), "Upgrade is hop-by-hop and removed");
+        assertNull(seen.get("headers.connection"));
+    }
+
+    @Test
+    void aPlainRequestOnAWebsocketRouteIsForwardedAsUsual() {
+        given().header("Authorization", "Bearer " + gateway.token("alice")).get("/ws/plain")
+                .then().statusCode(200);
+        given().get("/ws/plain").then().statusCode(401);
+    }
+
+    // --- helpers --------------------------------------------------------------------------------
+
+    /** One client WebSocket: what it received, in order, and how it was closed ({@code code reason}). */
+    private static final class Conversation {
+        final WebSocket socket;
+        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        final CompletableFuture<String> closed = new CompletableFuture<>();
+
+        Conversation(WebSocket socket) {
+            this.socket = socket;
+            socket.textMessageHandler(received::add);
+            socket.binaryMessageHandler(b -> received.add(b.getBytes()));
+            socket.closeHandler(v -> closed.complete(socket.closeStatusCode() + " " + socket.closeReason()));
+        }
+
+        String nextText() throws InterruptedException {
+            Object next = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertInstanceOf(String.class, next, "a text message");
+            return (String) next;
+        }
+
+        byte[] nextBinary() throws InterruptedException {
+            Object next = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertInstanceOf(byte[].class, next, "a binary message");
+            return (byte[]) next;
+        }
+    }
+
+    private static Conversation connect(String uri, String token) throws Exception {
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost("localhost")
+                .setPort(RestAssured.port)
+                .setURI(uri)
+                .addSubProtocol("chat.v1");
+        if (token != null) {
+            options.addHeader("Authorization", "Bearer " + token);
+        }
+        CompletableFuture<Conversation> opened = new CompletableFuture<>();
+        // Handlers are set on the socket's event loop at once, so no message can slip past them.
+        client.connect(options).onComplete(ar -> {
+            if (ar.succeeded()) {
+                opened.complete(new Conversation(ar.result()));
+            } else {
+                opened.completeExceptionally(ar.cause());
+            }
+        });
+        return opened.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** What the origin or the metrics saw arrives a moment after the client's side: retry for a while. */
+    private static void eventually(Executable assertion) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (true) {
+            try {
+                assertion.execute();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            } catch (Throwable t) {
+                fail(t);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package dev.edgeproxy.proxy;
+
+import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.http.HopByHop;
+import dev.edgeproxy.testing.RawHttp;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link WebSocketTunnel} between real parts: a Vert.x server playing the proxy (it hands every request to
+ * the tunnel, as the pipeline does once a request is allowed), Vert.x or raw-socket origins, and Vert.x or
+ * raw-socket clients. The end-to-end behaviour behind a JWT route is in {@code WebSocketEndToEndTest}; here are
+ * the edges: sides that vanish, origins that never answer, pings, a slow origin, a broken handshake.
+ */
+class WebSocketTunnelTest {
+
+    private static final long WAIT_SECONDS = 20;
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    private static Vertx vertx;
+    private static WebSocketClient client;
+
+    private final Queue<String> events = new ConcurrentLinkedQueue<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+    private int proxyPort;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        client = vertx.createWebSocketClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @AfterEach
+    void closeServers() throws Exception {
+        for (AutoCloseable server : servers) {
+            server.close();
+        }
+    }
+
+    /** The proxy in front of {@code originPort}, with a short handshake timeout and a long idle timeout. */
+    private void proxyTo(int originPort) {
+        WebSocketTunnel tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(
+                new WebSocketClientOptions().setConnectTimeout(2_000)));
+        HttpServer proxy = vertx.createHttpServer().requestHandler(request -> {
+            request.pause();
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            HopByHop.copyEndToEnd(request.headers(), headers);
+            tunnel.open(request, new Upstream("127.0.0.1", originPort), request.uri(), headers, Duration.ofMillis(500),
+                    Duration.ofMinutes(1), new WebSocketTunnel.Session() {
+                        @Override
+                        public void upstreamTook(long nanos) {
+                            events.add("upstream");
+                        }
+
+                        @Override
+                        public void opened() {
+                            events.add("opened");
+                        }
+
+                        @Override
+                        public void closed() {
+                            events.add("closed");
+                        }
+
+                        @Override
+                        public void failed(GatewayError error) {
+                            events.add("failed " + error.status());
+                            if (!request.response().ended()) {
+                                request.response().setStatusCode(error.status()).end(error.body());
+                            }
+                            request.resume();
+                        }
+                    });
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        servers.add(() -> proxy.close().toCompletionStage().toCompletableFuture().join());
+        proxyPort = proxy.actualPort();
+    }
+
+    /** A Vert.x WebSocket origin; {@code onSocket} sets up each upgraded socket. */
+    private int vertxOrigin(Consumer<io.vertx.core.http.ServerWebSocket> onSocket) {
+        HttpServer origin = vertx.createHttpServer()
+                .requestHandler(request -> request.toWebSocket().onSuccess(onSocket::accept))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        servers.add(() -> origin.close().toCompletionStage().toCompletableFuture().join());
+        return origin.actualPort();
+    }
+
+    /** A TCP origin that reads the upgrade request and then does what {@code onHandshake} says. */
+    private int rawOrigin(AtomicInteger requests, java.util.function.BiConsumer<NetSocket, String> onHandshake) {
+        NetServer origin = vertx.createNetServer().connectHandler(socket -> {
+            Buffer head = Buffer.buffer();
+            boolean[] seen = {false};
+            socket.handler(data -> {
+                if (seen[0]) {
+                    return;
+                }
+                head.appendBuffer(data);
+                String text = head.toString(StandardCharsets.ISO_8859_1);
+                if (text.contains("\r\n\r\n")) {
+                    seen[0] = true;
+                    requests.incrementAndGet();
+                    onHandshake.accept(socket, text);
+                }
+            });
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        servers.add(() -> origin.close().toCompletionStage().toCompletableFuture().join());
+        return origin.actualPort();
+    }
+
+    private static String accept(String requestHead) throws Exception {
+        Matcher m = Pattern.compile("(?i)sec-websocket-key:\\s*(\\S+)").matcher(requestHead);
+        assertTrue(m.find(), "the origin is sent a key");
+        byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((m.group(1) + GUID).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder().encodeToString(sha1);
+    }
+
+    private WebSocket connect() throws Exception {
+        return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(proxyPort).setURI("/t"))
+                .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static String upgradeHead(String key) {
+        return "GET /t HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\n" + (key == null ? "" : "Sec-WebSocket-Key: " + key + "\r\n") + "\r\n";
+    }
+
+    // --- sides that vanish ------------------------------------------------------------------------
+
+    @Test
+    void anOriginThatVanishesWithoutACloseFrameClosesTheClientWith1014() throws Exception {
+        proxyTo(rawOrigin(new AtomicInteger(), (socket, head) -> {
+            try {
+                socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept(head) + "\r\n\r\n");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            // The first frame relayed to it: the origin drops the connection, no close frame.
+            socket.handler(frame -> socket.close());
+        }));
+        WebSocket ws = connect();
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
+        ws.writeTextMessage("anyone there?");
+        assertEquals("1014 origin went away", closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        eventually(() -> assertEquals(List.of("upstream", "opened", "closed"), List.copyOf(events)));
+    }
+
+    @Test
+    void aClientThatVanishesClosesTheOriginWith1001() throws Exception {
+        CompletableFuture<String> originClosed = new CompletableFuture<>();
+        proxyTo(vertxOrigin(ws -> ws.closeHandler(v -> originClosed.complete(ws.closeStatusCode() + " " + ws.closeReason()))));
+        try (Socket socket = new Socket("127.0.0.1", proxyPort)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(upgradeHead("dGhlIHNhbXBsZSBub25jZQ==").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String status = readHead(socket.getInputStream());
+            assertTrue(status.startsWith("HTTP/1.1 101"), status);
+        }
+        assertEquals("1001 client went away", originClosed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    // --- handshakes that do not happen ------------------------------------------------------------
+
+    @Test
+    void anOriginThatNeverAnswersTheUpgradeIs504AndTheClientIsNeverUpgraded() {
+        proxyTo(rawOrigin(new AtomicInteger(), (socket, head) -> { }));
+        RawHttp.Response r = RawHttp.exchange(proxyPort, upgradeHead("dGhlIHNhbXBsZSBub25jZQ=="));
+        assertEquals(504, r.status());
+        assertEquals(List.of("upstream", "failed 504"), List.copyOf(events));
+    }
+
+    @Test
+    void anUpgradeWithoutAKeyIs400AndTheOriginIsNeverAsked() {
+        AtomicInteger asked = new AtomicInteger();
+        proxyTo(rawOrigin(asked, (socket, head) -> socket.close()));
+        RawHttp.Response r = RawHttp.exchange(proxyPort, upgradeHead(null));
+        assertEquals(400, r.status());
+        assertEquals(0, asked.get());
+        assertEquals(List.of("failed 400"), List.copyOf(events));
+    }
+
+    // --- frames -----------------------------------------------------------------------------------
+
+    @Test
+    void pingsAreAnsweredOnEachHopAndNotRelayed() throws Exception {
+        Queue<WebSocketFrameType> originSaw = new ConcurrentLinkedQueue<>();
+        proxyTo(vertxOrigin(ws -> {
+            ws.frameHandler(frame -> originSaw.add(frame.type()));
+            ws.textMessageHandler(ws::writeTextMessage);
+        }));
+        WebSocket ws = connect();
+        CompletableFuture<String> pong = new CompletableFuture<>();
+        CompletableFuture<String> echo = new CompletableFuture<>();
+        ws.pongHandler(data -> pong.complete(data.toString()));
+        ws.textMessageHandler(echo::complete);
+        ws.writePing(Buffer.buffer("are you there"));
+        assertEquals("are you there", pong.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        ws.writeTextMessage("after the ping");
+        assertEquals("after the ping", echo.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(List.of(WebSocketFrameType.TEXT), List.copyOf(originSaw), "the ping stayed on the first hop");
+        ws.close();
+    }
+
+    @Test
+    void everyByteReachesAnOriginThatReadsLateInOrder() throws Exception {
+        int frames = 100;
+        int frameSize = 60_000;
+        proxyTo(vertxOrigin(ws -> {
+            // The origin reads nothing for a while, so the tunnel must hold the client back, not drop data.
+            ws.pause();
+            MessageDigest sha = sha256();
+            long[] bytes = {0};
+            ws.frameHandler(frame -> {
+                if (frame.isBinary() || frame.isContinuation()) {
+                    sha.update(frame.binaryData().getBytes());
+                    bytes[0] += frame.binaryData().length();
+                    if (bytes[0] == (long) frames * frameSize) {
+                        ws.writeTextMessage(bytes[0] + " " + HexFormat.of().formatHex(sha.digest()));
+                    }
+                }
+            });
+            vertx.setTimer(300, id -> ws.resume());
+        }));
+        WebSocket ws = connect();
+        CompletableFuture<String> report = new CompletableFuture<>();
+        ws.textMessageHandler(report::complete);
+        MessageDigest sent = sha256();
+        for (int i = 0; i < frames; i++) {
+            byte[] chunk = new byte[frameSize];
+            for (int j = 0; j < frameSize; j++) {
+                chunk[j] = (byte) (i * 31 + j);
+            }
+            sent.update(chunk);
+            ws.writeFinalBinaryFrame(Buffer.buffer(chunk));
+        }
+        assertEquals((long) frames * frameSize + " " + HexFormat.of().formatHex(sent.digest()),
+                report.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        ws.close();
+    }
+
+    @Test
+    void onlyAnHttp11GetWithUpgradeWebsocketIsAnUpgrade() {
+        AtomicInteger asked = new AtomicInteger();
+        List<Boolean> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            seen.add(WebSocketTunnel.isUpgrade(request));
+            asked.incrementAndGet();
+            request.response().end();
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        servers.add(() -> server.close().toCompletionStage().toCompletableFuture().join());
+        int port = server.actualPort();
+        RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        RawHttp.exchange(port, "POST / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nContent-Length: 0\r\n\r\n");
+        RawHttp.exchange(port, "GET / HTTP/1.0\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+        assertEquals(List.of(true, false, false, false), seen);
+        assertEquals(4, asked.get());
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------
+
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void eventually(Runnable assertion) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+}
