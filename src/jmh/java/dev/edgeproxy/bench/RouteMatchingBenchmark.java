@@ -97,7 +97,7 @@ public class RouteMatchingBenchmark {
     private static Route route(String name, List<String> hostnames, RouteMatch match) {
         return new Route(name, HostMatch.of(hostnames), List.of(match),
                 new UpstreamPool(List.of(new Upstream("127.0.0.1", 8081))), List.of(), null, Authorizer.ALLOW_ALL,
-                HeaderTransform.NONE, Duration.ofSeconds(15), Route.UNLIMITED);
+                HeaderTransform.NONE, Duration.ofSeconds(15), Route.UNLIMITED, null);
     }
 
     private static RouteMatch exact(String path) {

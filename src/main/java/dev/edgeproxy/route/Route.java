@@ -36,12 +36,4 @@ public record Route(
         matches = List.copyOf(matches);
         admissions = List.copyOf(admissions);
     }
-
-    /** A route without WebSocket upgrades. */
-    public Route(String name, HostMatch hosts, List<RouteMatch> matches, UpstreamPool upstreams,
-            List<Admission> admissions, JwtAuthenticator authenticator, Authorizer authorizer, HeaderTransform transform,
-            Duration requestTimeout, long maxRequestBody) {
-        this(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, requestTimeout,
-                maxRequestBody, null);
-    }
 }

@@ -81,7 +81,7 @@ class RouteTableTest {
     static Route route(String name, List<String> hostnames, RouteMatch... matches) {
         return new Route(name, HostMatch.of(hostnames), List.of(matches),
                 new UpstreamPool(List.of(new Upstream("127.0.0.1", 1))), List.of(), null, Authorizer.ALLOW_ALL,
-                HeaderTransform.NONE, Duration.ofSeconds(1), Route.UNLIMITED);
+                HeaderTransform.NONE, Duration.ofSeconds(1), Route.UNLIMITED, null);
     }
 
     static Route route(String name, RouteMatch... matches) {
