@@ -66,12 +66,14 @@ public final class RouteCompiler {
     private final AuthorizationCompiler authorization;
     private final TransformCompiler transformations;
     private final RateLimitCompiler rateLimit;
+    private final OriginCompiler origins;
 
     private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits) {
         this.jwt = new JwtPolicyCompiler(problems, fetcher);
         this.authorization = new AuthorizationCompiler(cel, problems, limits.errorLogInterval());
         this.transformations = new TransformCompiler(cel, problems, limits.errorLogInterval());
         this.rateLimit = new RateLimitCompiler(problems);
+        this.origins = new OriginCompiler(problems);
     }
 
     /**
@@ -120,7 +122,12 @@ public final class RouteCompiler {
             new RouteTable(List.of(), jwt.started(), RequestHygiene.DEFAULT).retire();
             throw new InvalidConfigException(problems.all());
         }
-        return new RouteTable(routes, jwt.started(), hygiene);
+        // The table owns its origin clients: once retired, they close after its longest request can be over.
+        origins.clients().grace(routes.stream().map(Route::requestTimeout).max(Duration::compareTo)
+                .orElse(DEFAULT_REQUEST_TIMEOUT).plusSeconds(1));
+        List<AutoCloseable> resources = new ArrayList<>(jwt.started());
+        resources.add(origins.clients());
+        return new RouteTable(routes, resources, hygiene);
     }
 
     // --- what every request goes through ---------------------------------------------------------
@@ -178,7 +185,7 @@ public final class RouteCompiler {
     private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody) {
         HostMatch hosts = hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matches(rc.matches().orElse(List.of()));
-        UpstreamPool upstreams = backends(rc.backends().orElse(List.of()));
+        UpstreamPool upstreams = backends(name, rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
         JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
                 .map(j -> jwt.compile(name, j)).orElse(null);
@@ -330,7 +337,7 @@ public final class RouteCompiler {
         }
     }
 
-    private UpstreamPool backends(List<GatewayConfig.Backend> configs) {
+    private UpstreamPool backends(String routeName, List<GatewayConfig.Backend> configs) {
         if (configs.isEmpty()) {
             error("backends", "needs at least one backend with host: host:port");
             return null;
@@ -343,10 +350,16 @@ public final class RouteCompiler {
                 error(field, "is required (host:port)");
                 continue;
             }
+            Upstream address;
             try {
-                upstreams.add(Upstream.parse(host.get()));
+                address = Upstream.parse(host.get());
             } catch (IllegalArgumentException e) {
                 error(field, e.getMessage());
+                continue;
+            }
+            Upstream upstream = origins.compile(routeName, "backends[" + i + "]", configs.get(i), address);
+            if (upstream != null) {
+                upstreams.add(upstream);
             }
         }
         return upstreams.isEmpty() ? null : new UpstreamPool(upstreams);

@@ -6,6 +6,7 @@ import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.proxy.OriginClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -49,16 +50,20 @@ public class GatewayRoutes {
         // The user's limits also while the sample routes are in force: they protect the process, not a route.
         ProxyLimits limits = startup.limits();
         // Pool and wait queue are per origin (host:port); a full queue answers 503 (Forwarder).
-        var client = vertx.createHttpClient(
-                new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(60)
-                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
-                        .setDecompressionSupported(false),
-                new PoolOptions()
-                        .setHttp1MaxSize(limits.upstreamMaxConnections())
-                        .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue()));
-        ProxyPipeline pipeline = new ProxyPipeline(routes::current, new Forwarder(vertx, client), metrics, startup.accessLog());
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
+                .setDecompressionSupported(false);
+        PoolOptions pool = new PoolOptions()
+                .setHttp1MaxSize(limits.upstreamMaxConnections())
+                .setHttp2MaxSize(limits.upstreamMaxConnections())
+                .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue());
+        // Plain HTTP/1.1 origins share this client; those with TLS or HTTP/2 get one per distinct settings,
+        // made with the same options and limits and owned by their route table (closed when it is retired).
+        var client = vertx.createHttpClient(options, pool);
+        var forwarder = new Forwarder(vertx, client, new OriginClientFactory(vertx, options, pool));
+        ProxyPipeline pipeline = new ProxyPipeline(routes::current, forwarder, metrics, startup.accessLog());
         router.route().order(ROUTE_ORDER).handler(pipeline);
     }
 }
