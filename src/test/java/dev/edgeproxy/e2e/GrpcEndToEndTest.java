@@ -137,4 +137,12 @@ class GrpcEndToEndTest {
         assertEquals("5", call.grpcStatus());
         assertEquals("route not found", call.grpcMessage());
     }
+
+    @Test
+    void deadOriginIsUnavailable14() throws Exception {
+        Call call = call("/dead/Svc/Method", null, "x");
+        assertEquals(200, call.httpStatus());
+        assertEquals("14", call.grpcStatus());
+        assertEquals("bad gateway", call.grpcMessage());
+    }
 }
