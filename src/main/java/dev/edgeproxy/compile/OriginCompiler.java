@@ -49,11 +49,11 @@ final class OriginCompiler {
         String serverName = null;
         if (backend.tls().isPresent()) {
             GatewayConfig.BackendTls t = backend.tls().get();
-            tls = tls(field + ".tls", t);
             serverName = t.sni().map(String::strip).orElse(null);
             if (serverName != null && serverName.isEmpty()) {
                 problems.at(field + ".tls.sni", "is empty (leave it out to use the host part of host)");
             }
+            tls = tls(field + ".tls", t, !isIpLiteral(serverName == null ? address.host() : serverName));
             if (tls != null && tls.insecureSkipVerify()) {
                 LOG.warnf("route '%s': %s.tls.insecureSkipVerify is true: the certificate of %s is not verified",
                         routeName, field, address);
@@ -83,7 +83,12 @@ final class OriginCompiler {
         };
     }
 
-    private OriginSettings.Tls tls(String field, GatewayConfig.BackendTls t) {
+    /** An IPv4 or IPv6 address, which is never sent as a TLS server name. */
+    static boolean isIpLiteral(String host) {
+        return host.contains(":") || host.matches("[0-9.]+");
+    }
+
+    private OriginSettings.Tls tls(String field, GatewayConfig.BackendTls t, boolean sendSni) {
         int before = problems.count();
         String ca = t.caCertificates().map(f -> read(field + ".caCertificates", f)).orElse(null);
         if (ca != null) {
@@ -107,7 +112,7 @@ final class OriginCompiler {
             }
         }
         boolean insecure = t.insecureSkipVerify().orElse(false);
-        return problems.count() > before ? null : new OriginSettings.Tls(ca, certificate, key, insecure);
+        return problems.count() > before ? null : new OriginSettings.Tls(ca, certificate, key, insecure, sendSni);
     }
 
     private void checkPair(String field, GatewayConfig.BackendTls t, String certificatePem, String keyPem) {

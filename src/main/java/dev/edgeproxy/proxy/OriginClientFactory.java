@@ -48,7 +48,7 @@ public final class OriginClientFactory implements OriginClient.Maker {
         }
         if (tls != null) {
             options.setSsl(true).setEnabledSecureTransportProtocols(new java.util.LinkedHashSet<>(TLS_VERSIONS));
-            options.setUseAlpn(http2);
+            options.setUseAlpn(http2).setForceSni(tls.sendSni());
             if (http2) {
                 options.setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
             }

@@ -28,14 +28,16 @@ public record OriginSettings(Protocol protocol, Tls tls) {
      * @param certificatePem     client certificate chain (mTLS), or {@code null}
      * @param keyPem             its private key, or {@code null}
      * @param insecureSkipVerify no certificate or host name verification at all
+     * @param sendSni            send the server name in the handshake: always for a name (the JDK alone leaves out
+     *                           names without a dot, such as {@code localhost}), never for an IP address (RFC 6066)
      */
-    public record Tls(String caPem, String certificatePem, String keyPem, boolean insecureSkipVerify) {
+    public record Tls(String caPem, String certificatePem, String keyPem, boolean insecureSkipVerify, boolean sendSni) {
 
         /** Never the key: the record's default would print it. */
         @Override
         public String toString() {
             return "Tls[ca=" + (caPem == null ? "system" : "file") + ", clientCertificate=" + (certificatePem != null)
-                    + ", insecureSkipVerify=" + insecureSkipVerify + "]";
+                    + ", insecureSkipVerify=" + insecureSkipVerify + ", sendSni=" + sendSni + "]";
         }
     }
 }

@@ -138,6 +138,7 @@ class BackendTlsCompilerTest {
         assertEquals(Files.readString(tmp.resolve("ca.pem")), settings.tls().caPem());
         assertEquals(client.certificatePem(), settings.tls().certificatePem());
         assertFalse(settings.tls().insecureSkipVerify());
+        assertTrue(settings.tls().sendSni());
         assertFalse(settings.tls().toString().contains("PRIVATE"), "the key is never printed");
     }
 
@@ -148,11 +149,11 @@ class BackendTlsCompilerTest {
                   routes:
                     - name: a
                       backends:
-                        - host: 10.0.0.1:443
+                        - host: a1.internal:443
                           tls: {caCertificates: @DIR@/ca.pem}
-                        - host: 10.0.0.2:443
+                        - host: a2.internal:443
                           tls: {caCertificates: @DIR@/ca.pem}
-                        - host: 10.0.0.3:443
+                        - host: a3.internal:443
                           tls: {caCertificates: @DIR@/ca.pem}
                           protocol: http2
                     - name: b
@@ -174,6 +175,7 @@ class BackendTlsCompilerTest {
         Upstream upstream = route(compile(backend("tls: {insecureSkipVerify: true}")), "r").upstreams().pick();
         assertTrue(upstream.origin().settings().tls().insecureSkipVerify());
         assertNull(upstream.origin().settings().tls().caPem());
+        assertFalse(upstream.origin().settings().tls().sendSni(), "127.0.0.1 is not a server name");
     }
 
     @Test

@@ -20,7 +20,7 @@ class GrpcAnswerTest {
             "authorization failed|authorization failed",
             "100% sure|100%25 sure",
             "caf\u00e9|caf%C3%A9",
-            "line\nbreak|line%0Abreak",
+            "bell\u0007ring|bell%07ring",
             "tilde ~ and space|tilde ~ and space"})
     void messageIsPercentEncodedPerTheGrpcSpec(String message, String encoded) {
         assertEquals(encoded, ErrorResponder.grpcMessage(message));
