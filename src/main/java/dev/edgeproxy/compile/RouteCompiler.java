@@ -69,12 +69,14 @@ public final class RouteCompiler {
     private final AuthorizationCompiler authorization;
     private final TransformCompiler transformations;
     private final RateLimitCompiler rateLimit;
+    private final OriginCompiler origins;
 
     private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits) {
         this.jwt = new JwtPolicyCompiler(problems, fetcher);
         this.authorization = new AuthorizationCompiler(cel, problems, limits.errorLogInterval());
         this.transformations = new TransformCompiler(cel, problems, limits.errorLogInterval());
         this.rateLimit = new RateLimitCompiler(problems);
+        this.origins = new OriginCompiler(problems);
     }
 
     /**
@@ -125,7 +127,12 @@ public final class RouteCompiler {
             new RouteTable(List.of(), jwt.started(), RequestHygiene.DEFAULT).retire();
             throw new InvalidConfigException(problems.all());
         }
-        return new RouteTable(routes, jwt.started(), hygiene);
+        // The table owns its origin clients: once retired, they close after its longest request can be over.
+        origins.clients().grace(routes.stream().map(Route::requestTimeout).max(Duration::compareTo)
+                .orElse(DEFAULT_REQUEST_TIMEOUT).plusSeconds(1));
+        List<AutoCloseable> resources = new ArrayList<>(jwt.started());
+        resources.add(origins.clients());
+        return new RouteTable(routes, resources, hygiene);
     }
 
     // --- what every request goes through ---------------------------------------------------------
@@ -183,7 +190,7 @@ public final class RouteCompiler {
     private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody, Duration defaultWebSocketIdle) {
         HostMatch hosts = hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matches(rc.matches().orElse(List.of()));
-        UpstreamPool upstreams = backends(rc.backends().orElse(List.of()));
+        UpstreamPool upstreams = backends(name, rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
         JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
                 .map(j -> jwt.compile(name, j)).orElse(null);
@@ -337,7 +344,7 @@ public final class RouteCompiler {
         }
     }
 
-    private UpstreamPool backends(List<GatewayConfig.Backend> configs) {
+    private UpstreamPool backends(String routeName, List<GatewayConfig.Backend> configs) {
         if (configs.isEmpty()) {
             error("backends", "needs at least one backend with host: host:port");
             return null;
@@ -350,10 +357,16 @@ public final class RouteCompiler {
                 error(field, "is required (host:port)");
                 continue;
             }
+            Upstream address;
             try {
-                upstreams.add(Upstream.parse(host.get()));
+                address = Upstream.parse(host.get());
             } catch (IllegalArgumentException e) {
                 error(field, e.getMessage());
+                continue;
+            }
+            Upstream upstream = origins.compile(routeName, "backends[" + i + "]", configs.get(i), address);
+            if (upstream != null) {
+                upstreams.add(upstream);
             }
         }
         return upstreams.isEmpty() ? null : new UpstreamPool(upstreams);
@@ -368,6 +381,15 @@ public final class RouteCompiler {
             // A limit that can never apply is a mistake worth naming, not a silent no-op.
             idle.ifPresent(v -> error("limits.websocketIdleTimeout", "applies to a route with websocket: true only"));
             return null;
+        }
+        // Tunnels speak plain HTTP/1.1 to the origin: a backend that expects TLS or HTTP/2 would get frames it
+        // cannot read (or, worse, in clear text), so the combination is refused rather than half-honoured.
+        List<GatewayConfig.Backend> backends = rc.backends().orElse(List.of());
+        for (int i = 0; i < backends.size(); i++) {
+            if (backends.get(i).tls().isPresent() || backends.get(i).protocol().filter(p -> !p.strip().equals("http1")).isPresent()) {
+                error("backends[" + i + "]", "a websocket route tunnels to plain HTTP/1.1 backends only "
+                        + "(tls and protocol: http2 are not supported with websocket: true yet)");
+            }
         }
         return new WebSocketUpgrade(idle.map(v -> positiveDuration("limits.websocketIdleTimeout", v, defaultIdle))
                 .orElse(defaultIdle));

@@ -213,6 +213,30 @@ public interface GatewayConfig {
 
     interface Backend {
         Optional<String> host();
+
+        /** TLS to the origin; plain text when absent. */
+        Optional<BackendTls> tls();
+
+        /** {@code http1} (default) or {@code http2}: ALPN over TLS, prior knowledge without. */
+        Optional<String> protocol();
+    }
+
+    /** TLS to one backend; its files are watched and reloaded like {@code jwks.file}. */
+    interface BackendTls {
+        /** PEM file of the CA certificates to trust; the JVM's trust store when absent. */
+        Optional<String> caCertificates();
+
+        /** Server name sent (SNI) and verified in the origin's certificate; the host part of {@code host} when absent. */
+        Optional<String> sni();
+
+        /** PEM certificate (chain) presented to the origin (mTLS); needs {@code clientKey}. */
+        Optional<String> clientCertificate();
+
+        /** PEM private key (PKCS#8, or PKCS#1 RSA) of {@code clientCertificate}. */
+        Optional<String> clientKey();
+
+        /** Trust any certificate and name: only on purpose, logged as a warning when compiled. */
+        Optional<Boolean> insecureSkipVerify();
     }
 
     interface Policies {

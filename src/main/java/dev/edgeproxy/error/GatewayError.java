@@ -35,6 +35,31 @@ public abstract sealed class GatewayError extends RuntimeException {
     }
 
     /**
+     * The gRPC status code of this answer to a gRPC request (docs/reference.md#grpc), as Envoy maps its own
+     * answers: 16 UNAUTHENTICATED, 7 PERMISSION_DENIED, 5 NOT_FOUND, 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED,
+     * 3 INVALID_ARGUMENT, 8 RESOURCE_EXHAUSTED, 12 UNIMPLEMENTED, else 2 UNKNOWN.
+     */
+    public final int grpcStatus() {
+        return grpcStatus(status);
+    }
+
+    /** {@link #grpcStatus()} of an HTTP status. */
+    public static int grpcStatus(int httpStatus) {
+        return switch (httpStatus) {
+            case 400 -> 3;
+            case 401 -> 16;
+            case 403 -> 7;
+            case 404 -> 5;
+            case 413, 429 -> 8;
+            case 500 -> 13;
+            case 501 -> 12;
+            case 502, 503 -> 14;
+            case 504 -> 4;
+            default -> 2;
+        };
+    }
+
+    /**
      * Whether the connection must be closed after this answer: the request's framing is not trusted (or
      * its body is not read), so nothing that follows on the connection can be.
      */

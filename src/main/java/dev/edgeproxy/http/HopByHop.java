@@ -35,6 +35,23 @@ public final class HopByHop {
         }
     }
 
+    /**
+     * Whether the user agent's {@code TE} lists {@code trailers}: the one TE value passed on, to an HTTP/2
+     * origin (RFC 9113 §8.2.2), since gRPC servers need it. Other TE values concern one hop only.
+     */
+    public static boolean acceptsTrailers(MultiMap headers) {
+        for (String value : headers.getAll("te")) {
+            for (String token : value.split(",")) {
+                String t = token.strip();
+                int semicolon = t.indexOf(';');
+                if ((semicolon < 0 ? t : t.substring(0, semicolon).strip()).equalsIgnoreCase("trailers")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Header names listed in every {@code Connection} header, lower-case. */
     static Set<String> connectionTokens(MultiMap headers) {
         Set<String> tokens = new HashSet<>();

@@ -13,10 +13,14 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import javax.net.ssl.SSLException;
 
 /**
  * Forwards one request to its origin and streams the answer back to the user agent, both bodies
@@ -28,12 +32,26 @@ import java.util.function.LongConsumer;
  */
 public final class Forwarder {
 
+    private static final Logger LOG = Logger.getLogger(Forwarder.class);
+
     private final Vertx vertx;
     private final HttpClient client;
+    private final OriginClient.Maker maker;
 
+    /** Plain HTTP/1.1 origins only (a backend with {@code tls} or {@code protocol} gets default client options). */
     public Forwarder(Vertx vertx, HttpClient client) {
+        this(vertx, client, new OriginClientFactory(vertx, new io.vertx.core.http.HttpClientOptions(),
+                new io.vertx.core.http.PoolOptions()));
+    }
+
+    /**
+     * @param client the shared client of plain HTTP/1.1 origins
+     * @param maker  makes the clients of origins with TLS or HTTP/2 (owned by their route table)
+     */
+    public Forwarder(Vertx vertx, HttpClient client, OriginClient.Maker maker) {
         this.vertx = vertx;
         this.client = client;
+        this.maker = maker;
     }
 
     /**
@@ -60,17 +78,23 @@ public final class Forwarder {
             // Only a body framed by Content-Length is sent with one (HTTP/2 may carry a stray value).
             headers.remove("content-length");
         }
+        // The connection goes to host:port; the TLS server name (SNI, and the name verified in the
+        // certificate) is the configured sni, else the host part.
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
-                .setHost(upstream.host())
+                .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
+                .setHost(upstream.serverName() == null ? upstream.host() : upstream.serverName())
                 .setPort(upstream.port())
                 .setURI(uri)
                 .setHeaders(headers);
-        client.request(options).onComplete(ar -> {
+        OriginClient origin = upstream.origin();
+        HttpClient originClient = origin == null ? client : origin.client(maker);
+        originClient.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 if (ar.cause() instanceof ConnectionPoolTooBusyException) {
                     exchange.busy();
                 } else {
+                    logTlsFailure(upstream, ar.cause());
                     exchange.fail(ar.cause());
                 }
                 return;
@@ -79,6 +103,9 @@ public final class Forwarder {
             if (!exchange.attach(originRequest)) {
                 return;
             }
+            if (originRequest.version() == HttpVersion.HTTP_2) {
+                http2Head(request, originRequest);
+            }
             originRequest.response().onSuccess(exchange::respond).onFailure(exchange::fail);
             if (hasBody) {
                 new RequestBody(request, originRequest, maxBody, declared, exchange).start();
@@ -86,6 +113,44 @@ public final class Forwarder {
                 originRequest.end();
             }
         });
+    }
+
+    /**
+     * An HTTP/2 origin gets the user agent's authority as {@code :authority} rather than as a {@code host}
+     * header (RFC 9113 §8.3.1), and {@code te: trailers} when the user agent sent it: the one TE value HTTP/2
+     * allows, which gRPC servers require to know that trailers will get through.
+     */
+    private static void http2Head(HttpServerRequest request, HttpClientRequest originRequest) {
+        String host = originRequest.headers().get("host");
+        if (host != null) {
+            originRequest.headers().remove("host");
+            HostAndPort authority = HostAndPort.parseAuthority(host, -1);
+            if (authority != null) {
+                originRequest.authority(authority);
+            }
+        }
+        if (HopByHop.acceptsTrailers(request.headers())) {
+            originRequest.headers().set("te", "trailers");
+        }
+    }
+
+    /** A certificate problem with an origin is a configuration matter: its reason goes to the log, not the body. */
+    private static void logTlsFailure(Upstream upstream, Throwable cause) {
+        if (upstream.origin() == null || upstream.origin().settings().tls() == null) {
+            return;
+        }
+        Throwable tls = cause;
+        while (tls != null && !(tls instanceof SSLException)) {
+            tls = tls.getCause();
+        }
+        if (tls == null) {
+            return;
+        }
+        long dropped = upstream.origin().failureLog().acquire();
+        if (dropped >= 0) {
+            LOG.warnf("upstream %s: TLS failed: %s%s", upstream, tls.getMessage(),
+                    dropped > 0 ? " (" + dropped + " more since the last such line)" : "");
+        }
     }
 
     /**
@@ -152,6 +217,8 @@ public final class Forwarder {
             originResponse.pipe().endOnSuccess(false).endOnFailure(false).to(response).onComplete(ar -> {
                 if (ar.succeeded()) {
                     finish();
+                    // HTTP/2 trailers (gRPC's grpc-status, grpc-message) travel on to the user agent.
+                    HopByHop.copyEndToEnd(originResponse.trailers(), response.trailers());
                     response.end();
                 } else {
                     fail(ar.cause());

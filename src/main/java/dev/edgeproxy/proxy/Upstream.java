@@ -1,7 +1,23 @@
 package dev.edgeproxy.proxy;
 
-/** Where a route forwards to: plain HTTP/1.1 at {@code host:port}. */
-public record Upstream(String host, int port) {
+/**
+ * Where a route forwards to: {@code host:port}, over the route table's {@link OriginClient} for the backend's
+ * TLS and protocol settings.
+ *
+ * @param origin     the client to use; {@code null}: the server's plain HTTP/1.1 client
+ * @param serverName the TLS server name sent (SNI) and verified; {@code null}: {@code host}
+ */
+public record Upstream(String host, int port, OriginClient origin, String serverName) {
+
+    /** Plain HTTP/1.1. */
+    public Upstream(String host, int port) {
+        this(host, port, null, null);
+    }
+
+    /** The same address over {@code origin}, with the TLS server name {@code serverName} (or {@code null}). */
+    public Upstream with(OriginClient origin, String serverName) {
+        return new Upstream(host, port, origin, serverName);
+    }
 
     /**
      * Parses {@code host:port} ({@code [v6]:port} for IPv6 literals).

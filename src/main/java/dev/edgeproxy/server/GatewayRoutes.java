@@ -6,6 +6,7 @@ import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.proxy.OriginClientFactory;
 import dev.edgeproxy.proxy.WebSocketTunnel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -51,21 +52,25 @@ public class GatewayRoutes {
         // The user's limits also while the sample routes are in force: they protect the process, not a route.
         ProxyLimits limits = startup.limits();
         // Pool and wait queue are per origin (host:port); a full queue answers 503 (Forwarder).
-        var client = vertx.createHttpClient(
-                new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(60)
-                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
-                        .setDecompressionSupported(false),
-                new PoolOptions()
-                        .setHttp1MaxSize(limits.upstreamMaxConnections())
-                        .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue()));
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
+                .setDecompressionSupported(false);
+        PoolOptions pool = new PoolOptions()
+                .setHttp1MaxSize(limits.upstreamMaxConnections())
+                .setHttp2MaxSize(limits.upstreamMaxConnections())
+                .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue());
+        // Plain HTTP/1.1 origins share this client; those with TLS or HTTP/2 get one per distinct settings,
+        // made with the same options and limits and owned by their route table (closed when it is retired).
+        var client = vertx.createHttpClient(options, pool);
+        var forwarder = new Forwarder(vertx, client, new OriginClientFactory(vertx, options, pool));
         // WebSocket routes' origin side: one connection per tunnel, up to the same bound per origin.
         var webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
                 .setMaxConnections(limits.upstreamMaxConnections()));
-        ProxyPipeline pipeline = new ProxyPipeline(routes::current, new Forwarder(vertx, client),
-                new WebSocketTunnel(vertx, webSockets), metrics, startup.accessLog());
+        ProxyPipeline pipeline = new ProxyPipeline(routes::current, forwarder, new WebSocketTunnel(vertx, webSockets),
+                metrics, startup.accessLog());
         router.route().order(ROUTE_ORDER).handler(pipeline);
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static dev.edgeproxy.testing.Configs.assertReported;
 import static dev.edgeproxy.testing.Configs.compile;
 import static dev.edgeproxy.testing.Configs.compileFails;
 import static dev.edgeproxy.testing.Configs.route;
@@ -67,5 +68,22 @@ class WebSocketConfigTest {
                 "route 'r': limits.websocketIdleTimeout: 'soon' is not a duration");
         fails("limits:\n  websocketIdleTimeout: -1s", "websocket: true",
                 "gateway: limits.websocketIdleTimeout: ");
+    }
+
+    @Test
+    void aWebsocketRouteRefusesBackendsItCannotTunnelTo() {
+        String tls = """
+                gateway:
+                  routes:
+                    - name: r
+                      websocket: true
+                      backends:
+                        - host: 127.0.0.1:8081
+                        - host: 127.0.0.1:8082
+                          protocol: http2
+                """;
+        InvalidConfigException e = compileFails(tls);
+        assertReported(e, "route 'r'", "backends[1]");
+        assertEquals(1, e.errors().size(), e::getMessage);
     }
 }

@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.TestCertificates;
 import dev.edgeproxy.testing.TestKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -9,7 +10,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,9 +34,16 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
      */
     public static final Path ACCESS_LOG = Path.of("target", "access-test.log").toAbsolutePath();
 
+    /**
+     * Where the application under test writes the log of {@code dev.edgeproxy.proxy} (TLS failures with
+     * origins), in both test modes.
+     */
+    public static final Path PROXY_LOG = Path.of("target", "proxy-test.log").toAbsolutePath();
+
     private EchoUpstream upstream;
     private GatewayFixture fixture;
     private Path dir;
+    private final List<AutoCloseable> origins = new ArrayList<>();
 
     @Override
     public Map<String, String> start() {
@@ -49,7 +59,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             upstream.publishJwks(jwks);
             fixture = new GatewayFixture(signing, kid, stranger, upstream);
             Files.deleteIfExists(ACCESS_LOG);
-            return routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort());
+            Files.deleteIfExists(PROXY_LOG);
+            return routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort(), tlsOrigins(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,7 +68,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
 
     /** How many routes the tests configure. */
     public static long routeCount() {
-        return routes(Path.of("jwks.json"), "{}", "127.0.0.1:1", "127.0.0.1:2").keySet().stream()
+        return routes(Path.of("jwks.json"), "{}", "127.0.0.1:1", "127.0.0.1:2",
+                new TlsOrigins(3, 4, 5, 6, Path.of("ca.pem"), Path.of("other-ca.pem"), Path.of("client.crt"),
+                        Path.of("client.key"))).keySet().stream()
                 .filter(key -> key.matches("gateway\\.routes\\[\\d+]\\.name"))
                 .count();
     }
@@ -73,9 +86,86 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         if (upstream != null) {
             upstream.close();
         }
+        for (AutoCloseable origin : origins) {
+            try {
+                origin.close();
+            } catch (Exception e) {
+                // the test is over; nothing depends on it
+            }
+        }
     }
 
-    private static Map<String, String> routes(Path jwksFile, String inlineJwks, String origin, String deadOrigin) {
+    /**
+     * The TLS and gRPC origins and the PEM files of their routes: one test CA signs the origins' certificates
+     * (for {@code localhost} only) and the proxy's client certificate; another CA is the wrong one.
+     */
+    record TlsOrigins(int https, int mtls, int grpcH2c, int grpcTls, Path ca, Path otherCa, Path clientCertificate,
+            Path clientKey) {
+    }
+
+    private TlsOrigins tlsOrigins(Path dir) {
+        TestCertificates ca = TestCertificates.authority("edge-test-ca");
+        TestCertificates other = TestCertificates.authority("some-other-ca");
+        TestCertificates.Issued server = ca.server("localhost", "localhost");
+        TestCertificates.Issued client = ca.client("edge-proxy-client");
+        TlsUpstream https = new TlsUpstream(server, null);
+        origins.add(https);
+        TlsUpstream mtls = new TlsUpstream(server, ca.ca());
+        origins.add(mtls);
+        GrpcUpstream grpcH2c = new GrpcUpstream(null);
+        origins.add(grpcH2c);
+        GrpcUpstream grpcTls = new GrpcUpstream(server);
+        origins.add(grpcTls);
+        return new TlsOrigins(https.port(), mtls.port(), grpcH2c.port(), grpcTls.port(),
+                ca.ca().writeCertificate(dir.resolve("ca.pem")), other.ca().writeCertificate(dir.resolve("other-ca.pem")),
+                client.writeCertificate(dir.resolve("client.crt")), client.writeKey(dir.resolve("client.key")));
+    }
+
+    /** HTTPS and gRPC origins (UpstreamTlsEndToEndTest, GrpcEndToEndTest). */
+    private static void tlsRoutes(Routes r, TlsOrigins o, Path jwksFile) {
+        String https = "127.0.0.1:" + o.https();
+        String mtls = "127.0.0.1:" + o.mtls();
+        r.route("tls-ok").prefix("/tls-ok").backend(https)
+                .put("backends[0].tls.caCertificates", o.ca().toString())
+                .put("backends[0].tls.sni", "localhost");
+        r.route("tls-wrong-ca").prefix("/tls-wrong-ca").backend(https)
+                .put("backends[0].tls.caCertificates", o.otherCa().toString())
+                .put("backends[0].tls.sni", "localhost");
+        // No sni: the name verified is 127.0.0.1, which the certificate (localhost only) does not have.
+        r.route("tls-mismatch").prefix("/tls-mismatch").backend(https)
+                .put("backends[0].tls.caCertificates", o.ca().toString());
+        r.route("tls-insecure").prefix("/tls-insecure").backend(https)
+                .put("backends[0].tls.insecureSkipVerify", "true");
+        r.route("tls-http2").prefix("/tls-http2").backend(https)
+                .put("backends[0].tls.caCertificates", o.ca().toString())
+                .put("backends[0].tls.sni", "localhost")
+                .put("backends[0].protocol", "http2");
+        r.route("tls-mtls").prefix("/tls-mtls").backend(mtls)
+                .put("backends[0].tls.caCertificates", o.ca().toString())
+                .put("backends[0].tls.sni", "localhost")
+                .put("backends[0].tls.clientCertificate", o.clientCertificate().toString())
+                .put("backends[0].tls.clientKey", o.clientKey().toString());
+        r.route("tls-mtls-anonymous").prefix("/tls-mtls-anonymous").backend(mtls)
+                .put("backends[0].tls.caCertificates", o.ca().toString())
+                .put("backends[0].tls.sni", "localhost");
+        String issuer = GatewayFixture.ISSUER;
+        String audience = GatewayFixture.AUDIENCE;
+        r.route("grpc-h2c").prefix("/h2c.Echo").backend("127.0.0.1:" + o.grpcH2c())
+                .put("backends[0].protocol", "http2")
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .rule("allow", "jwt.groups.contains(\"grpc\")")
+                .set("x-user-id", "jwt.sub");
+        r.route("grpc-tls").prefix("/tls.Echo").backend("127.0.0.1:" + o.grpcTls())
+                .put("backends[0].protocol", "http2")
+                .put("backends[0].tls.caCertificates", o.ca().toString())
+                .put("backends[0].tls.sni", "localhost")
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .rule("allow", "jwt.groups.contains(\"grpc\")")
+                .set("x-user-id", "jwt.sub");
+    }
+
+    private static Map<String, String> routes(Path jwksFile, String inlineJwks, String origin, String deadOrigin,
+            TlsOrigins tls) {
         Routes r = new Routes();
         String issuer = GatewayFixture.ISSUER;
         String audience = GatewayFixture.AUDIENCE;
@@ -140,6 +230,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         r.route("websocket-idle").prefix("/ws-idle").backend(origin)
                 .put("websocket", "true")
                 .put("limits.websocketIdleTimeout", "1s");
+        tlsRoutes(r, tls, jwksFile);
         Map<String, String> props = new LinkedHashMap<>(r.props);
         // Off by default; ExplainEndToEndTest needs it.
         props.put("gateway.explain.enabled", "true");
@@ -152,6 +243,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         props.put("quarkus.log.handler.file.\"access\".format", "%s%n");
         props.put("quarkus.log.category.\"edgeproxy.access\".handlers", "access");
         props.put("quarkus.log.category.\"edgeproxy.access\".use-parent-handlers", "false");
+        props.put("quarkus.log.handler.file.\"proxy\".enabled", "true");
+        props.put("quarkus.log.handler.file.\"proxy\".path", PROXY_LOG.toString());
+        props.put("quarkus.log.category.\"dev.edgeproxy.proxy\".handlers", "proxy");
         return props;
     }
 

@@ -1,6 +1,7 @@
 package dev.edgeproxy.ops;
 
 import dev.edgeproxy.testing.PackagedApp;
+import dev.edgeproxy.testing.TestCertificates;
 import dev.edgeproxy.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,7 +220,65 @@ class ConfigRefusalIT {
                 Row.of("crypto provider", VALID, "edge-proxy.crypto.provider: must be auto or jdk, got 'bogus'")
                         .with("edge-proxy.crypto.provider=bogus"),
                 Row.of("unreadable file", null, "quarkus.config.locations: cannot read " + MISSING)
-                        .with("quarkus.config.locations=" + MISSING));
+                        .with("quarkus.config.locations=" + MISSING),
+                Row.of("missing upstream CA file", """
+                        gateway:
+                          routes:
+                            - name: upstream-tls
+                              backends:
+                                - host: 127.0.0.1:8443
+                                  tls:
+                                    caCertificates: %s
+                        """.formatted(MISSING.resolveSibling("ca.pem")),
+                        "route 'upstream-tls': backends[0].tls.caCertificates: cannot read"),
+                Row.of("unknown upstream protocol", """
+                        gateway:
+                          routes:
+                            - name: h3
+                              backends:
+                                - host: 127.0.0.1:8443
+                                  protocol: h3
+                        """, "route 'h3': backends[0].protocol: unknown protocol 'h3'"),
+                Row.of("client certificate without key", """
+                        gateway:
+                          routes:
+                            - name: half-mtls
+                              backends:
+                                - host: 127.0.0.1:8443
+                                  tls:
+                                    clientCertificate: %s
+                        """.formatted(TlsFiles.CERTIFICATE),
+                        "route 'half-mtls': backends[0].tls.clientKey: is required when clientCertificate is set"),
+                Row.of("client key of another certificate", """
+                        gateway:
+                          routes:
+                            - name: wrong-key
+                              backends:
+                                - host: 127.0.0.1:8443
+                                  tls:
+                                    clientCertificate: %s
+                                    clientKey: %s
+                        """.formatted(TlsFiles.CERTIFICATE, TlsFiles.OTHER_KEY),
+                        "route 'wrong-key': backends[0].tls.clientKey: " + TlsFiles.OTHER_KEY
+                                + " does not match the certificate's public key").without("BEGIN PRIVATE KEY"));
+    }
+
+    /** A client certificate and a key that is not its own, generated once for the TLS rows. */
+    private static final class TlsFiles {
+        static final Path DIR = MISSING.getParent();
+        static final Path CERTIFICATE = DIR.resolve("client.crt");
+        static final Path OTHER_KEY = DIR.resolve("other.key");
+
+        static {
+            try {
+                Files.createDirectories(DIR);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            TestCertificates ca = TestCertificates.authority("refusal-ca");
+            ca.client("refusal-client").writeCertificate(CERTIFICATE);
+            ca.client("someone-else").writeKey(OTHER_KEY);
+        }
     }
 
     /** A public-only JWKS of a fresh RSA-2048 key, so that the row's mistake is the only one. */

@@ -1,7 +1,9 @@
 package dev.edgeproxy.ops;
 
 import dev.edgeproxy.e2e.EchoUpstream;
+import dev.edgeproxy.e2e.TlsUpstream;
 import dev.edgeproxy.testing.PackagedApp;
+import dev.edgeproxy.testing.TestCertificates;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import org.junit.jupiter.api.AfterEach;
@@ -281,6 +283,53 @@ class ConfigReloadIT {
         assertTrue(ok.get() > 0, "the load ran");
         assertEquals(java.util.Map.of(), failures, "requests failed across " + reloads + " reloads (" + ok.get() + " succeeded)");
         System.out.printf("reload under load: %d requests, %d failures, %d reloads%n", ok.get(), failures.size(), reloads);
+    }
+
+    @Test
+    void rotatedUpstreamClientCertificateIsUsedAfterTheChange() throws Exception {
+        TestCertificates ca = TestCertificates.authority("reload-ca");
+        try (TlsUpstream origin = new TlsUpstream(ca.server("localhost", "localhost"), ca.ca())) {
+            Path caFile = ca.ca().writeCertificate(tmp.resolve("ca.pem"));
+            Path certificate = tmp.resolve("client.crt");
+            Path key = tmp.resolve("client.key");
+            TestCertificates.Issued first = ca.client("client-one");
+            first.writeCertificate(certificate);
+            first.writeKey(key);
+            Path config = tmp.resolve("gateway.yaml");
+            Files.writeString(config, """
+                    gateway:
+                      routes:
+                        - name: mtls
+                          backends:
+                            - host: 127.0.0.1:%d
+                              tls:
+                                caCertificates: %s
+                                sni: localhost
+                                clientCertificate: %s
+                                clientKey: %s
+                    """.formatted(origin.port(), caFile, certificate, key));
+            start(config);
+            assertTrue(body("/x").contains("CN=client-one"), () -> body("/x"));
+
+            TestCertificates.Issued second = ca.client("client-two");
+            second.writeKey(key);
+            second.writeCertificate(certificate);
+
+            long deadline = System.nanoTime() + RELOAD.toNanos();
+            while (!body("/x").contains("CN=client-two") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(body("/x").contains("CN=client-two"), () -> "new client certificate not in use:\n" + app.output());
+        }
+    }
+
+    private String body(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            return "cannot fetch: " + e;
+        }
     }
 
     private static int countOf(String text, String needle) {

@@ -1,0 +1,149 @@
+package dev.edgeproxy.compile;
+
+import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.proxy.OriginClients;
+import dev.edgeproxy.proxy.OriginSettings;
+import dev.edgeproxy.proxy.Upstream;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Compiles a backend's {@code tls} and {@code protocol} into the {@link OriginSettings} of its client, reading
+ * and checking every certificate file now: a missing file, a broken certificate, a key that is not the
+ * certificate's, half of a client pair or an unknown protocol is a problem naming route and field.
+ */
+final class OriginCompiler {
+
+    private static final Logger LOG = Logger.getLogger(OriginCompiler.class);
+
+    private final Problems problems;
+    private final OriginClients clients = new OriginClients();
+
+    OriginCompiler(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** The clients of every backend compiled so far: owned by the table being compiled. */
+    OriginClients clients() {
+        return clients;
+    }
+
+    /**
+     * @param field    {@code backends[i]}
+     * @param address  the parsed {@code host}
+     * @return {@code address} over its client, or {@code null} after reporting a problem
+     */
+    Upstream compile(String routeName, String field, GatewayConfig.Backend backend, Upstream address) {
+        int before = problems.count();
+        OriginSettings.Protocol protocol = protocol(field + ".protocol", backend.protocol());
+        OriginSettings.Tls tls = null;
+        String serverName = null;
+        if (backend.tls().isPresent()) {
+            GatewayConfig.BackendTls t = backend.tls().get();
+            serverName = t.sni().map(String::strip).orElse(null);
+            if (serverName != null && serverName.isEmpty()) {
+                problems.at(field + ".tls.sni", "is empty (leave it out to use the host part of host)");
+            }
+            tls = tls(field + ".tls", t, !isIpLiteral(serverName == null ? address.host() : serverName));
+            if (tls != null && tls.insecureSkipVerify()) {
+                LOG.warnf("route '%s': %s.tls.insecureSkipVerify is true: the certificate of %s is not verified",
+                        routeName, field, address);
+            }
+        }
+        if (problems.count() > before) {
+            return null;
+        }
+        OriginSettings settings = new OriginSettings(protocol, tls);
+        if (settings.equals(OriginSettings.PLAIN_HTTP1)) {
+            return address; // the server's shared plain client, as before
+        }
+        return address.with(clients.of(settings), serverName);
+    }
+
+    private OriginSettings.Protocol protocol(String field, Optional<String> value) {
+        if (value.isEmpty()) {
+            return OriginSettings.Protocol.HTTP1;
+        }
+        return switch (value.get().strip().toLowerCase(Locale.ROOT)) {
+            case "http1" -> OriginSettings.Protocol.HTTP1;
+            case "http2" -> OriginSettings.Protocol.HTTP2;
+            default -> {
+                problems.at(field, "unknown protocol '" + value.get() + "' (expected http1 or http2)");
+                yield OriginSettings.Protocol.HTTP1;
+            }
+        };
+    }
+
+    /** An IPv4 or IPv6 address, which is never sent as a TLS server name. */
+    static boolean isIpLiteral(String host) {
+        return host.contains(":") || host.matches("[0-9.]+");
+    }
+
+    private OriginSettings.Tls tls(String field, GatewayConfig.BackendTls t, boolean sendSni) {
+        int before = problems.count();
+        String ca = t.caCertificates().map(f -> read(field + ".caCertificates", f)).orElse(null);
+        if (ca != null) {
+            try {
+                Pem.certificates(ca);
+            } catch (IllegalArgumentException e) {
+                problems.at(field + ".caCertificates", t.caCertificates().get() + " " + e.getMessage());
+            }
+        }
+        String certificate = null;
+        String key = null;
+        if (t.clientCertificate().isPresent() != t.clientKey().isPresent()) {
+            problems.at(field + (t.clientKey().isPresent() ? ".clientCertificate" : ".clientKey"),
+                    "is required when " + (t.clientKey().isPresent() ? "clientKey" : "clientCertificate")
+                            + " is set (mTLS needs both)");
+        } else if (t.clientCertificate().isPresent()) {
+            certificate = read(field + ".clientCertificate", t.clientCertificate().get());
+            key = read(field + ".clientKey", t.clientKey().get());
+            if (certificate != null && key != null) {
+                checkPair(field, t, certificate, key);
+            }
+        }
+        boolean insecure = t.insecureSkipVerify().orElse(false);
+        return problems.count() > before ? null : new OriginSettings.Tls(ca, certificate, key, insecure, sendSni);
+    }
+
+    private void checkPair(String field, GatewayConfig.BackendTls t, String certificatePem, String keyPem) {
+        List<X509Certificate> chain;
+        try {
+            chain = Pem.certificates(certificatePem);
+        } catch (IllegalArgumentException e) {
+            problems.at(field + ".clientCertificate", t.clientCertificate().get() + " " + e.getMessage());
+            return;
+        }
+        PrivateKey key;
+        try {
+            key = Pem.privateKey(keyPem);
+        } catch (IllegalArgumentException e) {
+            problems.at(field + ".clientKey", t.clientKey().get() + " " + e.getMessage());
+            return;
+        }
+        try {
+            Pem.checkPair(key, chain.get(0));
+        } catch (IllegalArgumentException e) {
+            problems.at(field + ".clientKey", t.clientKey().get() + " " + e.getMessage());
+        }
+    }
+
+    private String read(String field, String file) {
+        Path path = Path.of(file.strip());
+        try {
+            return Pem.text(Files.readAllBytes(path));
+        } catch (IOException | SecurityException e) {
+            problems.at(field, "cannot read " + path.toAbsolutePath() + " (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+    }
+}

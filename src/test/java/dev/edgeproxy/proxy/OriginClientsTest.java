@@ -1,0 +1,115 @@
+package dev.edgeproxy.proxy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The origin clients of a route table with a real Vert.x: one per settings, made on first use with the
+ * settings' options, and closed after the grace once the table is retired.
+ */
+class OriginClientsTest {
+
+    private static Vertx vertx;
+    private static OriginClientFactory factory;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        factory = new OriginClientFactory(vertx, new HttpClientOptions().setConnectTimeout(1234),
+                new PoolOptions().setHttp1MaxSize(7));
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private static final OriginSettings TLS = new OriginSettings(OriginSettings.Protocol.HTTP2,
+            new OriginSettings.Tls(null, null, null, false, true));
+
+    @Test
+    void oneClientPerSettingsMadeOnce() {
+        OriginClients clients = new OriginClients();
+        OriginClient a = clients.of(TLS);
+        assertSame(a, clients.of(new OriginSettings(OriginSettings.Protocol.HTTP2, new OriginSettings.Tls(null, null, null, false, true))));
+        assertNotSame(a, clients.of(OriginSettings.PLAIN_HTTP1));
+        assertSame(a.client(factory), a.client(factory));
+        clients.grace(Duration.ofMillis(1));
+        clients.close();
+    }
+
+    @Test
+    void optionsKeepTheBaseAndAddTlsAndProtocol() {
+        HttpClientOptions tls = factory.options(TLS);
+        assertTrue(tls.isSsl());
+        assertTrue(tls.isUseAlpn());
+        assertTrue(tls.isVerifyHost(), "host names are verified by default");
+        assertTrue(tls.isForceSni(), "a name is sent even without a dot");
+        assertFalse(tls.isTrustAll());
+        assertEquals(HttpVersion.HTTP_2, tls.getProtocolVersion());
+        assertEquals(1234, tls.getConnectTimeout());
+        assertEquals(java.util.Set.of("TLSv1.2", "TLSv1.3"), tls.getEnabledSecureTransportProtocols());
+
+        HttpClientOptions h2c = factory.options(new OriginSettings(OriginSettings.Protocol.HTTP2, null));
+        assertFalse(h2c.isSsl());
+        assertFalse(h2c.isHttp2ClearTextUpgrade(), "prior knowledge");
+
+        HttpClientOptions insecure = factory.options(new OriginSettings(OriginSettings.Protocol.HTTP1,
+                new OriginSettings.Tls(null, null, null, true, false)));
+        assertTrue(insecure.isTrustAll());
+        assertFalse(insecure.isVerifyHost());
+        assertFalse(insecure.isUseAlpn());
+        assertFalse(insecure.isForceSni(), "no IP address as a server name");
+    }
+
+    @Test
+    void retiredTablesClientsCloseAfterTheGrace() throws Exception {
+        OriginClients clients = new OriginClients();
+        HttpClient client = clients.of(TLS).client(factory);
+        clients.grace(Duration.ofMillis(50));
+        clients.close();
+        assertTrue(eventuallyClosed(client), "client still open after retirement");
+
+        // A request that started on the retired table just before still gets a client, closed after the grace too.
+        OriginClients late = new OriginClients();
+        OriginClient origin = late.of(TLS);
+        late.grace(Duration.ofMillis(50));
+        late.close();
+        assertTrue(eventuallyClosed(origin.client(factory)));
+    }
+
+    private static boolean eventuallyClosed(HttpClient client) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(9).setURI("/"))
+                        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (IllegalStateException e) {
+                return true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IllegalStateException) {
+                    return true;
+                }
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+}
