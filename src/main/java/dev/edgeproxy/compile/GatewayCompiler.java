@@ -37,7 +37,8 @@ public final class GatewayCompiler {
     }
 
     /**
-     * Checks the crypto provider setting, the access log format and the limits, then compiles the routes.
+     * Checks the crypto provider setting, the listener's certificate files, the access log format and the limits,
+     * then compiles the routes.
      * Nothing is installed: the caller decides what to put in force.
      *
      * @param fetcher gives the JWKS fetcher for the checked limits (called once, only when the limits are valid)
@@ -52,6 +53,7 @@ public final class GatewayCompiler {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        problems.addAll(loaded.listenerCertificates().problems());
         AccessLog accessLog = null;
         try {
             var config = loaded.config().accessLog();

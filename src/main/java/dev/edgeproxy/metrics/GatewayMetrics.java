@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code edgeproxy.requests.refused} {reason} [{@code edgeproxy_requests_refused_total}]: requests
  *       refused for their target, head or body size (400, 501, 413);</li>
  *   <li>{@code edgeproxy.config.reloads} {result} [{@code edgeproxy_config_reloads_total}];</li>
- *   <li>{@code edgeproxy.jwks.fetches} {result} [{@code edgeproxy_jwks_fetches_total}].</li>
+ *   <li>{@code edgeproxy.jwks.fetches} {result} [{@code edgeproxy_jwks_fetches_total}];</li>
+ *   <li>{@code edgeproxy.tls.handshake.failures} [{@code edgeproxy_tls_handshake_failures_total}]: TLS
+ *       handshakes with clients that failed (or that the client abandoned), counted instead of logged.</li>
  * </ul>
  *
  * <p>Tags are bounded: route names come from the configuration, {@link #NO_ROUTE} stands for requests
@@ -43,6 +45,7 @@ public class GatewayMetrics {
     private final Counter reloadFailed;
     private final Counter jwksFetchSucceeded;
     private final Counter jwksFetchFailed;
+    private final Counter tlsHandshakeFailures;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -50,6 +53,9 @@ public class GatewayMetrics {
         this.reloadFailed = resultCounter("edgeproxy.config.reloads", "Route configuration reloads", false);
         this.jwksFetchSucceeded = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", true);
         this.jwksFetchFailed = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", false);
+        this.tlsHandshakeFailures = Counter.builder("edgeproxy.tls.handshake.failures")
+                .description("TLS handshakes with clients that failed")
+                .register(registry);
     }
 
     /** The meters of the route named {@code routeName}; {@code null} means no route matched. */
@@ -82,6 +88,11 @@ public class GatewayMetrics {
     /** A remote JWKS was fetched: {@code ok} when usable keys were installed. */
     public void jwksFetch(boolean ok) {
         (ok ? jwksFetchSucceeded : jwksFetchFailed).increment();
+    }
+
+    /** A client's TLS handshake failed: counted, never logged per connection (a scanner would flood the log). */
+    public void tlsHandshakeFailure() {
+        tlsHandshakeFailures.increment();
     }
 
     private Counter resultCounter(String name, String description, boolean ok) {
