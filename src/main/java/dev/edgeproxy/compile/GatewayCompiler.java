@@ -3,6 +3,7 @@ package dev.edgeproxy.compile;
 import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.ListenerSettings;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.jwt.JwksFetcher;
@@ -54,6 +55,11 @@ public final class GatewayCompiler {
             problems.add(e.getMessage());
         }
         problems.addAll(loaded.listenerCertificates().problems());
+        try {
+            ListenerSettings.from(loaded.config().listener(), loaded.listenerCertificates());
+        } catch (InvalidConfigException e) {
+            problems.addAll(e.errors());
+        }
         AccessLog accessLog = null;
         try {
             var config = loaded.config().accessLog();

@@ -157,7 +157,8 @@ public final class ConfigLoader {
             throw new InvalidConfigException(List.of("gateway.routes: no routes left in " + files));
         }
         return new LoadedConfig(configured, false, files,
-                config.getOptionalValue(CRYPTO_PROVIDER, String.class).orElse("auto"));
+                config.getOptionalValue(CRYPTO_PROVIDER, String.class).orElse("auto"),
+                ListenerCertificates.of(config).withoutFiles());
     }
 
     /**

@@ -53,19 +53,34 @@ public final class ListenerCertificates {
     public record TrustFile(String property, Path file) {
     }
 
+    private static final String RELOAD_PERIOD = "quarkus.tls.reload-period";
+
     private final List<Entry> keyStores;
     private final List<TrustFile> trustFiles;
+    private final boolean trustStore;
+    private final boolean quarkusReload;
 
     private ListenerCertificates(List<Entry> keyStores, List<TrustFile> trustFiles) {
+        this(keyStores, trustFiles, !trustFiles.isEmpty(), false);
+    }
+
+    private ListenerCertificates(List<Entry> keyStores, List<TrustFile> trustFiles, boolean trustStore,
+            boolean quarkusReload) {
         this.keyStores = List.copyOf(keyStores);
         this.trustFiles = List.copyOf(trustFiles);
+        this.trustStore = trustStore;
+        this.quarkusReload = quarkusReload;
     }
 
     /** The PEM files configured in {@code config}, in property order. */
     public static ListenerCertificates of(Config config) {
         Map<String, Path[]> entries = new TreeMap<>();
         List<TrustFile> trust = new ArrayList<>();
+        boolean trustStore = false;
+        boolean quarkusReload = false;
         for (String name : config.getPropertyNames()) {
+            trustStore |= name.startsWith("quarkus.tls.trust-store.");
+            quarkusReload |= name.equals(RELOAD_PERIOD) && config.getOptionalValue(name, String.class).isPresent();
             Matcher m = PEM_PROPERTY.matcher(name);
             boolean trustList = TRUST_PROPERTY.matcher(name).matches();
             if (!m.matches() && !trustList) {
@@ -90,7 +105,20 @@ public final class ListenerCertificates {
         List<Entry> out = new ArrayList<>();
         entries.forEach((prefix, files) -> out.add(new Entry(prefix, files[0], files[1])));
         trust.sort(java.util.Comparator.comparing(TrustFile::property));
-        return new ListenerCertificates(out, trust);
+        return new ListenerCertificates(out, trust, trustStore, quarkusReload);
+    }
+
+    /**
+     * The same settings without the files to check: what a reload compiles with. A reload changes routes, not the
+     * listener, and must not be refused because a certificate rotation is half-way through.
+     */
+    public ListenerCertificates withoutFiles() {
+        return new ListenerCertificates(List.of(), List.of(), trustStore, quarkusReload);
+    }
+
+    /** Whether the default TLS configuration has a trust store (for client certificates). */
+    public boolean hasTrustStore() {
+        return trustStore;
     }
 
     public List<Entry> keyStores() {
@@ -104,6 +132,12 @@ public final class ListenerCertificates {
     /** Every problem: {@code <property>: <what is wrong>}; empty when all is well. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
+        if (quarkusReload) {
+            // Quarkus would hand every reload to Vert.x's HttpServer.updateSSLOptions, which in Vert.x 4.5 closes the
+            // connections accepted while the update runs (even an unchanged one); the gateway rotates without that.
+            problems.add(RELOAD_PERIOD + ": not used for the proxy's listener (connections accepted during each "
+                    + "Quarkus reload would be dropped); set gateway.listener.certificateReload instead");
+        }
         for (TrustFile trust : trustFiles) {
             Buffer content = read(trust.property(), trust.file(), problems);
             if (content != null) {
@@ -152,24 +186,11 @@ public final class ListenerCertificates {
         return null;
     }
 
-    /** Why the key is not the certificate's, or {@code null} when it is. Never says anything of the key's content. */
-    private static String mismatch(Buffer cert, Buffer key) {
-        PrivateKey privateKey;
-        PublicKey publicKey;
-        try {
-            KeyStore store = KeyStoreHelper.loadKeyCert(List.of(key), List.of(cert));
-            String alias = store.aliases().nextElement();
-            Key k = store.getKey(alias, KeyStoreHelper.DUMMY_PASSWORD.toCharArray());
-            Certificate c = store.getCertificate(alias);
-            if (!(k instanceof PrivateKey pk) || c == null) {
-                return "not a PEM private key and certificate";
-            }
-            privateKey = pk;
-            publicKey = c.getPublicKey();
-        } catch (Exception e) {
-            // Parsing messages may quote input; the class name says enough without leaking key material.
-            return "not a readable PEM private key with a PEM certificate (" + e.getClass().getSimpleName() + ")";
-        }
+    /**
+     * Why {@code privateKey} is not the private half of {@code publicKey}, or {@code null} when it is (or when the
+     * algorithm is one this check cannot sign with).
+     */
+    public static String mismatch(PrivateKey privateKey, PublicKey publicKey) {
         if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
             return "does not match its certificate (a " + privateKey.getAlgorithm() + " key for a "
                     + publicKey.getAlgorithm() + " certificate)";
@@ -198,5 +219,26 @@ public final class ListenerCertificates {
         } catch (GeneralSecurityException e) {
             return "does not match its certificate (" + e.getClass().getSimpleName() + ")";
         }
+    }
+
+    /** Why the key is not the certificate's, or {@code null} when it is. Never says anything of the key's content. */
+    private static String mismatch(Buffer cert, Buffer key) {
+        PrivateKey privateKey;
+        PublicKey publicKey;
+        try {
+            KeyStore store = KeyStoreHelper.loadKeyCert(List.of(key), List.of(cert));
+            String alias = store.aliases().nextElement();
+            Key k = store.getKey(alias, KeyStoreHelper.DUMMY_PASSWORD.toCharArray());
+            Certificate c = store.getCertificate(alias);
+            if (!(k instanceof PrivateKey pk) || c == null) {
+                return "not a PEM private key and certificate";
+            }
+            privateKey = pk;
+            publicKey = c.getPublicKey();
+        } catch (Exception e) {
+            // Parsing messages may quote input; the class name says enough without leaking key material.
+            return "not a readable PEM private key with a PEM certificate (" + e.getClass().getSimpleName() + ")";
+        }
+        return mismatch(privateKey, publicKey);
     }
 }

@@ -12,8 +12,8 @@ import java.util.List;
  * @param sample         whether the built-in sample stands in for the routes
  * @param files          the files named by {@code quarkus.config.locations}, absolute and normalized
  * @param cryptoProvider the raw setting {@code edge-proxy.crypto.provider} ({@code auto} when unset), not yet checked
- * @param listenerCertificates the PEM files of the TLS listener ({@code quarkus.tls.*}), not yet checked; empty on a
- *                       reload, which changes routes, not the listener
+ * @param listenerCertificates the TLS registry's settings and PEM files ({@code quarkus.tls.*}), not yet checked;
+ *                       without files on a reload, which changes routes, not the listener
  */
 public record LoadedConfig(GatewayConfig config, boolean sample, List<Path> files, String cryptoProvider,
         ListenerCertificates listenerCertificates) {

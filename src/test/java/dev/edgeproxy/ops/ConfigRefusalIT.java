@@ -2,6 +2,7 @@ package dev.edgeproxy.ops;
 
 import dev.edgeproxy.testing.PackagedApp;
 import dev.edgeproxy.testing.TestKeys;
+import dev.edgeproxy.testing.TestPki;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -219,7 +220,24 @@ class ConfigRefusalIT {
                 Row.of("crypto provider", VALID, "edge-proxy.crypto.provider: must be auto or jdk, got 'bogus'")
                         .with("edge-proxy.crypto.provider=bogus"),
                 Row.of("unreadable file", null, "quarkus.config.locations: cannot read " + MISSING)
-                        .with("quarkus.config.locations=" + MISSING));
+                        .with("quarkus.config.locations=" + MISSING),
+                Row.of("listener certificate file missing", VALID,
+                        "quarkus.tls.key-store.pem.0.cert: cannot read " + TLS.resolve("missing.crt"))
+                        .with("quarkus.tls.key-store.pem.0.cert=" + TLS.resolve("missing.crt"),
+                                "quarkus.tls.key-store.pem.0.key=" + TLS.resolve("a.key")),
+                Row.of("listener key of another certificate", VALID,
+                        "quarkus.tls.key-store.pem.0.key: does not match its certificate")
+                        .with("quarkus.tls.key-store.pem.0.cert=" + TLS.resolve("a.crt"),
+                                "quarkus.tls.key-store.pem.0.key=" + TLS.resolve("b.key")));
+    }
+
+    /** Certificates and keys of the TLS rows, made by a test CA when the table is built. */
+    private static final Path TLS = Path.of("target", "config-refusal-it", "tls").toAbsolutePath();
+
+    static {
+        TestPki pki = TestPki.create("config-refusal CA");
+        pki.server("a.example").write(TLS, "a");
+        pki.server("b.example").write(TLS, "b");
     }
 
     /** A public-only JWKS of a fresh RSA-2048 key, so that the row's mistake is the only one. */
