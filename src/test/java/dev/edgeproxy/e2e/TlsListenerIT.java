@@ -243,9 +243,64 @@ class TlsListenerIT {
         assertEquals(403, get(client(HttpVersion.HTTP_2, two), "a.example", "/mtls/x").status());
         // Without a certificate source.certificate is empty: the rule cannot hold, the request is denied.
         assertEquals(403, get(client(HttpVersion.HTTP_2, null), "a.example", "/mtls/x").status());
-        // A certificate from another CA fails the handshake (client-auth request still verifies what is sent).
+        // A client holding only a certificate of another CA does not offer it (the server names its CA): no certificate.
         TestPki.Issued stranger = TestPki.create("another CA").client(CLIENT_ONE, "spiffe://test/one");
-        assertThrows(Exception.class, () -> get(client(HttpVersion.HTTP_1_1, stranger), "a.example", "/mtls/x"));
+        assertEquals(403, get(client(HttpVersion.HTTP_1_1, stranger), "a.example", "/mtls/x").status());
+        // One that sends it anyway fails the handshake: clientAuth request still verifies what is sent.
+        assertThrows(java.io.IOException.class, () -> sendingAnyway(stranger, "/mtls/x"));
+    }
+
+    /** An HTTP/1.1 request over a TLS client that presents {@code certificate} whatever CA the server asks for. */
+    private static String sendingAnyway(TestPki.Issued certificate, String path) throws Exception {
+        javax.net.ssl.X509ExtendedKeyManager presentAnyway = new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return "client";
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return new X509Certificate[] {certificate.certificate()};
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                return certificate.keys().getPrivate();
+            }
+
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return new String[] {"client"};
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return null;
+            }
+        };
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", pki.ca().certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new javax.net.ssl.KeyManager[] {presentAnyway}, tmf.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", httpsPort)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] answer = socket.getInputStream().readAllBytes();
+            if (answer.length == 0) {
+                throw new java.io.EOFException("closed without an answer");
+            }
+            return new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

@@ -228,7 +228,13 @@ class ConfigRefusalIT {
                 Row.of("listener key of another certificate", VALID,
                         "quarkus.tls.key-store.pem.0.key: does not match its certificate")
                         .with("quarkus.tls.key-store.pem.0.cert=" + TLS.resolve("a.crt"),
-                                "quarkus.tls.key-store.pem.0.key=" + TLS.resolve("b.key")));
+                                "quarkus.tls.key-store.pem.0.key=" + TLS.resolve("b.key")),
+                Row.of("client certificates without a CA to verify them", VALID,
+                        "gateway: listener.clientAuth: request needs the CA certificates")
+                        .with("gateway.listener.clientAuth=request"),
+                Row.of("Quarkus' reload period on the listener", VALID,
+                        "quarkus.tls.reload-period: not used for the proxy's listener")
+                        .with("quarkus.tls.reload-period=1m"));
     }
 
     /** Certificates and keys of the TLS rows, made by a test CA when the table is built. */
