@@ -38,6 +38,8 @@ public final class ListenerCertificates {
 
     private static final Pattern PEM_PROPERTY =
             Pattern.compile("quarkus\\.tls\\.(?:([^.]+)\\.)?key-store\\.pem\\.([^.]+)\\.(cert|key)");
+    private static final Pattern TRUST_SOURCE =
+            Pattern.compile("quarkus\\.tls\\.trust-store\\.(pem\\.certs|p12\\.path|jks\\.path|credentials-provider\\.name)");
     private static final Pattern TRUST_PROPERTY =
             Pattern.compile("quarkus\\.tls\\.(?:([^.]+)\\.)?trust-store\\.pem\\.certs");
 
@@ -79,7 +81,10 @@ public final class ListenerCertificates {
         boolean trustStore = false;
         boolean quarkusReload = false;
         for (String name : config.getPropertyNames()) {
-            trustStore |= name.startsWith("quarkus.tls.trust-store.");
+            // Where a trust store's certificates come from; Quarkus' defaults for other trust-store keys
+            // (quarkus.tls.trust-store.certificate-expiration-policy, ...) are present in every application.
+            trustStore |= TRUST_SOURCE.matcher(name).matches()
+                    && config.getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isPresent();
             quarkusReload |= name.equals(RELOAD_PERIOD) && config.getOptionalValue(name, String.class).isPresent();
             Matcher m = PEM_PROPERTY.matcher(name);
             boolean trustList = TRUST_PROPERTY.matcher(name).matches();
