@@ -79,12 +79,15 @@ public final class ListenerCertificates {
         Map<String, Path[]> entries = new TreeMap<>();
         List<TrustFile> trust = new ArrayList<>();
         boolean trustStore = false;
+        boolean trustAll = false;
         boolean quarkusReload = false;
         for (String name : config.getPropertyNames()) {
             // Where a trust store's certificates come from; Quarkus' defaults for other trust-store keys
             // (quarkus.tls.trust-store.certificate-expiration-policy, ...) are present in every application.
             trustStore |= TRUST_SOURCE.matcher(name).matches()
                     && config.getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isPresent();
+            trustAll |= name.equals("quarkus.tls.trust-all")
+                    && config.getOptionalValue(name, String.class).filter("true"::equalsIgnoreCase).isPresent();
             quarkusReload |= name.equals(RELOAD_PERIOD) && config.getOptionalValue(name, String.class).isPresent();
             Matcher m = PEM_PROPERTY.matcher(name);
             boolean trustList = TRUST_PROPERTY.matcher(name).matches();
@@ -110,7 +113,7 @@ public final class ListenerCertificates {
         List<Entry> out = new ArrayList<>();
         entries.forEach((prefix, files) -> out.add(new Entry(prefix, files[0], files[1])));
         trust.sort(java.util.Comparator.comparing(TrustFile::property));
-        return new ListenerCertificates(out, trust, trustStore, quarkusReload);
+        return new ListenerCertificates(out, trust, trustStore && !trustAll, quarkusReload);
     }
 
     /**
@@ -121,7 +124,10 @@ public final class ListenerCertificates {
         return new ListenerCertificates(List.of(), List.of(), trustStore, quarkusReload);
     }
 
-    /** Whether the default TLS configuration has a trust store (for client certificates). */
+    /**
+     * Whether the default TLS configuration has a trust store (for client certificates); not with
+     * {@code quarkus.tls.trust-all}, which would take any certificate for a verified one.
+     */
     public boolean hasTrustStore() {
         return trustStore;
     }

@@ -41,6 +41,9 @@ class ListenerSettingsTest {
                 refusal(Map.of("gateway.listener.clientAuth", "request")));
         assertEquals("required", settings(Map.of("gateway.listener.clientAuth", "Required",
                 "quarkus.tls.trust-store.pem.certs", "/etc/ca.pem")).clientAuth());
+        // Trusting every certificate would make any client certificate a verified one.
+        assertEquals(1, refusal(Map.of("gateway.listener.clientAuth", "request",
+                "quarkus.tls.trust-store.pem.certs", "/etc/ca.pem", "quarkus.tls.trust-all", "true")).size());
         // Quarkus' defaults for other trust-store keys are no trust store.
         assertEquals(1, refusal(Map.of("gateway.listener.clientAuth", "request",
                 "quarkus.tls.trust-store.certificate-expiration-policy", "WARN")).size());
