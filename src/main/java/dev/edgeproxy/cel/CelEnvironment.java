@@ -46,6 +46,7 @@ public final class CelEnvironment {
             new Variable(RequestVariables.QUERY, MapType.create(SimpleType.STRING, SimpleType.STRING)),
             new Variable(RequestVariables.SOURCE_ADDRESS, SimpleType.STRING),
             new Variable(RequestVariables.SOURCE_PORT, SimpleType.INT),
+            new Variable(RequestVariables.SOURCE_CERTIFICATE, MapType.create(SimpleType.STRING, SimpleType.DYN)),
             new Variable(RequestVariables.JWT, MapType.create(SimpleType.STRING, SimpleType.DYN)));
 
     record Variable(String name, CelType type) {

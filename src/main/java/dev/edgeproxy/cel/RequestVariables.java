@@ -20,6 +20,7 @@ public final class RequestVariables implements CelVariableResolver {
     public static final String QUERY = "request.query";
     public static final String SOURCE_ADDRESS = "source.address";
     public static final String SOURCE_PORT = "source.port";
+    public static final String SOURCE_CERTIFICATE = "source.certificate";
     public static final String JWT = "jwt";
 
     /** Where the values come from; the proxy adapts its live request to this. */
@@ -45,6 +46,15 @@ public final class RequestVariables implements CelVariableResolver {
         long sourcePort();
 
         Map<String, Object> claims();
+
+        /**
+         * The client certificate verified in the TLS handshake (mTLS), as
+         * {@code dev.edgeproxy.http.ClientCertificate} describes it; empty when there is none, like {@link #claims()}
+         * without a token.
+         */
+        default Map<String, Object> certificate() {
+            return Map.of();
+        }
     }
 
     private final Source source;
@@ -67,6 +77,7 @@ public final class RequestVariables implements CelVariableResolver {
             case QUERY -> query == null ? query = source.query() : query;
             case SOURCE_ADDRESS -> source.sourceAddress();
             case SOURCE_PORT -> source.sourcePort();
+            case SOURCE_CERTIFICATE -> source.certificate();
             case JWT -> source.claims();
             default -> null;
         });

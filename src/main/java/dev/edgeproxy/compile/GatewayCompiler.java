@@ -3,6 +3,7 @@ package dev.edgeproxy.compile;
 import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.ListenerSettings;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.jwt.JwksFetcher;
@@ -37,7 +38,8 @@ public final class GatewayCompiler {
     }
 
     /**
-     * Checks the crypto provider setting, the access log format and the limits, then compiles the routes.
+     * Checks the crypto provider setting, the listener's certificate files, the access log format and the limits,
+     * then compiles the routes.
      * Nothing is installed: the caller decides what to put in force.
      *
      * @param fetcher gives the JWKS fetcher for the checked limits (called once, only when the limits are valid)
@@ -51,6 +53,12 @@ public final class GatewayCompiler {
             crypto = SignatureProvider.check(loaded.cryptoProvider());
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
+        }
+        problems.addAll(loaded.listenerCertificates().problems());
+        try {
+            ListenerSettings.from(loaded.config().listener(), loaded.listenerCertificates());
+        } catch (InvalidConfigException e) {
+            problems.addAll(e.errors());
         }
         AccessLog accessLog = null;
         try {

@@ -134,7 +134,7 @@ public final class ConfigLoader {
                     SAMPLE_RESOURCE);
         }
         return new LoadedConfig(sample ? new SampleRoutes(loadSample(), configured) : configured, sample, files,
-                config.getOptionalValue(CRYPTO_PROVIDER, String.class).orElse("auto"));
+                config.getOptionalValue(CRYPTO_PROVIDER, String.class).orElse("auto"), ListenerCertificates.of(config));
     }
 
     /**
@@ -157,20 +157,32 @@ public final class ConfigLoader {
             throw new InvalidConfigException(List.of("gateway.routes: no routes left in " + files));
         }
         return new LoadedConfig(configured, false, files,
-                config.getOptionalValue(CRYPTO_PROVIDER, String.class).orElse("auto"));
+                config.getOptionalValue(CRYPTO_PROVIDER, String.class).orElse("auto"),
+                ListenerCertificates.of(config).withoutFiles());
+    }
+
+    /**
+     * The TLS listener's PEM files as the sources name them, without binding (or judging) the routes: what
+     * {@code EdgeProxyMain} checks before Quarkus reads those files itself.
+     */
+    public ListenerCertificates listenerCertificates() {
+        return ListenerCertificates.of(builder(sources).build());
     }
 
     private SmallRyeConfig bind(List<ConfigSource> from) {
+        return builder(from).withMapping(GatewayConfig.class).build();
+    }
+
+    private SmallRyeConfigBuilder builder(List<ConfigSource> from) {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .addDefaultInterceptors() // profiles (%dev.) and ${...} expressions, as Quarkus has them
                 .withInterceptors(new EmptyListInterceptor())
                 .withSources(from)
-                .withProfiles(profiles)
-                .withMapping(GatewayConfig.class);
+                .withProfiles(profiles);
         if (addDefaultSources) {
             builder.addDefaultSources();
         }
-        return builder.build();
+        return builder;
     }
 
     /**

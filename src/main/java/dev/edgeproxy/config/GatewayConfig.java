@@ -72,6 +72,18 @@ public interface GatewayConfig {
         /** HTTP/2 over cleartext (h2c, prior knowledge or upgrade) on the plain proxy port. */
         @WithDefault("false")
         boolean h2c();
+
+        /**
+         * Client certificates on the HTTPS listener: {@code none}, {@code request} or {@code required} (checked by
+         * {@link ListenerSettings}). Quarkus fixes {@code quarkus.http.ssl.client-auth} at build time; this is the
+         * run-time switch.
+         */
+        @WithDefault("none")
+        String clientAuth();
+
+        /** How often the listener's certificate files are read again; {@code 0} never (checked by {@link ListenerSettings}). */
+        @WithDefault("1m")
+        String certificateReload();
     }
 
     /** The built-in demo upstream that the sample configuration forwards to. */

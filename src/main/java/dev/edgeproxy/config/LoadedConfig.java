@@ -12,10 +12,17 @@ import java.util.List;
  * @param sample         whether the built-in sample stands in for the routes
  * @param files          the files named by {@code quarkus.config.locations}, absolute and normalized
  * @param cryptoProvider the raw setting {@code edge-proxy.crypto.provider} ({@code auto} when unset), not yet checked
+ * @param listenerCertificates the TLS registry's settings and PEM files ({@code quarkus.tls.*}), not yet checked;
+ *                       without files on a reload, which changes routes, not the listener
  */
-public record LoadedConfig(GatewayConfig config, boolean sample, List<Path> files, String cryptoProvider) {
+public record LoadedConfig(GatewayConfig config, boolean sample, List<Path> files, String cryptoProvider,
+        ListenerCertificates listenerCertificates) {
 
     public LoadedConfig {
         files = List.copyOf(files);
+    }
+
+    public LoadedConfig(GatewayConfig config, boolean sample, List<Path> files, String cryptoProvider) {
+        this(config, sample, files, cryptoProvider, ListenerCertificates.NONE);
     }
 }

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code edgeproxy.jwks.fetches} {result} [{@code edgeproxy_jwks_fetches_total}];</li>
  *   <li>{@code edgeproxy.websocket.sessions} {route} [{@code edgeproxy_websocket_sessions_total}]: WebSocket
  *       tunnels opened (both sides upgraded);</li>
- *   <li>{@code edgeproxy.websocket.open} [{@code edgeproxy_websocket_open}]: WebSocket tunnels open now.</li>
+ *   <li>{@code edgeproxy.websocket.open} [{@code edgeproxy_websocket_open}]: WebSocket tunnels open now;</li>
+ *   <li>{@code edgeproxy.tls.handshake.failures} [{@code edgeproxy_tls_handshake_failures_total}]: TLS
+ *       handshakes with clients that failed (or that the client abandoned), counted instead of logged.</li>
  * </ul>
  *
  * <p>Tags are bounded: route names come from the configuration, {@link #NO_ROUTE} stands for requests
@@ -50,6 +52,7 @@ public class GatewayMetrics {
     private final Counter jwksFetchFailed;
     private final ConcurrentMap<String, Counter> webSocketSessions = new ConcurrentHashMap<>();
     private final AtomicInteger openWebSockets = new AtomicInteger();
+    private final Counter tlsHandshakeFailures;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -59,6 +62,9 @@ public class GatewayMetrics {
         this.jwksFetchFailed = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", false);
         Gauge.builder("edgeproxy.websocket.open", openWebSockets, AtomicInteger::get)
                 .description("WebSocket tunnels open now")
+                .register(registry);
+        this.tlsHandshakeFailures = Counter.builder("edgeproxy.tls.handshake.failures")
+                .description("TLS handshakes with clients that failed")
                 .register(registry);
     }
 
@@ -110,6 +116,11 @@ public class GatewayMetrics {
     /** A tunnel that {@link #webSocketOpened} counted has closed (once per tunnel). */
     public void webSocketClosed() {
         openWebSockets.decrementAndGet();
+    }
+
+    /** A client's TLS handshake failed: counted, never logged per connection (a scanner would flood the log). */
+    public void tlsHandshakeFailure() {
+        tlsHandshakeFailures.increment();
     }
 
     private Counter resultCounter(String name, String description, boolean ok) {

@@ -1,6 +1,7 @@
 package dev.edgeproxy.pipeline;
 
 import dev.edgeproxy.cel.RequestVariables;
+import dev.edgeproxy.http.ClientCertificate;
 import dev.edgeproxy.http.QueryString;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.CredentialCarrier;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A request as the pipeline sees it: route-selection input, the carrier of its credential, and the
@@ -37,6 +39,9 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
     private final Supplier<String> authority;
     private final String sourceAddress;
     private final long sourcePort;
+    /** The verified client certificate's description, read from the TLS session only when a rule asks. */
+    private final Supplier<Map<String, Object>> certificateSource;
+    private Map<String, Object> certificate;
     private Map<String, Object> claims = Map.of();
     private String host;
     private Map<String, List<String>> queryParams;
@@ -44,7 +49,8 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
     private boolean queryChanged;
 
     private IncomingRequest(String method, String path, String uri, String query, MultiMap headers, String scheme,
-            Supplier<String> authority, String sourceAddress, long sourcePort) {
+            Supplier<String> authority, String sourceAddress, long sourcePort,
+            Supplier<Map<String, Object>> certificateSource) {
         this.method = method;
         this.path = path == null ? "/" : path;
         this.uri = uri;
@@ -54,6 +60,7 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
         this.authority = authority;
         this.sourceAddress = sourceAddress;
         this.sourcePort = sourcePort;
+        this.certificateSource = certificateSource;
     }
 
     /**
@@ -66,7 +73,20 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
         SocketAddress remote = request.remoteAddress();
         return new IncomingRequest(request.method().name(), target.path(), target.originForm(), target.query(),
                 request.headers(), request.scheme(), () -> authority,
-                remote == null ? "" : remote.hostAddress(), remote == null ? 0 : remote.port());
+                remote == null ? "" : remote.hostAddress(), remote == null ? 0 : remote.port(),
+                () -> clientCertificate(request));
+    }
+
+    private static Map<String, Object> clientCertificate(HttpServerRequest request) {
+        if (!request.isSSL()) {
+            return Map.of();
+        }
+        try {
+            return ClientCertificate.describe(request.connection().peerCertificates());
+        } catch (SSLPeerUnverifiedException e) {
+            // No client certificate asked for or none sent (quarkus.http.ssl.client-auth none or request).
+            return Map.of();
+        }
     }
 
     /**
@@ -80,7 +100,8 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         String query = q < 0 ? null : target.substring(q + 1);
-        return new IncomingRequest(method, path, target, query, headers, scheme, () -> null, sourceAddress, sourcePort);
+        return new IncomingRequest(method, path, target, query, headers, scheme, () -> null, sourceAddress, sourcePort,
+                Map::of);
     }
 
     @Override
@@ -204,6 +225,14 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
     @Override
     public long sourcePort() {
         return sourcePort;
+    }
+
+    @Override
+    public Map<String, Object> certificate() {
+        if (certificate == null) {
+            certificate = certificateSource.get();
+        }
+        return certificate;
     }
 
     @Override

@@ -56,11 +56,12 @@ class KubernetesManifestsTest {
 
     private static final Path BASE = Path.of("k8s/base");
     private static final Path SERVERLESS = Path.of("k8s/overlays/serverless");
+    private static final Path CERT_MANAGER = Path.of("k8s/overlays/cert-manager");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @Test
     void kustomizationsReferenceFilesThatExist() throws IOException {
-        for (Path dir : List.of(BASE, SERVERLESS)) {
+        for (Path dir : List.of(BASE, SERVERLESS, CERT_MANAGER)) {
             JsonNode k = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
             List<String> refs = new ArrayList<>();
             k.path("resources").forEach(r -> refs.add(r.asText()));
@@ -98,10 +99,47 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void serviceTargetsTheHttpPort() throws IOException {
+    void serviceTargetsTheHttpAndHttpsPorts() throws IOException {
         Service service = load(BASE.resolve("service.yaml"), Service.class);
         assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+        assertEquals(443, service.getSpec().getPorts().get(1).getPort());
+        assertEquals("https", service.getSpec().getPorts().get(1).getTargetPort().getStrVal());
         assertEquals(Map.of("app.kubernetes.io/name", "edge-proxy"), service.getSpec().getSelector());
+    }
+
+    /**
+     * HTTPS on 8443 with the certificate of a kubernetes.io/tls Secret, mounted read-only where listener.yaml (named
+     * by QUARKUS_CONFIG_LOCATIONS, with the routes) points Quarkus' TLS properties; the cert-manager overlay issues
+     * that Secret.
+     */
+    @Test
+    void theTlsSecretIsMountedWhereTheListenerSettingsPointAndHttpsIsExposed() throws IOException {
+        Deployment deployment = load(BASE.resolve("deployment.yaml"), Deployment.class);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        assertEquals(8443, port(c, "https"));
+        Volume tls = pod.getVolumes().stream().filter(v -> v.getName().equals("tls")).findFirst().orElseThrow();
+        assertEquals("edge-proxy-tls", tls.getSecret().getSecretName());
+        VolumeMount mount = c.getVolumeMounts().stream().filter(m -> m.getName().equals("tls")).findFirst().orElseThrow();
+        assertTrue(mount.getReadOnly(), "TLS secret mounted read-only");
+        VolumeMount listenerMount = c.getVolumeMounts().stream().filter(m -> m.getName().equals("listener"))
+                .findFirst().orElseThrow();
+        String locations = c.getEnv().stream().filter(e -> e.getName().equals("QUARKUS_CONFIG_LOCATIONS"))
+                .findFirst().orElseThrow().getValue();
+        assertTrue(List.of(locations.split(",")).contains(listenerMount.getMountPath() + "/listener.yaml"), locations);
+
+        JsonNode listener = YAML.readTree(BASE.resolve("listener.yaml").toFile());
+        assertEquals(8443, listener.at("/quarkus/http/ssl-port").asInt());
+        JsonNode pem = listener.at("/quarkus/tls/key-store/pem");
+        assertEquals(1, pem.size());
+        JsonNode entry = pem.elements().next();
+        assertEquals(mount.getMountPath() + "/tls.crt", entry.path("cert").asText());
+        assertEquals(mount.getMountPath() + "/tls.key", entry.path("key").asText());
+
+        JsonNode certificate = YAML.readTree(CERT_MANAGER.resolve("certificate.yaml").toFile());
+        assertEquals("cert-manager.io/v1", certificate.path("apiVersion").asText());
+        assertEquals("Certificate", certificate.path("kind").asText());
+        assertEquals("edge-proxy-tls", certificate.at("/spec/secretName").asText());
     }
 
     /**
@@ -128,8 +166,9 @@ class KubernetesManifestsTest {
                         "one rule per port: " + name);
             }
         }
-        assertEquals(Set.of("http", "management"), fromByPort.keySet());
+        assertEquals(Set.of("http", "https", "management"), fromByPort.keySet());
         assertEquals(List.of(), fromByPort.get("http"), "the proxy port admits any source");
+        assertEquals(List.of(), fromByPort.get("https"), "the HTTPS proxy port admits any source");
         List<NetworkPolicyPeer> management = fromByPort.get("management");
         assertEquals(1, management.size(), "management admits one kind of peer");
         NetworkPolicyPeer peer = management.get(0);
@@ -190,14 +229,21 @@ class KubernetesManifestsTest {
     @Test
     void kustomizeRendersTheExpectedResources() throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl (with its built-in kustomize) is not installed");
-        assertEquals(List.of("ConfigMap/edge-proxy-jwks", "ConfigMap/edge-proxy-routes", "Deployment/edge-proxy",
+        assertEquals(List.of("ConfigMap/edge-proxy-jwks", "ConfigMap/edge-proxy-listener", "ConfigMap/edge-proxy-routes",
+                "Deployment/edge-proxy",
                 "HorizontalPodAutoscaler/edge-proxy", "NetworkPolicy/edge-proxy", "PodDisruptionBudget/edge-proxy",
                 "Service/edge-proxy"),
                 kustomize(BASE));
         // The overlay keeps the configuration and swaps Deployment, Service, HPA, PDB and NetworkPolicy for a
         // Knative Service.
-        assertEquals(List.of("ConfigMap/edge-proxy-jwks", "ConfigMap/edge-proxy-routes", "Service/edge-proxy"),
+        assertEquals(List.of("ConfigMap/edge-proxy-jwks", "ConfigMap/edge-proxy-listener", "ConfigMap/edge-proxy-routes",
+                "Service/edge-proxy"),
                 kustomize(SERVERLESS));
+        // The cert-manager overlay is the base plus the Certificate that issues its TLS Secret.
+        List<String> withCertificate = new ArrayList<>(kustomize(BASE));
+        withCertificate.add("Certificate/edge-proxy");
+        withCertificate.sort(null);
+        assertEquals(withCertificate, kustomize(CERT_MANAGER));
     }
 
     // --- helpers --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.edgeproxy.ops;
 import dev.edgeproxy.testing.PackagedApp;
 import dev.edgeproxy.testing.TestCertificates;
 import dev.edgeproxy.testing.TestKeys;
+import dev.edgeproxy.testing.TestPki;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -260,7 +261,30 @@ class ConfigRefusalIT {
                                     clientKey: %s
                         """.formatted(TlsFiles.CERTIFICATE, TlsFiles.OTHER_KEY),
                         "route 'wrong-key': backends[0].tls.clientKey: " + TlsFiles.OTHER_KEY
-                                + " does not match the certificate's public key").without("BEGIN PRIVATE KEY"));
+                                + " does not match the certificate's public key").without("BEGIN PRIVATE KEY"),
+                Row.of("listener certificate file missing", VALID,
+                        "quarkus.tls.key-store.pem.0.cert: cannot read " + TLS.resolve("missing.crt"))
+                        .with("quarkus.tls.key-store.pem.0.cert=" + TLS.resolve("missing.crt"),
+                                "quarkus.tls.key-store.pem.0.key=" + TLS.resolve("a.key")),
+                Row.of("listener key of another certificate", VALID,
+                        "quarkus.tls.key-store.pem.0.key: does not match its certificate")
+                        .with("quarkus.tls.key-store.pem.0.cert=" + TLS.resolve("a.crt"),
+                                "quarkus.tls.key-store.pem.0.key=" + TLS.resolve("b.key")),
+                Row.of("client certificates without a CA to verify them", VALID,
+                        "gateway: listener.clientAuth: request needs the CA certificates")
+                        .with("gateway.listener.clientAuth=request"),
+                Row.of("Quarkus' reload period on the listener", VALID,
+                        "quarkus.tls.reload-period: not used for the proxy's listener")
+                        .with("quarkus.tls.reload-period=1m"));
+    }
+
+    /** Certificates and keys of the TLS rows, made by a test CA when the table is built. */
+    private static final Path TLS = Path.of("target", "config-refusal-it", "tls").toAbsolutePath();
+
+    static {
+        TestPki pki = TestPki.create("config-refusal CA");
+        pki.server("a.example").write(TLS, "a");
+        pki.server("b.example").write(TLS, "b");
     }
 
     /** A client certificate and a key that is not its own, generated once for the TLS rows. */

@@ -1,0 +1,41 @@
+package dev.edgeproxy.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The checked form of {@code gateway.listener}'s TLS settings (docs/reference.md#tls).
+ *
+ * @param clientAuth        {@code none}, {@code request} or {@code required}
+ * @param certificateReload how often the certificate files are read again; zero: never
+ */
+public record ListenerSettings(String clientAuth, Duration certificateReload) {
+
+    public static final List<String> CLIENT_AUTH = List.of("none", "request", "required");
+
+    /**
+     * @param certificates the TLS registry's files, for the trust store that client certificates need
+     * @throws InvalidConfigException naming every field at fault ({@code gateway: listener.<field>: ...})
+     */
+    public static ListenerSettings from(GatewayConfig.Listener listener, ListenerCertificates certificates) {
+        Problems problems = new Problems();
+        problems.route("gateway");
+        String clientAuth = listener.clientAuth().strip().toLowerCase(Locale.ROOT);
+        if (!CLIENT_AUTH.contains(clientAuth)) {
+            problems.at("listener.clientAuth", "unknown value '" + listener.clientAuth() + "' (expected none, request or required)");
+        } else if (!clientAuth.equals("none") && !certificates.hasTrustStore()) {
+            // Without a trust store the JVM's would verify client certificates: any public CA's customer would pass.
+            problems.at("listener.clientAuth", clientAuth + " needs the CA certificates that client certificates are "
+                    + "verified against: quarkus.tls.trust-store.pem.certs (or another quarkus.tls.trust-store.*)");
+        }
+        Duration reload = Durations.field(problems, "listener.certificateReload", listener.certificateReload(), Duration.ZERO);
+        if (reload.isNegative()) {
+            problems.at("listener.certificateReload", "must not be negative");
+        }
+        if (problems.count() > 0) {
+            throw new InvalidConfigException(problems.all());
+        }
+        return new ListenerSettings(clientAuth, reload);
+    }
+}
