@@ -21,8 +21,4 @@ public record LoadedConfig(GatewayConfig config, boolean sample, List<Path> file
     public LoadedConfig {
         files = List.copyOf(files);
     }
-
-    public LoadedConfig(GatewayConfig config, boolean sample, List<Path> files, String cryptoProvider) {
-        this(config, sample, files, cryptoProvider, ListenerCertificates.NONE);
-    }
 }
