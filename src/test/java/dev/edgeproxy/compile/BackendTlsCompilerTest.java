@@ -50,8 +50,8 @@ class BackendTlsCompilerTest {
     @BeforeAll
     static void certificates() {
         ca = TestCertificates.authority("unit-ca");
-        client = ca.client("unit-client");
-        stranger = ca.client("someone-else");
+        client = ca.client("CN=unit-client");
+        stranger = ca.client("CN=someone-else");
     }
 
     @BeforeEach

@@ -1,6 +1,6 @@
 package dev.edgeproxy.config;
 
-import dev.edgeproxy.testing.TestPki;
+import dev.edgeproxy.testing.TestCertificates;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The listener's PEM files as startup and {@code --validate-only} judge them, on real certificates and keys. */
 class ListenerCertificatesTest {
 
-    private static final TestPki PKI = TestPki.create("listener-test-ca");
+    private static final TestCertificates PKI = TestCertificates.authority("listener-test-ca");
 
     @TempDir
     Path dir;

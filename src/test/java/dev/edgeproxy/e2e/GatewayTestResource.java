@@ -106,8 +106,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     private TlsOrigins tlsOrigins(Path dir) {
         TestCertificates ca = TestCertificates.authority("edge-test-ca");
         TestCertificates other = TestCertificates.authority("some-other-ca");
-        TestCertificates.Issued server = ca.server("localhost", "localhost");
-        TestCertificates.Issued client = ca.client("edge-proxy-client");
+        TestCertificates.Issued server = ca.server("localhost");
+        TestCertificates.Issued client = ca.client("CN=edge-proxy-client");
         TlsUpstream https = new TlsUpstream(server, null);
         origins.add(https);
         TlsUpstream mtls = new TlsUpstream(server, ca.ca());

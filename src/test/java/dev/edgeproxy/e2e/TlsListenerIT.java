@@ -1,7 +1,7 @@
 package dev.edgeproxy.e2e;
 
 import dev.edgeproxy.testing.PackagedApp;
-import dev.edgeproxy.testing.TestPki;
+import dev.edgeproxy.testing.TestCertificates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -61,7 +61,7 @@ class TlsListenerIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String CLIENT_ONE = "CN=client-one,O=edge-proxy test";
 
-    private static TestPki pki;
+    private static TestCertificates pki;
     private static Path dir;
     private static Path secret;
     private static EchoUpstream origin;
@@ -76,7 +76,7 @@ class TlsListenerIT {
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(PackagedApp.exists(), "no packaged application at " + PackagedApp.APP.toAbsolutePath() + "; run ./mvnw verify");
-        pki = TestPki.create("edge-proxy test CA");
+        pki = TestCertificates.authority("edge-proxy test CA");
         dir = Files.createTempDirectory("tls-listener-it");
         // a.example lives in a directory laid out as Kubernetes mounts a Secret: files are symlinks through
         // ..data, which is swapped to a new timestamped directory on update.
@@ -146,15 +146,15 @@ class TlsListenerIT {
     }
 
     /** A TLS client trusting the test CA, speaking {@code version} (ALPN offered either way), with an optional client certificate. */
-    private static HttpClient client(HttpVersion version, TestPki.Issued clientCertificate) {
+    private static HttpClient client(HttpVersion version, TestCertificates.Issued clientCertificate) {
         HttpClientOptions options = new HttpClientOptions()
                 .setSsl(true)
                 .setUseAlpn(true)
                 .setProtocolVersion(version)
-                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certPem())));
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certificatePem())));
         if (clientCertificate != null) {
             options.setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertValue(Buffer.buffer(clientCertificate.certPem()))
+                    .setCertValue(Buffer.buffer(clientCertificate.certificatePem()))
                     .setKeyValue(Buffer.buffer(clientCertificate.keyPem())));
         }
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1).setHttp2MaxSize(1));
@@ -235,22 +235,22 @@ class TlsListenerIT {
 
     @Test
     void aCelRuleReadsTheVerifiedClientCertificate() throws Exception {
-        TestPki.Issued one = pki.client(CLIENT_ONE, "spiffe://test/one");
-        TestPki.Issued two = pki.client("CN=client-two,O=edge-proxy test", "spiffe://test/two");
+        TestCertificates.Issued one = pki.client(CLIENT_ONE, "spiffe://test/one");
+        TestCertificates.Issued two = pki.client("CN=client-two,O=edge-proxy test", "spiffe://test/two");
         assertEquals(200, get(client(HttpVersion.HTTP_2, one), "a.example", "/mtls/x").status());
         assertEquals(200, get(client(HttpVersion.HTTP_1_1, one), "a.example", "/mtls/x").status());
         assertEquals(403, get(client(HttpVersion.HTTP_2, two), "a.example", "/mtls/x").status());
         // Without a certificate source.certificate is empty: the rule cannot hold, the request is denied.
         assertEquals(403, get(client(HttpVersion.HTTP_2, null), "a.example", "/mtls/x").status());
         // A client holding only a certificate of another CA does not offer it (the server names its CA): no certificate.
-        TestPki.Issued stranger = TestPki.create("another CA").client(CLIENT_ONE, "spiffe://test/one");
+        TestCertificates.Issued stranger = TestCertificates.authority("another CA").client(CLIENT_ONE, "spiffe://test/one");
         assertEquals(403, get(client(HttpVersion.HTTP_1_1, stranger), "a.example", "/mtls/x").status());
         // One that sends it anyway fails the handshake: clientAuth request still verifies what is sent.
         assertThrows(java.io.IOException.class, () -> sendingAnyway(stranger, "/mtls/x"));
     }
 
     /** An HTTP/1.1 request over a TLS client that presents {@code certificate} whatever CA the server asks for. */
-    private static String sendingAnyway(TestPki.Issued certificate, String path) throws Exception {
+    private static String sendingAnyway(TestCertificates.Issued certificate, String path) throws Exception {
         javax.net.ssl.X509ExtendedKeyManager presentAnyway = new javax.net.ssl.X509ExtendedKeyManager() {
             @Override
             public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
@@ -264,7 +264,7 @@ class TlsListenerIT {
 
             @Override
             public java.security.PrivateKey getPrivateKey(String alias) {
-                return certificate.keys().getPrivate();
+                return certificate.key();
             }
 
             @Override
@@ -360,7 +360,7 @@ class TlsListenerIT {
         }
         try {
             // The Kubernetes way: new files in a new directory, then ..data swapped atomically.
-            TestPki.Issued renewed = pki.server("a.example");
+            TestCertificates.Issued renewed = pki.server("a.example");
             renewed.write(secret.resolve("..v2"), "tls");
             Path link = secret.resolve("..data.tmp");
             Files.createSymbolicLink(link, Path.of("..v2"));

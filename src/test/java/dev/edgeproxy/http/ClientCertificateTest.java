@@ -1,6 +1,6 @@
 package dev.edgeproxy.http;
 
-import dev.edgeproxy.testing.TestPki;
+import dev.edgeproxy.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
@@ -12,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** {@code source.certificate} as CEL sees it, from certificates made by a test CA. */
 class ClientCertificateTest {
 
-    private static final TestPki PKI = TestPki.create("client-test-ca");
+    private static final TestCertificates PKI = TestCertificates.authority("client-test-ca");
 
     @Test
     void subjectIssuerAndSansByKind() throws Exception {
-        TestPki.Issued client = PKI.client("CN=client-one,O=edge-proxy test", "spiffe://test/ns/a/sa/one");
+        TestCertificates.Issued client = PKI.client("CN=client-one,O=edge-proxy test", "spiffe://test/ns/a/sa/one");
         Map<String, Object> described = ClientCertificate.describe(List.of(client.certificate()));
         assertEquals("CN=client-one,O=edge-proxy test", described.get("subject"));
         assertEquals("CN=client-test-ca", described.get("issuer"));

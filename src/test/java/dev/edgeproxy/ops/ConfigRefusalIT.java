@@ -3,7 +3,6 @@ package dev.edgeproxy.ops;
 import dev.edgeproxy.testing.PackagedApp;
 import dev.edgeproxy.testing.TestCertificates;
 import dev.edgeproxy.testing.TestKeys;
-import dev.edgeproxy.testing.TestPki;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -282,7 +281,7 @@ class ConfigRefusalIT {
     private static final Path TLS = Path.of("target", "config-refusal-it", "tls").toAbsolutePath();
 
     static {
-        TestPki pki = TestPki.create("config-refusal CA");
+        TestCertificates pki = TestCertificates.authority("config-refusal CA");
         pki.server("a.example").write(TLS, "a");
         pki.server("b.example").write(TLS, "b");
     }
@@ -300,8 +299,8 @@ class ConfigRefusalIT {
                 throw new java.io.UncheckedIOException(e);
             }
             TestCertificates ca = TestCertificates.authority("refusal-ca");
-            ca.client("refusal-client").writeCertificate(CERTIFICATE);
-            ca.client("someone-else").writeKey(OTHER_KEY);
+            ca.client("CN=refusal-client").writeCertificate(CERTIFICATE);
+            ca.client("CN=someone-else").writeKey(OTHER_KEY);
         }
     }
 

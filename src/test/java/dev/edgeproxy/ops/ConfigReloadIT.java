@@ -288,11 +288,11 @@ class ConfigReloadIT {
     @Test
     void rotatedUpstreamClientCertificateIsUsedAfterTheChange() throws Exception {
         TestCertificates ca = TestCertificates.authority("reload-ca");
-        try (TlsUpstream origin = new TlsUpstream(ca.server("localhost", "localhost"), ca.ca())) {
+        try (TlsUpstream origin = new TlsUpstream(ca.server("localhost"), ca.ca())) {
             Path caFile = ca.ca().writeCertificate(tmp.resolve("ca.pem"));
             Path certificate = tmp.resolve("client.crt");
             Path key = tmp.resolve("client.key");
-            TestCertificates.Issued first = ca.client("client-one");
+            TestCertificates.Issued first = ca.client("CN=client-one");
             first.writeCertificate(certificate);
             first.writeKey(key);
             Path config = tmp.resolve("gateway.yaml");
@@ -311,7 +311,7 @@ class ConfigReloadIT {
             start(config);
             assertTrue(body("/x").contains("CN=client-one"), () -> body("/x"));
 
-            TestCertificates.Issued second = ca.client("client-two");
+            TestCertificates.Issued second = ca.client("CN=client-two");
             second.writeKey(key);
             second.writeCertificate(certificate);
 

@@ -13,12 +13,14 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import javax.security.auth.x500.X500Principal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -27,40 +29,57 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A test certificate authority and the certificates it signs, generated in the test with BouncyCastle
- * (EC P-256: fast to generate), written as the PEM files a gateway is configured with.
+ * A test certificate authority made in the test with BouncyCastle, and the server and client certificates it
+ * signs. Keys are EC P-256 (fast to generate); certificates and keys come out as PEM text or PEM files, the
+ * form the proxy and the test servers are configured with.
  */
 public final class TestCertificates {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    /** A certificate with its key. */
-    public record Issued(X509Certificate certificate, PrivateKey key) {
+    /** A certificate with its key pair. */
+    public record Issued(X509Certificate certificate, KeyPair keys) {
 
-        public String certificatePem() {
-            return pem("CERTIFICATE", encoded(certificate));
-        }
-
-        /** PKCS#8 ({@code BEGIN PRIVATE KEY}). */
-        public String keyPem() {
-            return pem("PRIVATE KEY", key.getEncoded());
-        }
-
-        public Path writeCertificate(Path file) {
-            return write(file, certificatePem());
-        }
-
-        public Path writeKey(Path file) {
-            return write(file, keyPem());
+        public PrivateKey key() {
+            return keys.getPrivate();
         }
 
         public String subject() {
             return certificate.getSubjectX500Principal().getName();
+        }
+
+        public String certificatePem() {
+            try {
+                return pem("CERTIFICATE", certificate.getEncoded());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** PKCS#8 ({@code BEGIN PRIVATE KEY}), the form Vert.x and Quarkus read for every key type. */
+        public String keyPem() {
+            return pem("PRIVATE KEY", key().getEncoded());
+        }
+
+        public Path writeCertificate(Path file) {
+            return writeAtomically(file, certificatePem());
+        }
+
+        public Path writeKey(Path file) {
+            return writeAtomically(file, keyPem());
+        }
+
+        /** Writes {@code <name>.key} and then {@code <name>.crt} into {@code dir}; returns the certificate file. */
+        public Path write(Path dir, String name) {
+            writeKey(dir.resolve(name + ".key"));
+            return writeCertificate(dir.resolve(name + ".crt"));
         }
     }
 
@@ -70,59 +89,79 @@ public final class TestCertificates {
         this.ca = ca;
     }
 
-    /** A new CA named {@code CN=name}. */
+    /** A new self-signed CA named {@code CN=<name>}. */
     public static TestCertificates authority(String name) {
         KeyPair keys = ecKeys();
-        X500Name subject = new X500Name("CN=" + name);
+        X500Name subject = name("CN=" + name);
         try {
             X509v3CertificateBuilder builder = builder(subject, subject, keys);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            return new TestCertificates(new Issued(sign(builder, keys.getPrivate()), keys.getPrivate()));
+            return new TestCertificates(new Issued(sign(builder, keys.getPrivate()), keys));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The CA's own certificate and key. */
     public Issued ca() {
         return ca;
     }
 
-    /** A server certificate for the DNS names {@code dnsNames} (no IP address). */
-    public Issued server(String commonName, String... dnsNames) {
-        return issue(commonName, KeyPurposeId.id_kp_serverAuth, dnsNames);
+    /**
+     * A server certificate for {@code dnsNames} (subject alternative names; no IP address). The subject is
+     * {@code CN=<first name>,O=edge-proxy test}.
+     */
+    public Issued server(String... dnsNames) {
+        if (dnsNames.length == 0) {
+            throw new IllegalArgumentException("a server certificate needs at least one DNS name");
+        }
+        return issue("CN=" + dnsNames[0] + ",O=edge-proxy test", KeyPurposeId.id_kp_serverAuth,
+                List.of(dnsNames), List.of());
     }
 
-    /** A client certificate (mTLS). */
-    public Issued client(String commonName) {
-        return issue(commonName, KeyPurposeId.id_kp_clientAuth);
+    /**
+     * A client certificate (mTLS) for {@code subject}, a whole distinguished name as in {@code CN=a,O=b}, with
+     * optional URI subject alternative names (SPIFFE IDs, say).
+     */
+    public Issued client(String subject, String... uris) {
+        return issue(subject, KeyPurposeId.id_kp_clientAuth, List.of(), List.of(uris));
     }
 
-    private Issued issue(String commonName, KeyPurposeId purpose, String... dnsNames) {
+    private Issued issue(String subject, KeyPurposeId purpose, List<String> dnsNames, List<String> uris) {
         KeyPair keys = ecKeys();
         try {
-            X509v3CertificateBuilder builder = builder(
-                    new X500Name(ca.certificate().getSubjectX500Principal().getName()), new X500Name("CN=" + commonName), keys);
+            X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+            X509v3CertificateBuilder builder = builder(issuer, name(subject), keys);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-            if (dnsNames.length > 0) {
-                GeneralName[] names = new GeneralName[dnsNames.length];
-                for (int i = 0; i < dnsNames.length; i++) {
-                    names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
-                }
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            List<GeneralName> names = new ArrayList<>();
+            dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+            uris.forEach(u -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
+            if (!names.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(names.toArray(GeneralName[]::new)));
             }
-            return new Issued(sign(builder, ca.key()), keys.getPrivate());
+            return new Issued(sign(builder, ca.key()), keys);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The name as the JDK encodes it, so that {@code CN=a,O=b} reads back as {@code CN=a,O=b}
+     * (BouncyCastle's own parser would store the parts in the other order).
+     */
+    private static X500Name name(String rfc2253) {
+        return X500Name.getInstance(new X500Principal(rfc2253).getEncoded());
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
         return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, keys.getPublic());
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject,
+                keys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) {
@@ -134,19 +173,12 @@ public final class TestCertificates {
         }
     }
 
+    /** A fresh EC P-256 key pair. */
     public static KeyPair ecKeys() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] encoded(X509Certificate certificate) {
-        try {
-            return certificate.getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -158,13 +190,17 @@ public final class TestCertificates {
                 + "\n-----END " + type + "-----\n";
     }
 
-    /** Writes {@code text} to {@code file} at once (a temporary file moved over it), as a Secret update would. */
-    public static Path write(Path file, String text) {
+    /**
+     * Writes {@code text} to {@code file} at once (a temporary file beside it, moved over it), as a Secret
+     * update would; creates the directory when missing.
+     */
+    public static Path writeAtomically(Path file, String text) {
         try {
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".pem", ".tmp");
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, ".pem", ".tmp");
             Files.writeString(temp, text);
-            return Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
