@@ -1,13 +1,12 @@
 package dev.edgeproxy.compile;
 
+import dev.edgeproxy.config.KeyPairs;
+
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -84,30 +83,10 @@ final class Pem {
 
     /** @throws IllegalArgumentException when {@code key} is not the private half of {@code certificate}'s key */
     static void checkPair(PrivateKey key, X509Certificate certificate) {
-        PublicKey pub = certificate.getPublicKey();
-        String algorithm = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            default -> key.getAlgorithm(); // EdDSA signs with the key's own name
-        };
-        byte[] challenge = new byte[32];
-        new SecureRandom().nextBytes(challenge);
-        try {
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(pub);
-            verifier.update(challenge);
-            if (verifier.verify(signature)) {
-                return;
-            }
-        } catch (GeneralSecurityException e) {
-            // a key of another type than the certificate's: no match either
+        if (KeyPairs.mismatch(key, certificate.getPublicKey()) != null) {
+            throw new IllegalArgumentException("does not match the certificate's public key ("
+                    + certificate.getSubjectX500Principal().getName() + ")");
         }
-        throw new IllegalArgumentException("does not match the certificate's public key ("
-                + certificate.getSubjectX500Principal().getName() + ")");
     }
 
     private static PrivateKey pkcs8(byte[] der, String... algorithms) {

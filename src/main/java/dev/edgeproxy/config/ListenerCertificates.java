@@ -8,13 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,41 +194,6 @@ public final class ListenerCertificates {
         return null;
     }
 
-    /**
-     * Why {@code privateKey} is not the private half of {@code publicKey}, or {@code null} when it is (or when the
-     * algorithm is one this check cannot sign with).
-     */
-    public static String mismatch(PrivateKey privateKey, PublicKey publicKey) {
-        if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
-            return "does not match its certificate (a " + privateKey.getAlgorithm() + " key for a "
-                    + publicKey.getAlgorithm() + " certificate)";
-        }
-        try {
-            String algorithm = switch (privateKey.getAlgorithm()) {
-                case "RSA" -> "SHA256withRSA";
-                case "EC" -> "SHA256withECDSA";
-                case "Ed25519", "EdDSA" -> "Ed25519";
-                case "Ed448" -> "Ed448";
-                default -> null;
-            };
-            if (algorithm == null) {
-                return null; // an algorithm we cannot sign with here: left to the handshake
-            }
-            byte[] probe = new byte[32];
-            new SecureRandom().nextBytes(probe);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(privateKey);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(probe);
-            return verifier.verify(signature) ? null : "does not match its certificate (another key pair)";
-        } catch (GeneralSecurityException e) {
-            return "does not match its certificate (" + e.getClass().getSimpleName() + ")";
-        }
-    }
-
     /** Why the key is not the certificate's, or {@code null} when it is. Never says anything of the key's content. */
     private static String mismatch(Buffer cert, Buffer key) {
         PrivateKey privateKey;
@@ -250,6 +212,6 @@ public final class ListenerCertificates {
             // Parsing messages may quote input; the class name says enough without leaking key material.
             return "not a readable PEM private key with a PEM certificate (" + e.getClass().getSimpleName() + ")";
         }
-        return mismatch(privateKey, publicKey);
+        return KeyPairs.mismatch(privateKey, publicKey);
     }
 }

@@ -1,6 +1,6 @@
 package dev.edgeproxy.server;
 
-import dev.edgeproxy.config.ListenerCertificates;
+import dev.edgeproxy.config.KeyPairs;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import io.vertx.core.Vertx;
@@ -113,7 +113,7 @@ final class ListenerCertificateRotation {
             if (key == null || chain == null || chain.length == 0) {
                 continue;
             }
-            String problem = ListenerCertificates.mismatch(key, chain[0].getPublicKey());
+            String problem = KeyPairs.mismatch(key, chain[0].getPublicKey());
             if (problem != null) {
                 return "the key of " + chain[0].getSubjectX500Principal().getName() + " " + problem;
             }
