@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.OnContext;
 import dev.edgeproxy.testing.RawHttp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -290,8 +290,8 @@ class FramingEndToEndTest {
     }
 
     private static String h2Post(HttpClient client, String path, byte[] body, boolean declared) throws Exception {
-        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(RestAssured.port)
-                        .setHost("localhost").setURI(path))
+        return OnContext.await(vertx, Duration.ofSeconds(60), () -> client.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST).setPort(RestAssured.port).setHost("localhost").setURI(path))
                 .compose(req -> {
                     if (declared) {
                         req.putHeader("content-length", String.valueOf(body.length));
@@ -305,29 +305,26 @@ class FramingEndToEndTest {
                     return req.end().compose(v -> req.response());
                 })
                 .compose(HttpClientResponse::body)
-                .map(Buffer::toString)
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                .map(Buffer::toString));
     }
 
     private static int h2Status(HttpClient client, String path, byte[] body) throws Exception {
-        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(RestAssured.port)
-                        .setHost("localhost").setURI(path))
+        return OnContext.await(vertx, Duration.ofSeconds(60), () -> client.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST).setPort(RestAssured.port).setHost("localhost").setURI(path))
                 .compose(req -> {
                     req.setChunked(true);
                     req.write(Buffer.buffer(body));
                     req.end();
                     return req.response();
                 })
-                .map(HttpClientResponse::statusCode)
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                .map(HttpClientResponse::statusCode));
     }
 
     private static String h2Get(HttpClient client, String path) throws Exception {
-        return client.request(new RequestOptions().setMethod(HttpMethod.GET).setPort(RestAssured.port)
-                        .setHost("localhost").setURI(path))
+        return OnContext.await(vertx, Duration.ofSeconds(30), () -> client.request(new RequestOptions()
+                        .setMethod(HttpMethod.GET).setPort(RestAssured.port).setHost("localhost").setURI(path))
                 .compose(req -> req.send().compose(HttpClientResponse::body))
-                .map(Buffer::toString)
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .map(Buffer::toString));
     }
 
     private static String sha256(byte[] body) throws Exception {

@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.OnContext;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -74,11 +75,10 @@ class GrpcEndToEndTest {
             options.putHeader("authorization", "Bearer " + token);
         }
         Buffer body = message == null ? Buffer.buffer() : GrpcUpstream.frame(message);
-        return client.request(options)
+        return OnContext.await(vertx, Duration.ofSeconds(20), () -> client.request(options)
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(b -> new Call(response.statusCode(), response.headers(),
-                        GrpcUpstream.decode(b), response.trailers())))
-                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                        GrpcUpstream.decode(b), response.trailers()))));
     }
 
     @ParameterizedTest

@@ -1,8 +1,8 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.OnContext;
 import dev.edgeproxy.testing.PackagedApp;
 import dev.edgeproxy.testing.TestCertificates;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -168,10 +168,9 @@ class TlsListenerIT {
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
                 .setServer(SocketAddress.inetSocketAddress(httpsPort, "127.0.0.1"))
                 .setHost(host).setPort(httpsPort).setURI(path);
-        Future<Answer> answer = client.request(request)
+        return OnContext.await(vertx, Duration.ofSeconds(20), () -> client.request(request)
                 .compose(r -> r.send().compose(response -> response.body()
-                        .map(body -> new Answer(response.statusCode(), response.version(), body.toString()))));
-        return answer.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                        .map(body -> new Answer(response.statusCode(), response.version(), body.toString())))));
     }
 
     /** The certificate the listener serves to a new connection naming {@code serverName}. */
