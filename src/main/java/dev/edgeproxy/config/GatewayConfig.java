@@ -84,6 +84,13 @@ public interface GatewayConfig {
         /** How often the listener's certificate files are read again; {@code 0} never (checked by {@link ListenerSettings}). */
         @WithDefault("1m")
         String certificateReload();
+
+        /**
+         * The HTTPS listener's TLS engine: {@code auto} (OpenSSL when netty-tcnative loads, else the JDK's),
+         * {@code jdk} or {@code openssl} (startup fails without it); checked by {@link ListenerSettings}.
+         */
+        @WithDefault("auto")
+        String tlsEngine();
     }
 
     /** The built-in demo upstream that the sample configuration forwards to. */

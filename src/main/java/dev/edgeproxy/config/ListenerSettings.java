@@ -9,10 +9,12 @@ import java.util.Locale;
  *
  * @param clientAuth        {@code none}, {@code request} or {@code required}
  * @param certificateReload how often the certificate files are read again; zero: never
+ * @param tlsEngine         {@code auto}, {@code jdk} or {@code openssl}: which TLS engine serves the listener
  */
-public record ListenerSettings(String clientAuth, Duration certificateReload) {
+public record ListenerSettings(String clientAuth, Duration certificateReload, String tlsEngine) {
 
     public static final List<String> CLIENT_AUTH = List.of("none", "request", "required");
+    public static final List<String> TLS_ENGINES = List.of("auto", "jdk", "openssl");
 
     /**
      * @param certificates the TLS registry's files, for the trust store that client certificates need
@@ -33,9 +35,13 @@ public record ListenerSettings(String clientAuth, Duration certificateReload) {
         if (reload.isNegative()) {
             problems.at("listener.certificateReload", "must not be negative");
         }
+        String engine = listener.tlsEngine().strip().toLowerCase(Locale.ROOT);
+        if (!TLS_ENGINES.contains(engine)) {
+            problems.at("listener.tlsEngine", "unknown value '" + listener.tlsEngine() + "' (expected auto, jdk or openssl)");
+        }
         if (problems.count() > 0) {
             throw new InvalidConfigException(problems.all());
         }
-        return new ListenerSettings(clientAuth, reload);
+        return new ListenerSettings(clientAuth, reload, engine);
     }
 }

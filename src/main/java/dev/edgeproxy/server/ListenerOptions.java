@@ -9,10 +9,10 @@ import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.JdkSSLEngineOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * The proxy port's listener options that Quarkus has no property for. HTTP/2 in cleartext (h2c, by prior
@@ -23,15 +23,19 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * <p>On the HTTPS listener (Quarkus TLS registry, README "TLS"): client certificates as
  * {@code gateway.listener.clientAuth} says (Quarkus fixes {@code quarkus.http.ssl.client-auth} at build time),
  * certificates that rotate without a restart ({@link ListenerCertificateRotation}), and failed client handshakes
- * counted in {@code edgeproxy_tls_handshake_failures_total} ({@link HandshakeCountingEngineOptions}).
+ * counted in {@code edgeproxy_tls_handshake_failures_total} ({@link HandshakeCounting}), on the engine that
+ * {@code gateway.listener.tlsEngine} chooses ({@link ListenerTlsEngine}).
  */
 @ApplicationScoped
 public class ListenerOptions implements HttpServerOptionsCustomizer {
+
+    private static final Logger LOG = Logger.getLogger(ListenerOptions.class);
 
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
     private final Vertx vertx;
     private final Instance<TlsConfigurationRegistry> registry;
+    private boolean engineLogged;
 
     public ListenerOptions(GatewayConfig config, GatewayMetrics metrics, Vertx vertx,
             Instance<TlsConfigurationRegistry> registry) {
@@ -67,12 +71,12 @@ public class ListenerOptions implements HttpServerOptionsCustomizer {
                 throw new IllegalStateException("cannot read the listener's certificates: " + e.getMessage(), e);
             }
         }
-        // Quarkus sets JDK engine options (pooled heap buffers); keep them, count on top. With another
-        // engine (OpenSSL) nothing is counted rather than the engine changed.
-        if (options.getSslEngineOptions() == null || options.getSslEngineOptions() instanceof JdkSSLEngineOptions) {
-            JdkSSLEngineOptions base = options.getSslEngineOptions() == null
-                    ? new JdkSSLEngineOptions() : (JdkSSLEngineOptions) options.getSslEngineOptions();
-            options.setSslEngineOptions(new HandshakeCountingEngineOptions(base, metrics::tlsHandshakeFailure));
+        ListenerTlsEngine.InUse engine = ListenerTlsEngine.choose(settings.tlsEngine(), options.getSslEngineOptions(),
+                metrics::tlsHandshakeFailure);
+        options.setSslEngineOptions(engine.options());
+        if (!engineLogged) {
+            engineLogged = true;
+            LOG.infof("HTTPS listener: TLS by %s", engine.description());
         }
     }
 }

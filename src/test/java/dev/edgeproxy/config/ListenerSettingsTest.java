@@ -30,8 +30,8 @@ class ListenerSettingsTest {
     }
 
     @Test
-    void defaultsAreNoClientCertificatesAndAReadEveryMinute() {
-        assertEquals(new ListenerSettings("none", Duration.ofMinutes(1)), settings(Map.of()));
+    void defaultsAreNoClientCertificatesAReadEveryMinuteAndTheBestEngine() {
+        assertEquals(new ListenerSettings("none", Duration.ofMinutes(1), "auto"), settings(Map.of()));
     }
 
     @Test
@@ -52,8 +52,11 @@ class ListenerSettingsTest {
     @Test
     void badValuesAreRefusedNamingTheField() {
         assertEquals(List.of("gateway: listener.clientAuth: unknown value 'sometimes' (expected none, request or required)",
-                "gateway: listener.certificateReload: 'soon' is not a duration (examples: 15s, 500ms, 2m)"),
-                refusal(Map.of("gateway.listener.clientAuth", "sometimes", "gateway.listener.certificateReload", "soon")));
+                "gateway: listener.certificateReload: 'soon' is not a duration (examples: 15s, 500ms, 2m)",
+                "gateway: listener.tlsEngine: unknown value 'fast' (expected auto, jdk or openssl)"),
+                refusal(Map.of("gateway.listener.clientAuth", "sometimes", "gateway.listener.certificateReload", "soon",
+                        "gateway.listener.tlsEngine", "fast")));
+        assertEquals("jdk", settings(Map.of("gateway.listener.tlsEngine", " JDK")).tlsEngine());
         assertEquals(Duration.ZERO, settings(Map.of("gateway.listener.certificateReload", "0s")).certificateReload());
     }
 

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.spi.tls.SslContextFactory;
 
 import java.util.List;
@@ -15,31 +16,57 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The JDK TLS engine of the HTTPS listener, counting failed client handshakes.
+ * The TLS engines of the HTTPS listener, counting failed client handshakes.
  *
  * <p>Why here: Vert.x reports a failed handshake only to the {@code HttpServer}'s exception handler (at TRACE
  * when none is set), and Quarkus owns those servers. Every TLS connection gets its {@link SslHandler} from the
- * {@link SslContext} this factory makes (also after a certificate reload, and per name under SNI), so watching
- * each handler's handshake future sees every failure without logging any.
+ * {@link SslContext} the engine's factory makes (also after a certificate reload, and per name under SNI), so
+ * watching each handler's handshake future sees every failure without logging any.
  */
-final class HandshakeCountingEngineOptions extends JdkSSLEngineOptions {
+final class HandshakeCounting {
 
-    private final Runnable onFailure;
-
-    HandshakeCountingEngineOptions(JdkSSLEngineOptions base, Runnable onFailure) {
-        super(base);
-        this.onFailure = onFailure;
+    private HandshakeCounting() {
     }
 
-    @Override
-    public JdkSSLEngineOptions copy() {
-        // Vert.x copies the server options before use; a plain copy would lose the counting.
-        return new HandshakeCountingEngineOptions(this, onFailure);
+    /** The JDK's engine (Quarkus' choice, with its settings kept). */
+    static final class Jdk extends JdkSSLEngineOptions {
+        private final Runnable onFailure;
+
+        Jdk(JdkSSLEngineOptions base, Runnable onFailure) {
+            super(base);
+            this.onFailure = onFailure;
+        }
+
+        @Override
+        public JdkSSLEngineOptions copy() {
+            // Vert.x copies the server options before use; a plain copy would lose the counting.
+            return new Jdk(this, onFailure);
+        }
+
+        @Override
+        public SslContextFactory sslContextFactory() {
+            return new Factory(super.sslContextFactory(), onFailure);
+        }
     }
 
-    @Override
-    public SslContextFactory sslContextFactory() {
-        return new Factory(super.sslContextFactory(), onFailure);
+    /** Netty's OpenSSL engine (BoringSSL from netty-tcnative). */
+    static final class OpenSsl extends OpenSSLEngineOptions {
+        private final Runnable onFailure;
+
+        OpenSsl(OpenSSLEngineOptions base, Runnable onFailure) {
+            super(base);
+            this.onFailure = onFailure;
+        }
+
+        @Override
+        public OpenSSLEngineOptions copy() {
+            return new OpenSsl(this, onFailure);
+        }
+
+        @Override
+        public SslContextFactory sslContextFactory() {
+            return new Factory(super.sslContextFactory(), onFailure);
+        }
     }
 
     /** Delegates every setting; wraps the context it creates. */
