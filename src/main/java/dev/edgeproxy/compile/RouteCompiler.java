@@ -382,13 +382,19 @@ public final class RouteCompiler {
             idle.ifPresent(v -> error("limits.websocketIdleTimeout", "applies to a route with websocket: true only"));
             return null;
         }
-        // Tunnels speak plain HTTP/1.1 to the origin: a backend that expects TLS or HTTP/2 would get frames it
-        // cannot read (or, worse, in clear text), so the combination is refused rather than half-honoured.
+        // Tunnels speak HTTP/1.1 to the origin (ws://, or wss:// with tls): an HTTP/2 backend would get a request
+        // it cannot upgrade. Vert.x 4.5's WebSocket client verifies the name it connects to, so a tls.sni other
+        // than the host cannot be honoured; both are refused rather than half-honoured.
         List<GatewayConfig.Backend> backends = rc.backends().orElse(List.of());
         for (int i = 0; i < backends.size(); i++) {
-            if (backends.get(i).tls().isPresent() || backends.get(i).protocol().filter(p -> !p.strip().equals("http1")).isPresent()) {
-                error("backends[" + i + "]", "a websocket route tunnels to plain HTTP/1.1 backends only "
-                        + "(tls and protocol: http2 are not supported with websocket: true yet)");
+            GatewayConfig.Backend backend = backends.get(i);
+            if (backend.protocol().filter(p -> !p.strip().equals("http1")).isPresent()) {
+                error("backends[" + i + "].protocol", "a websocket route tunnels over HTTP/1.1 (protocol: http2 is "
+                        + "not supported with websocket: true)");
+            }
+            if (backend.tls().flatMap(GatewayConfig.BackendTls::sni).isPresent()) {
+                error("backends[" + i + "].tls.sni", "not supported with websocket: true (the name verified is the "
+                        + "host's; use the certificate's name as host)");
             }
         }
         return new WebSocketUpgrade(idle.map(v -> positiveDuration("limits.websocketIdleTimeout", v, defaultIdle))

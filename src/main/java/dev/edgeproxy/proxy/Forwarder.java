@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import javax.net.ssl.SSLException;
 
 /**
  * Forwards one request to its origin and streams the answer back to the user agent, both bodies
@@ -94,7 +93,9 @@ public final class Forwarder {
                 if (ar.cause() instanceof ConnectionPoolTooBusyException) {
                     exchange.busy();
                 } else {
-                    logTlsFailure(upstream, ar.cause());
+                    if (origin != null) {
+                        origin.logTlsFailure(upstream, ar.cause());
+                    }
                     exchange.fail(ar.cause());
                 }
                 return;
@@ -131,25 +132,6 @@ public final class Forwarder {
         }
         if (HopByHop.acceptsTrailers(request.headers())) {
             originRequest.headers().set("te", "trailers");
-        }
-    }
-
-    /** A certificate problem with an origin is a configuration matter: its reason goes to the log, not the body. */
-    private static void logTlsFailure(Upstream upstream, Throwable cause) {
-        if (upstream.origin() == null || upstream.origin().settings().tls() == null) {
-            return;
-        }
-        Throwable tls = cause;
-        while (tls != null && !(tls instanceof SSLException)) {
-            tls = tls.getCause();
-        }
-        if (tls == null) {
-            return;
-        }
-        long dropped = upstream.origin().failureLog().acquire();
-        if (dropped >= 0) {
-            LOG.warnf("upstream %s: TLS failed: %s%s", upstream, tls.getMessage(),
-                    dropped > 0 ? " (" + dropped + " more since the last such line)" : "");
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.edgeproxy.proxy;
 
 import dev.edgeproxy.logging.LogThrottle;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.WebSocketClient;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * The HTTP client of one {@link OriginSettings} within one route table, made on first use by the
@@ -12,20 +17,28 @@ import java.time.Duration;
  */
 public final class OriginClient {
 
+    private static final Logger LOG = Logger.getLogger(OriginClient.class);
+
     /** Makes and disposes of clients; the server implements it with its Vert.x instance and limits. */
     public interface Maker {
         HttpClient make(OriginSettings settings);
 
+        /** The client of WebSocket tunnels to such an origin (HTTP/1.1, with the settings' TLS). */
+        WebSocketClient makeWebSocket(OriginSettings settings);
+
         /** Closes {@code client} after {@code grace}: requests still running on it finish first. */
-        void closeLater(HttpClient client, Duration grace);
+        void closeLater(Supplier<Future<Void>> close, Duration grace);
     }
 
     private final OriginSettings settings;
     /** One line per interval for this origin's TLS failures: a broken certificate must not flood the log. */
     private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
     private HttpClient client;
+    private WebSocketClient webSocketClient;
     private Maker maker;
     private Duration retiredGrace;
+    /** WebSocket tunnels to this origin, from their handshake on, until closed. */
+    private int tunnels;
 
     public OriginClient(OriginSettings settings) {
         this.settings = settings;
@@ -35,8 +48,29 @@ public final class OriginClient {
         return settings;
     }
 
-    LogThrottle failureLog() {
-        return failureLog;
+    /**
+     * A certificate problem with an origin is a configuration matter: its reason goes to the log (at most a line
+     * per interval), never to the body. Other failures are not logged here.
+     */
+    void logTlsFailure(Upstream upstream, Throwable cause) {
+        if (settings.tls() == null) {
+            return;
+        }
+        // The innermost TLS exception says why (Vert.x wraps it in one of its own: "Failed to create SSL connection").
+        Throwable tls = null;
+        for (Throwable t = cause; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SSLException) {
+                tls = t;
+            }
+        }
+        if (tls == null) {
+            return;
+        }
+        long dropped = failureLog.acquire();
+        if (dropped >= 0) {
+            LOG.warnf("upstream %s: TLS failed: %s%s", upstream, tls.getMessage(),
+                    dropped > 0 ? " (" + dropped + " more since the last such line)" : "");
+        }
     }
 
     /** The client, made on first call. After retirement a late request still gets one, closed after the grace. */
@@ -45,17 +79,47 @@ public final class OriginClient {
             client = maker.make(settings);
             this.maker = maker;
             if (retiredGrace != null) {
-                maker.closeLater(client, retiredGrace);
+                maker.closeLater(client::close, retiredGrace);
             }
         }
         return client;
     }
 
-    /** Closes the client (if one was made) after {@code grace}, the longest a request on the retired table can run. */
+    /** The client of WebSocket tunnels, made on first call; a tunnel then calls {@link #tunnelStarted}. */
+    public synchronized WebSocketClient webSocketClient(Maker maker) {
+        if (webSocketClient == null) {
+            webSocketClient = maker.makeWebSocket(settings);
+            // Closed by retire() or by the last tunnel after it, never while a tunnel runs.
+            this.maker = maker;
+        }
+        return webSocketClient;
+    }
+
+    /**
+     * Closes the clients (those that were made) after {@code grace}, the longest a request on the retired table
+     * can run. The WebSocket client waits for its last tunnel instead: closing it would cut the connections it
+     * opened, and a tunnel may outlive any request timeout.
+     */
     public synchronized void retire(Duration grace) {
         retiredGrace = grace;
         if (client != null) {
-            maker.closeLater(client, grace);
+            maker.closeLater(client::close, grace);
+        }
+        if (webSocketClient != null && tunnels == 0) {
+            maker.closeLater(webSocketClient::close, grace);
+        }
+    }
+
+    /** A WebSocket tunnel to this origin begins its handshake. */
+    synchronized void tunnelStarted() {
+        tunnels++;
+    }
+
+    /** A tunnel begun with {@link #tunnelStarted} is over (refused, failed or closed). */
+    synchronized void tunnelEnded() {
+        tunnels--;
+        if (tunnels == 0 && retiredGrace != null && webSocketClient != null) {
+            maker.closeLater(webSocketClient::close, Duration.ZERO);
         }
     }
 }

@@ -1,19 +1,25 @@
 package dev.edgeproxy.proxy;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Makes the Vert.x client of an {@link OriginSettings}: the server's base options (timeouts, keep-alive) and
+ * Makes the Vert.x clients of an {@link OriginSettings}: the server's base options (timeouts, keep-alive) and
  * pool limits ({@code gateway.limits}), plus TLS and the protocol.
  */
 public final class OriginClientFactory implements OriginClient.Maker {
@@ -24,11 +30,18 @@ public final class OriginClientFactory implements OriginClient.Maker {
     private final Vertx vertx;
     private final HttpClientOptions base;
     private final PoolOptions pool;
+    private final WebSocketClientOptions webSocketBase;
 
     public OriginClientFactory(Vertx vertx, HttpClientOptions base, PoolOptions pool) {
+        this(vertx, base, pool, new WebSocketClientOptions().setConnectTimeout(base.getConnectTimeout()));
+    }
+
+    /** @param webSocketBase the options of WebSocket tunnels' clients (connect timeout, connections per origin) */
+    public OriginClientFactory(Vertx vertx, HttpClientOptions base, PoolOptions pool, WebSocketClientOptions webSocketBase) {
         this.vertx = vertx;
         this.base = new HttpClientOptions(base);
         this.pool = new PoolOptions(pool);
+        this.webSocketBase = new WebSocketClientOptions(webSocketBase);
     }
 
     @Override
@@ -36,41 +49,64 @@ public final class OriginClientFactory implements OriginClient.Maker {
         return vertx.createHttpClient(options(settings), pool);
     }
 
+    @Override
+    public WebSocketClient makeWebSocket(OriginSettings settings) {
+        return vertx.createWebSocketClient(webSocketOptions(settings));
+    }
+
     /** The client options of {@code settings}; hostname verification stays on unless verification is skipped. */
     HttpClientOptions options(OriginSettings settings) {
         HttpClientOptions options = new HttpClientOptions(base);
         boolean http2 = settings.protocol() == OriginSettings.Protocol.HTTP2;
-        OriginSettings.Tls tls = settings.tls();
         if (http2) {
             options.setProtocolVersion(HttpVersion.HTTP_2);
             // Without TLS: prior knowledge, as gRPC servers expect; an HTTP/1.1 upgrade would cost a round trip.
             options.setHttp2ClearTextUpgrade(false);
         }
+        OriginSettings.Tls tls = settings.tls();
         if (tls != null) {
-            options.setSsl(true).setEnabledSecureTransportProtocols(new java.util.LinkedHashSet<>(TLS_VERSIONS));
-            options.setUseAlpn(http2).setForceSni(tls.sendSni());
+            tls(options, tls);
+            options.setUseAlpn(http2).setForceSni(tls.sendSni()).setVerifyHost(!tls.insecureSkipVerify());
             if (http2) {
                 options.setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
-            }
-            if (tls.insecureSkipVerify()) {
-                options.setTrustAll(true).setVerifyHost(false);
-            } else {
-                options.setVerifyHost(true);
-                if (tls.caPem() != null) {
-                    options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())));
-                }
-            }
-            if (tls.certificatePem() != null) {
-                options.setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertValue(Buffer.buffer(tls.certificatePem()))
-                        .setKeyValue(Buffer.buffer(tls.keyPem())));
             }
         }
         return options;
     }
 
+    /**
+     * The WebSocket client options of {@code settings}: HTTP/1.1 always (the upgrade is an HTTP/1.1 mechanism),
+     * with the TLS that requests get. The name verified is the backend's host (sent as SNI only when it has a dot:
+     * this client has no {@code forceSni}): Vert.x 4.5's WebSocket client connects to the name it verifies, so
+     * {@code tls.sni} cannot differ (the compiler refuses it).
+     */
+    WebSocketClientOptions webSocketOptions(OriginSettings settings) {
+        WebSocketClientOptions options = new WebSocketClientOptions(webSocketBase);
+        OriginSettings.Tls tls = settings.tls();
+        if (tls != null) {
+            tls(options, tls);
+            options.setVerifyHost(!tls.insecureSkipVerify());
+        }
+        return options;
+    }
+
+    /** What requests and tunnels share: TLS 1.2 or 1.3, the trust (or none at all), the client certificate. */
+    private static void tls(ClientOptionsBase options, OriginSettings.Tls tls) {
+        options.setSsl(true).setEnabledSecureTransportProtocols(new LinkedHashSet<>(TLS_VERSIONS));
+        if (tls.insecureSkipVerify()) {
+            options.setTrustAll(true);
+        } else if (tls.caPem() != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())));
+        }
+        if (tls.certificatePem() != null) {
+            options.setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertValue(Buffer.buffer(tls.certificatePem()))
+                    .setKeyValue(Buffer.buffer(tls.keyPem())));
+        }
+    }
+
     @Override
-    public void closeLater(HttpClient client, Duration grace) {
-        vertx.setTimer(Math.max(1, grace.toMillis()), id -> client.close());
+    public void closeLater(Supplier<Future<Void>> close, Duration grace) {
+        vertx.setTimer(Math.max(1, grace.toMillis()), id -> close.get());
     }
 }

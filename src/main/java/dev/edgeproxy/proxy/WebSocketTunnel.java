@@ -71,11 +71,17 @@ public final class WebSocketTunnel {
 
     private final Vertx vertx;
     private final WebSocketClient client;
+    private final OriginClient.Maker maker;
 
-    /** @param client opens the origin side; its connect timeout is {@code gateway.limits.upstreamConnectTimeout} */
-    public WebSocketTunnel(Vertx vertx, WebSocketClient client) {
+    /**
+     * @param client opens the origin side of plain backends; its connect timeout is
+     *               {@code gateway.limits.upstreamConnectTimeout}
+     * @param maker  makes the clients of backends with {@code tls} (owned by their route table)
+     */
+    public WebSocketTunnel(Vertx vertx, WebSocketClient client, OriginClient.Maker maker) {
         this.vertx = vertx;
         this.client = client;
+        this.maker = maker;
     }
 
     /**
@@ -113,11 +119,48 @@ public final class WebSocketTunnel {
         MultiMap originHeaders = MultiMap.caseInsensitiveMultiMap().addAll(headers);
         HANDSHAKE_HEADERS.forEach(originHeaders::remove);
         options.setHeaders(originHeaders);
-        new Handshake(request, idleTimeout, handshakeTimeout, session).start(options);
+        OriginClient origin = upstream.origin();
+        if (origin == null) {
+            new Handshake(client, request, idleTimeout, handshakeTimeout, session).start(options);
+            return;
+        }
+        // wss:// to the origin: its route table's client, kept open while this tunnel runs.
+        options.setSsl(origin.settings().tls() != null);
+        WebSocketClient originClient = origin.webSocketClient(maker);
+        origin.tunnelStarted();
+        new Handshake(originClient, request, idleTimeout, handshakeTimeout, new Counted(session, origin, upstream))
+                .start(options);
+    }
+
+    /** Tells the origin's client when the tunnel is over, whichever way it ends, and logs a TLS failure. */
+    private record Counted(Session session, OriginClient origin, Upstream upstream) implements Session {
+        @Override
+        public void upstreamTook(long nanos) {
+            session.upstreamTook(nanos);
+        }
+
+        @Override
+        public void opened() {
+            session.opened();
+        }
+
+        @Override
+        public void closed() {
+            origin.tunnelEnded();
+            session.closed();
+        }
+
+        @Override
+        public void failed(GatewayError error) {
+            origin.tunnelEnded();
+            origin.logTlsFailure(upstream, error.getCause());
+            session.failed(error);
+        }
     }
 
     /** The origin is asked first; the user agent is upgraded only once the origin has been. */
     private final class Handshake {
+        private final WebSocketClient client;
         private final HttpServerRequest request;
         private final Duration idleTimeout;
         private final Duration timeout;
@@ -126,7 +169,9 @@ public final class WebSocketTunnel {
         private long timer;
         private boolean over;
 
-        Handshake(HttpServerRequest request, Duration idleTimeout, Duration timeout, Session session) {
+        Handshake(WebSocketClient client, HttpServerRequest request, Duration idleTimeout, Duration timeout,
+                Session session) {
+            this.client = client;
             this.request = request;
             this.idleTimeout = idleTimeout;
             this.timeout = timeout;

@@ -63,13 +63,16 @@ public class GatewayRoutes {
                 .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue());
         // Plain HTTP/1.1 origins share this client; those with TLS or HTTP/2 get one per distinct settings,
         // made with the same options and limits and owned by their route table (closed when it is retired).
-        var client = vertx.createHttpClient(options, pool);
-        var forwarder = new Forwarder(vertx, client, new OriginClientFactory(vertx, options, pool));
         // WebSocket routes' origin side: one connection per tunnel, up to the same bound per origin.
-        var webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        var webSocketOptions = new WebSocketClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
-                .setMaxConnections(limits.upstreamMaxConnections()));
-        ProxyPipeline pipeline = new ProxyPipeline(routes::current, forwarder, new WebSocketTunnel(vertx, webSockets),
+                .setMaxConnections(limits.upstreamMaxConnections());
+        // Plain origins share these clients; those with TLS or HTTP/2 get one per distinct settings, made with
+        // the same options and limits and owned by their route table (closed when it is retired).
+        var originClients = new OriginClientFactory(vertx, options, pool, webSocketOptions);
+        var forwarder = new Forwarder(vertx, vertx.createHttpClient(options, pool), originClients);
+        var tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(webSocketOptions), originClients);
+        ProxyPipeline pipeline = new ProxyPipeline(routes::current, forwarder, tunnel,
                 metrics, startup.accessLog());
         router.route().order(ROUTE_ORDER).handler(pipeline);
     }

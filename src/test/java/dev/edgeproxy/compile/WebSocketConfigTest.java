@@ -1,6 +1,7 @@
 package dev.edgeproxy.compile;
 
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.route.Route;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import static dev.edgeproxy.testing.Configs.compile;
 import static dev.edgeproxy.testing.Configs.compileFails;
 import static dev.edgeproxy.testing.Configs.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
@@ -72,7 +74,7 @@ class WebSocketConfigTest {
 
     @Test
     void aWebsocketRouteRefusesBackendsItCannotTunnelTo() {
-        String tls = """
+        String config = """
                 gateway:
                   routes:
                     - name: r
@@ -81,9 +83,31 @@ class WebSocketConfigTest {
                         - host: 127.0.0.1:8081
                         - host: 127.0.0.1:8082
                           protocol: http2
+                        - host: 10.0.0.5:8443
+                          tls:
+                            sni: api.internal
                 """;
-        InvalidConfigException e = compileFails(tls);
-        assertReported(e, "route 'r'", "backends[1]");
-        assertEquals(1, e.errors().size(), e::getMessage);
+        InvalidConfigException e = compileFails(config);
+        assertEquals(2, e.errors().size(), e::getMessage);
+        assertReported(e, "route 'r'", "backends[1].protocol");
+        assertReported(e, "route 'r'", "backends[2].tls.sni");
+    }
+
+    @Test
+    void aWebsocketRouteTunnelsToATlsBackendByItsHostName() {
+        Route route = route(compile("""
+                gateway:
+                  routes:
+                    - name: r
+                      websocket: true
+                      backends:
+                        - host: api.internal:8443
+                          tls:
+                            insecureSkipVerify: false
+                """), "r");
+        Upstream upstream = route.upstreams().upstreams().get(0);
+        assertEquals("api.internal", upstream.host());
+        assertNotNull(upstream.origin().settings().tls(), "wss://");
+        assertNull(upstream.serverName(), "the host is the name verified");
     }
 }

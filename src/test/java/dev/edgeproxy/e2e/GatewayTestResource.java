@@ -148,6 +148,18 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         r.route("tls-mtls-anonymous").prefix("/tls-mtls-anonymous").backend(mtls)
                 .put("backends[0].tls.caCertificates", o.ca().toString())
                 .put("backends[0].tls.sni", "localhost");
+        // wss:// to the origins: the host is the certificate's name (a websocket route verifies the host).
+        r.route("wss").prefix("/wss").backend("localhost:" + o.https())
+                .put("backends[0].tls.caCertificates", o.ca().toString())
+                .put("websocket", "true");
+        r.route("wss-mtls").prefix("/wss-mtls").backend("localhost:" + o.mtls())
+                .put("backends[0].tls.caCertificates", o.ca().toString())
+                .put("backends[0].tls.clientCertificate", o.clientCertificate().toString())
+                .put("backends[0].tls.clientKey", o.clientKey().toString())
+                .put("websocket", "true");
+        r.route("wss-wrong-ca").prefix("/wss-wrong-ca").backend("localhost:" + o.https())
+                .put("backends[0].tls.caCertificates", o.otherCa().toString())
+                .put("websocket", "true");
         String issuer = GatewayFixture.ISSUER;
         String audience = GatewayFixture.AUDIENCE;
         r.route("grpc-h2c").prefix("/h2c.Echo").backend("127.0.0.1:" + o.grpcH2c())

@@ -19,7 +19,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * A real HTTPS origin (HTTP/1.1 and HTTP/2 by ALPN) with a certificate of a test CA; optionally it requires a
  * client certificate of that CA (mTLS). It answers with a JSON report: path, HTTP version, the server name
- * the client indicated (SNI) and the verified client certificate's subject.
+ * the client indicated (SNI) and the verified client certificate's subject. A WebSocket upgrade ({@code wss://})
+ * gets that report as its first text message, then every text message echoed back.
  */
 public final class TlsUpstream implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class TlsUpstream implements AutoCloseable {
                 .setSsl(true)
                 .setUseAlpn(true)
                 .setSni(true)
+                .setWebSocketSubProtocols(List.of("chat.v1"))
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .setCertValue(Buffer.buffer(certificate.certificatePem()))
                         .setKeyValue(Buffer.buffer(certificate.keyPem())));
@@ -59,6 +61,13 @@ public final class TlsUpstream implements AutoCloseable {
                 .put("sni", request.connection().indicatedServerName())
                 .put("host", request.authority() == null ? null : request.authority().toString())
                 .put("clientSubject", clientSubject(request));
+        if ("websocket".equalsIgnoreCase(request.getHeader("upgrade"))) {
+            request.toWebSocket().onSuccess(ws -> {
+                ws.textMessageHandler(ws::writeTextMessage);
+                ws.writeTextMessage(report.encode());
+            });
+            return;
+        }
         request.body().onComplete(body -> request.response()
                 .putHeader("content-type", "application/json")
                 .end(report.encode()));

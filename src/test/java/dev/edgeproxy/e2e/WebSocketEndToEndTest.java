@@ -135,6 +135,34 @@ class WebSocketEndToEndTest {
     }
 
     @Test
+    void aTlsBackendGetsTheTunnelOverTlsVerifiedByItsCa() throws Exception {
+        Conversation c = connect("/wss/chat", null);
+        JsonPath seen = JsonPath.from(c.nextText());
+        assertEquals("/wss/chat", seen.getString("path"), "the origin is the HTTPS one");
+        // The certificate (for localhost, of the test CA) was verified; a name without a dot is not sent as SNI.
+        assertNull(seen.get("sni"));
+        assertNull(seen.get("clientSubject"));
+        c.socket.writeTextMessage("over tls");
+        assertEquals("over tls", c.nextText());
+        c.socket.close();
+    }
+
+    @Test
+    void aTlsBackendRequiringAClientCertificateGetsTheConfiguredOne() throws Exception {
+        Conversation c = connect("/wss-mtls/chat", null);
+        assertEquals("CN=edge-proxy-client", JsonPath.from(c.nextText()).getString("clientSubject"));
+        c.socket.close();
+    }
+
+    @Test
+    void aTlsBackendWhoseCertificateDoesNotVerifyIs502BeforeAnyUpgrade() {
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, upgradeHead("/wss-wrong-ca/chat", ""));
+        assertEquals(502, r.status());
+        assertEquals("bad gateway", r.bodyText());
+        assertNull(r.header("upgrade"));
+    }
+
+    @Test
     void aCloseFromTheClientReachesTheOriginWithItsCodeAndReason() throws Exception {
         Conversation c = connect("/ws/client-close", gateway.token("alice"));
         c.nextText();

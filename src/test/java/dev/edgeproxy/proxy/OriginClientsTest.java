@@ -1,5 +1,6 @@
 package dev.edgeproxy.proxy;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -7,12 +8,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,6 +99,57 @@ class OriginClientsTest {
         late.grace(Duration.ofMillis(50));
         late.close();
         assertTrue(eventuallyClosed(origin.client(factory)));
+    }
+
+    @Test
+    void aRetiredTablesWebSocketClientIsClosedOnlyAfterItsLastTunnel() {
+        List<Duration> closes = new ArrayList<>();
+        OriginClient.Maker recording = new OriginClient.Maker() {
+            @Override
+            public HttpClient make(OriginSettings settings) {
+                return factory.make(settings);
+            }
+
+            @Override
+            public WebSocketClient makeWebSocket(OriginSettings settings) {
+                return factory.makeWebSocket(settings);
+            }
+
+            @Override
+            public void closeLater(Supplier<Future<Void>> close, Duration grace) {
+                closes.add(grace);
+                factory.closeLater(close, grace);
+            }
+        };
+        OriginClient origin = new OriginClient(TLS);
+        origin.webSocketClient(recording);
+        origin.tunnelStarted();
+        origin.tunnelStarted();
+        origin.retire(Duration.ofSeconds(30));
+        assertEquals(List.of(), closes, "closing the client would cut the tunnels still open");
+        origin.tunnelEnded();
+        assertEquals(List.of(), closes);
+        origin.tunnelEnded();
+        assertEquals(List.of(Duration.ZERO), closes, "the last tunnel closes it at once");
+
+        // Without tunnels, retirement closes it after the grace, as it does the request client.
+        OriginClient idle = new OriginClient(TLS);
+        idle.webSocketClient(recording);
+        idle.retire(Duration.ofSeconds(30));
+        assertEquals(List.of(Duration.ZERO, Duration.ofSeconds(30)), closes);
+    }
+
+    @Test
+    void webSocketOptionsCarryTheTls() {
+        WebSocketClientOptions wss = factory.webSocketOptions(TLS);
+        assertTrue(wss.isSsl());
+        assertTrue(wss.isVerifyHost());
+        assertEquals(java.util.Set.of("TLSv1.2", "TLSv1.3"), wss.getEnabledSecureTransportProtocols());
+        assertFalse(factory.webSocketOptions(OriginSettings.PLAIN_HTTP1).isSsl());
+        WebSocketClientOptions insecure = factory.webSocketOptions(new OriginSettings(OriginSettings.Protocol.HTTP1,
+                new OriginSettings.Tls(null, null, null, true, false)));
+        assertTrue(insecure.isTrustAll());
+        assertFalse(insecure.isVerifyHost());
     }
 
     private static boolean eventuallyClosed(HttpClient client) throws Exception {

@@ -6,7 +6,9 @@ import dev.edgeproxy.testing.RawHttp;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -79,8 +81,9 @@ class WebSocketTunnelTest {
 
     /** The proxy in front of {@code originPort}, with a short handshake timeout and a long idle timeout. */
     private void proxyTo(int originPort) {
-        WebSocketTunnel tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(
-                new WebSocketClientOptions().setConnectTimeout(2_000)));
+        WebSocketClientOptions options = new WebSocketClientOptions().setConnectTimeout(2_000);
+        WebSocketTunnel tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(options),
+                new OriginClientFactory(vertx, new HttpClientOptions(), new PoolOptions(), options));
         HttpServer proxy = vertx.createHttpServer().requestHandler(request -> {
             request.pause();
             MultiMap headers = MultiMap.caseInsensitiveMultiMap();
