@@ -21,7 +21,8 @@ public final class OriginClient {
 
     /** Makes and disposes of clients; the server implements it with its Vert.x instance and limits. */
     public interface Maker {
-        HttpClient make(OriginSettings settings);
+        /** The request client of {@code origin}: its settings, and its log for TLS failures. */
+        HttpClient make(OriginClient origin);
 
         /** The client of WebSocket tunnels to such an origin (HTTP/1.1, with the settings' TLS). */
         WebSocketClient makeWebSocket(OriginSettings settings);
@@ -52,7 +53,7 @@ public final class OriginClient {
      * A certificate problem with an origin is a configuration matter: its reason goes to the log (at most a line
      * per interval), never to the body. Other failures are not logged here.
      */
-    void logTlsFailure(Upstream upstream, Throwable cause) {
+    void logTlsFailure(Object upstream, Throwable cause) {
         if (settings.tls() == null) {
             return;
         }
@@ -76,7 +77,7 @@ public final class OriginClient {
     /** The client, made on first call. After retirement a late request still gets one, closed after the grace. */
     public synchronized HttpClient client(Maker maker) {
         if (client == null) {
-            client = maker.make(settings);
+            client = maker.make(this);
             this.maker = maker;
             if (retiredGrace != null) {
                 maker.closeLater(client::close, retiredGrace);

@@ -12,10 +12,12 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +25,8 @@ import java.util.function.Supplier;
  * pool limits ({@code gateway.limits}), plus TLS and the protocol.
  */
 public final class OriginClientFactory implements OriginClient.Maker {
+
+    private static final Logger LOG = Logger.getLogger(OriginClientFactory.class);
 
     /** TLS versions offered to origins: nothing older than 1.2. */
     static final List<String> TLS_VERSIONS = List.of("TLSv1.2", "TLSv1.3");
@@ -45,8 +49,26 @@ public final class OriginClientFactory implements OriginClient.Maker {
     }
 
     @Override
-    public HttpClient make(OriginSettings settings) {
-        return vertx.createHttpClient(options(settings), pool);
+    public HttpClient make(OriginClient origin) {
+        return build(options(origin.settings()), origin::logTlsFailure);
+    }
+
+    /** The client that plain HTTP/1.1 origins share (one per server). */
+    public HttpClient makeShared() {
+        return build(new HttpClientOptions(base), (where, failure) -> {
+        });
+    }
+
+    private HttpClient build(HttpClientOptions options, BiConsumer<Object, Throwable> tlsFailure) {
+        return vertx.httpClientBuilder().with(options).with(pool)
+                .withConnectHandler(connection -> connection.exceptionHandler(failure -> {
+                    // A failure on an idle connection or after its handshake: an origin resetting a kept-alive
+                    // connection, a TLS 1.3 origin refusing our client certificate once the handshake is done.
+                    // A request on it gets its own answer (502); Vert.x would log each such failure at ERROR.
+                    LOG.debugf("origin connection %s: %s", connection.remoteAddress(), failure);
+                    tlsFailure.accept(connection.remoteAddress(), failure);
+                }))
+                .build();
     }
 
     @Override

@@ -106,8 +106,8 @@ class OriginClientsTest {
         List<Duration> closes = new ArrayList<>();
         OriginClient.Maker recording = new OriginClient.Maker() {
             @Override
-            public HttpClient make(OriginSettings settings) {
-                return factory.make(settings);
+            public HttpClient make(OriginClient origin) {
+                return factory.make(origin);
             }
 
             @Override
