@@ -201,6 +201,15 @@ class TlsListenerIT {
     }
 
     @Test
+    void theStartupLogNamesTheEngineThatServesTls() {
+        // The JVM build ships BoringSSL (netty-tcnative) for Linux x86-64; the native image has the JDK's engine.
+        String expected = PackagedApp.NATIVE || !"amd64".equals(System.getProperty("os.arch"))
+                ? "HTTPS listener: TLS by the JDK (netty-tcnative is not available)"
+                : "HTTPS listener: TLS by OpenSSL (BoringSSL";
+        assertTrue(app.output().contains(expected), () -> "expected '" + expected + "' in:\n" + app.output());
+    }
+
+    @Test
     void http2AndHttp11ThroughAlpnWithForwardedProtoHttps() throws Exception {
         HttpClient h2 = client(HttpVersion.HTTP_2, null);
         Answer viaH2 = get(h2, "a.example", "/open/x");
