@@ -101,6 +101,10 @@ public final class Forwarder {
                 return;
             }
             HttpClientRequest originRequest = ar.result();
+            // Every failure of the exchange reaches it through the response (answered 502/504, or the user agent's
+            // response reset); our own resets (a client gone, a body too large, a timeout) are ordinary. Without a
+            // handler Vert.x would log each one at ERROR ("Stream reset: 0").
+            originRequest.exceptionHandler(e -> LOG.debugf("origin request to %s: %s", upstream, e));
             if (!exchange.attach(originRequest)) {
                 return;
             }

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,10 +54,31 @@ class ForwarderTest {
     private static volatile Duration timeout = Duration.ofSeconds(5);
     private static volatile long maxBody = Route.UNLIMITED;
 
+    /** What Vert.x logs at ERROR for an origin request's exception that nobody handled. */
+    private static final java.util.logging.Logger REQUEST_LOG =
+            java.util.logging.Logger.getLogger("io.vertx.core.http.impl.HttpClientRequestImpl");
+    private static final List<String> unhandled = new CopyOnWriteArrayList<>();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
+        REQUEST_LOG.addHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    unhandled.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
         vertx = Vertx.vertx();
         origin = vertx.createHttpServer().requestHandler(ForwarderTest::origin).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -86,8 +108,19 @@ class ForwarderTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Every failure here is handled and answered by the exchange (or is ordinary, like a user agent going away):
+     * none may reach Vert.x's ERROR line for an origin request's exception that nobody handled.
+     */
+    @AfterEach
+    void noUnhandledOriginRequestException() throws InterruptedException {
+        Thread.sleep(50);
+        assertEquals(List.of(), unhandled);
+    }
+
     @BeforeEach
     void reset() {
+        unhandled.clear();
         originCutOff.clear();
         originSaw.clear();
         failures.clear();
@@ -220,6 +253,7 @@ class ForwarderTest {
         }
         await("the origin's request cut off", () -> originCutOff.contains("/hang-abort"));
         assertEquals(List.of(), failures);
+
     }
 
     @Test
