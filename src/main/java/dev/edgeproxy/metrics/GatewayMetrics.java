@@ -53,6 +53,7 @@ public class GatewayMetrics {
     private final ConcurrentMap<String, Counter> webSocketSessions = new ConcurrentHashMap<>();
     private final AtomicInteger openWebSockets = new AtomicInteger();
     private final Counter tlsHandshakeFailures;
+    private final Counter upstreamTlsFailures;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -65,6 +66,9 @@ public class GatewayMetrics {
                 .register(registry);
         this.tlsHandshakeFailures = Counter.builder("edgeproxy.tls.handshake.failures")
                 .description("TLS handshakes with clients that failed")
+                .register(registry);
+        this.upstreamTlsFailures = Counter.builder("edgeproxy.upstream.tls.failures")
+                .description("TLS failures with origins (untrusted or misnamed certificate, refused client certificate)")
                 .register(registry);
     }
 
@@ -121,6 +125,11 @@ public class GatewayMetrics {
     /** A client's TLS handshake failed: counted, never logged per connection (a scanner would flood the log). */
     public void tlsHandshakeFailure() {
         tlsHandshakeFailures.increment();
+    }
+
+    /** A TLS failure with an origin: every one is counted; the log line that names it is throttled. */
+    public void upstreamTlsFailure() {
+        upstreamTlsFailures.increment();
     }
 
     private Counter resultCounter(String name, String description, boolean ok) {

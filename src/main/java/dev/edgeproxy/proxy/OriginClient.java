@@ -29,6 +29,10 @@ public final class OriginClient {
 
         /** Closes {@code client} after {@code grace}: requests still running on it finish first. */
         void closeLater(Supplier<Future<Void>> close, Duration grace);
+
+        /** A TLS failure with an origin of one of its clients (counted; {@link OriginClient} logs it). */
+        default void tlsFailed() {
+        }
     }
 
     private final OriginSettings settings;
@@ -51,7 +55,8 @@ public final class OriginClient {
 
     /**
      * A certificate problem with an origin is a configuration matter: its reason goes to the log (at most a line
-     * per interval), never to the body. Other failures are not logged here.
+     * per interval), never to the body, and every one is counted ({@code edgeproxy_upstream_tls_failures_total}).
+     * Other failures are not logged here.
      */
     void logTlsFailure(Object upstream, Throwable cause) {
         if (settings.tls() == null) {
@@ -66,6 +71,13 @@ public final class OriginClient {
         }
         if (tls == null) {
             return;
+        }
+        Maker madeBy;
+        synchronized (this) {
+            madeBy = maker;
+        }
+        if (madeBy != null) {
+            madeBy.tlsFailed();
         }
         long dropped = failureLog.acquire();
         if (dropped >= 0) {

@@ -35,17 +35,24 @@ public final class OriginClientFactory implements OriginClient.Maker {
     private final HttpClientOptions base;
     private final PoolOptions pool;
     private final WebSocketClientOptions webSocketBase;
+    private final Runnable onTlsFailure;
 
     public OriginClientFactory(Vertx vertx, HttpClientOptions base, PoolOptions pool) {
-        this(vertx, base, pool, new WebSocketClientOptions().setConnectTimeout(base.getConnectTimeout()));
+        this(vertx, base, pool, new WebSocketClientOptions().setConnectTimeout(base.getConnectTimeout()), () -> {
+        });
     }
 
-    /** @param webSocketBase the options of WebSocket tunnels' clients (connect timeout, connections per origin) */
-    public OriginClientFactory(Vertx vertx, HttpClientOptions base, PoolOptions pool, WebSocketClientOptions webSocketBase) {
+    /**
+     * @param webSocketBase the options of WebSocket tunnels' clients (connect timeout, connections per origin)
+     * @param onTlsFailure  called once per TLS failure with an origin (the metric)
+     */
+    public OriginClientFactory(Vertx vertx, HttpClientOptions base, PoolOptions pool, WebSocketClientOptions webSocketBase,
+            Runnable onTlsFailure) {
         this.vertx = vertx;
         this.base = new HttpClientOptions(base);
         this.pool = new PoolOptions(pool);
         this.webSocketBase = new WebSocketClientOptions(webSocketBase);
+        this.onTlsFailure = onTlsFailure;
     }
 
     @Override
@@ -125,6 +132,11 @@ public final class OriginClientFactory implements OriginClient.Maker {
                     .setCertValue(Buffer.buffer(tls.certificatePem()))
                     .setKeyValue(Buffer.buffer(tls.keyPem())));
         }
+    }
+
+    @Override
+    public void tlsFailed() {
+        onTlsFailure.run();
     }
 
     @Override

@@ -69,7 +69,7 @@ public class GatewayRoutes {
                 .setMaxConnections(limits.upstreamMaxConnections());
         // Plain origins share these clients; those with TLS or HTTP/2 get one per distinct settings, made with
         // the same options and limits and owned by their route table (closed when it is retired).
-        var originClients = new OriginClientFactory(vertx, options, pool, webSocketOptions);
+        var originClients = new OriginClientFactory(vertx, options, pool, webSocketOptions, metrics::upstreamTlsFailure);
         var forwarder = new Forwarder(vertx, originClients.makeShared(), originClients);
         var tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(webSocketOptions), originClients);
         ProxyPipeline pipeline = new ProxyPipeline(routes::current, forwarder, tunnel,

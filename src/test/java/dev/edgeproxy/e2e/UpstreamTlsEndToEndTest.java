@@ -49,9 +49,13 @@ class UpstreamTlsEndToEndTest {
 
     @Test
     void wrongCaIs502WithTheReasonInTheLogOnly() throws Exception {
+        MetricsEndToEndTest.Scrape before = MetricsEndToEndTest.Scrape.now();
         String body = given().get("/tls-wrong-ca/x").then().statusCode(502).extract().asString();
         assertEquals("bad gateway", body);
         assertTrue(eventuallyLogged("TLS failed"), "no TLS failure in " + GatewayTestResource.PROXY_LOG);
+        // Every failure is counted, even when its log line is throttled.
+        given().get("/tls-wrong-ca/y").then().statusCode(502);
+        assertEquals(2.0, MetricsEndToEndTest.Scrape.now().delta(before, "edgeproxy_upstream_tls_failures_total"));
     }
 
     @Test

@@ -83,7 +83,8 @@ class WebSocketTunnelTest {
     private void proxyTo(int originPort) {
         WebSocketClientOptions options = new WebSocketClientOptions().setConnectTimeout(2_000);
         WebSocketTunnel tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(options),
-                new OriginClientFactory(vertx, new HttpClientOptions(), new PoolOptions(), options));
+                new OriginClientFactory(vertx, new HttpClientOptions(), new PoolOptions(), options, () -> {
+                }));
         HttpServer proxy = vertx.createHttpServer().requestHandler(request -> {
             request.pause();
             MultiMap headers = MultiMap.caseInsensitiveMultiMap();
