@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemKeyCertOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,9 +38,7 @@ public final class GrpcUpstream implements AutoCloseable {
         HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(true);
         if (certificate != null) {
             options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2))
-                    .setKeyCertOptions(new PemKeyCertOptions()
-                            .setCertValue(Buffer.buffer(certificate.certificatePem()))
-                            .setKeyValue(Buffer.buffer(certificate.keyPem())));
+                    .setKeyCertOptions(certificate.keyCertOptions());
         }
         server = vertx.createHttpServer(options)
                 .requestHandler(this::handle)

@@ -3,23 +3,23 @@ package dev.edgeproxy.e2e;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static dev.edgeproxy.testing.Eventually.assertEventually;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -50,7 +50,7 @@ class MetricsEndToEndTest {
         given().get("/metrics-test/nowhere").then().statusCode(404);
         given().get("/dead/x").then().statusCode(502);
 
-        eventually(() -> {
+        assertEventually(Duration.ofSeconds(5), () -> {
             Scrape after = Scrape.now();
             assertEquals(1, after.delta(before, "edgeproxy_requests_total", "route", "strict", "status", "200"));
             assertEquals(2, after.delta(before, "edgeproxy_requests_total", "route", "strict", "status", "401"));
@@ -76,7 +76,7 @@ class MetricsEndToEndTest {
     @Test
     void durationsArePublishedAsHistograms() {
         given().get("/open/histogram").then().statusCode(200);
-        eventually(() -> {
+        assertEventually(Duration.ofSeconds(5), () -> {
             Scrape scrape = Scrape.now();
             for (String timer : List.of("edgeproxy_request_duration_seconds", "edgeproxy_upstream_duration_seconds")) {
                 double all = scrape.value(timer + "_bucket", "route", "open", "le", "+Inf");
@@ -143,7 +143,7 @@ class MetricsEndToEndTest {
         given().header("Authorization", bearer(expired)).get("/strict/" + marker + "-expired").then().statusCode(401);
         given().post("/" + marker).then().statusCode(404);
 
-        eventually(() -> {
+        assertEventually(Duration.ofSeconds(5), () -> {
             List<String> lines = accessLines(marker);
             assertEquals(4, lines.size(), "one line per request: " + lines);
             assertLine(lines.get(0), "route=strict method=GET path=/strict/" + marker + " status=200 duration_ms=",
@@ -180,32 +180,6 @@ class MetricsEndToEndTest {
     }
 
     // --- helpers ----------------------------------------------------------------------------------
-
-    /**
-     * The response reaches the user agent a moment before the proxy has recorded it: retry an
-     * assertion for a few seconds before failing.
-     */
-    private static void eventually(Executable assertion) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (true) {
-            try {
-                assertion.execute();
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            } catch (Throwable t) {
-                fail(t);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(e);
-            }
-        }
-    }
 
     private static String scrapeText() {
         return given().port(GatewayTestResource.MANAGEMENT_PORT).get("/q/metrics").then()

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import org.junit.jupiter.api.AfterAll;
@@ -153,9 +152,7 @@ class TlsListenerIT {
                 .setProtocolVersion(version)
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pki.ca().certificatePem())));
         if (clientCertificate != null) {
-            options.setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertValue(Buffer.buffer(clientCertificate.certificatePem()))
-                    .setKeyValue(Buffer.buffer(clientCertificate.keyPem())));
+            options.setKeyCertOptions(clientCertificate.keyCertOptions());
         }
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1).setHttp2MaxSize(1));
     }

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 import java.security.cert.Certificate;
@@ -37,9 +36,7 @@ public final class TlsUpstream implements AutoCloseable {
                 .setUseAlpn(true)
                 .setSni(true)
                 .setWebSocketSubProtocols(List.of("chat.v1"))
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertValue(Buffer.buffer(certificate.certificatePem()))
-                        .setKeyValue(Buffer.buffer(certificate.keyPem())));
+                .setKeyCertOptions(certificate.keyCertOptions());
         if (clientCa != null) {
             options.setClientAuth(ClientAuth.REQUIRED)
                     .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(clientCa.certificatePem())));

@@ -14,8 +14,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.edgeproxy.testing.Eventually.assertEventually;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * WebSocket tunnels (issue 12, point 4) against the echo upstream's WebSocket endpoint: the upgrade happens
@@ -167,7 +167,8 @@ class WebSocketEndToEndTest {
         Conversation c = connect("/ws/client-close", gateway.token("alice"));
         c.nextText();
         c.socket.close((short) 4000, "client says bye");
-        eventually(() -> assertEquals("4000 client says bye", gateway.upstream().lastWebSocketClose()));
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals("4000 client says bye", gateway.upstream().lastWebSocketClose()));
         assertEquals("4000 client says bye", c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
@@ -185,7 +186,8 @@ class WebSocketEndToEndTest {
         c.nextText();
         // The route's limits.websocketIdleTimeout is 1s: nothing more is sent, so the proxy closes.
         assertEquals("1001 idle timeout", c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
-        eventually(() -> assertEquals("1001 idle timeout", gateway.upstream().lastWebSocketClose()));
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals("1001 idle timeout", gateway.upstream().lastWebSocketClose()));
     }
 
     @Test
@@ -193,14 +195,14 @@ class WebSocketEndToEndTest {
         MetricsEndToEndTest.Scrape before = MetricsEndToEndTest.Scrape.now();
         Conversation c = connect("/ws/metrics", gateway.token("alice"));
         c.nextText();
-        eventually(() -> {
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS), () -> {
             MetricsEndToEndTest.Scrape during = MetricsEndToEndTest.Scrape.now();
             assertEquals(1, during.delta(before, "edgeproxy_websocket_sessions_total", "route", "websocket"));
             assertEquals(1, during.delta(before, "edgeproxy_websocket_open"));
         });
         c.socket.close();
         c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        eventually(() -> {
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS), () -> {
             MetricsEndToEndTest.Scrape after = MetricsEndToEndTest.Scrape.now();
             assertEquals(0, after.delta(before, "edgeproxy_websocket_open"));
             assertEquals(1, after.delta(before, "edgeproxy_requests_total", "route", "websocket", "status", "101"));
@@ -273,28 +275,5 @@ class WebSocketEndToEndTest {
             }
         });
         return opened.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-
-    /** What the origin or the metrics saw arrives a moment after the client's side: retry for a while. */
-    private static void eventually(Executable assertion) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (true) {
-            try {
-                assertion.execute();
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            } catch (Throwable t) {
-                fail(t);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(e);
-            }
-        }
     }
 }

@@ -40,6 +40,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.edgeproxy.testing.Eventually.assertEventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,7 +188,8 @@ class WebSocketTunnelTest {
         ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
         ws.writeTextMessage("anyone there?");
         assertEquals("1014 origin went away", closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
-        eventually(() -> assertEquals(List.of("upstream", "opened", "closed"), List.copyOf(events)));
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals(List.of("upstream", "opened", "closed"), List.copyOf(events)));
     }
 
     @Test
@@ -324,21 +326,6 @@ class WebSocketTunnelTest {
             return MessageDigest.getInstance("SHA-256");
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void eventually(Runnable assertion) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (true) {
-            try {
-                assertion.run();
-                return;
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.edgeproxy.testing;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemKeyCertOptions;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -66,6 +68,11 @@ public final class TestCertificates {
         /** PKCS#8 ({@code BEGIN PRIVATE KEY}), the form Vert.x and Quarkus read for every key type. */
         public String keyPem() {
             return pem("PRIVATE KEY", key().getEncoded());
+        }
+
+        /** The pair as Vert.x servers and clients take it. */
+        public PemKeyCertOptions keyCertOptions() {
+            return new PemKeyCertOptions().setCertValue(Buffer.buffer(certificatePem())).setKeyValue(Buffer.buffer(keyPem()));
         }
 
         public Path writeCertificate(Path file) {
