@@ -49,8 +49,9 @@ public class RouteTables {
         this.loader = loader;
         this.metrics = metrics;
         GatewayCompiler.Compiled first = GatewayCompiler.compile(loader.load(), cel, this::fetcher);
-        // Before any key is used: smallrye-jwt looks signature algorithms up by name at every check.
-        SignatureProvider.install(first.cryptoProvider());
+        // Off the startup path: loading ACCP (unpacking and linking its library, self-tests) takes longer than
+        // the rest of startup. Until it is in place the JDK's providers check signatures.
+        SignatureProvider.installInBackground(first.cryptoProvider());
         for (Route route : first.table().routes()) {
             LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
                     route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),

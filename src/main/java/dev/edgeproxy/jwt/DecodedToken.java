@@ -58,6 +58,16 @@ record DecodedToken(String compact, Map<String, Object> header, Map<String, Obje
         return header.get("kid") instanceof String s ? s : null;
     }
 
+    /**
+     * Whether the header holds nothing that changes how the signature or the payload is read: no
+     * {@code crit}, {@code b64} (an unencoded payload), {@code cty} (a nested token) or {@code zip}. Only such
+     * tokens take {@link VerificationKey}'s direct path; the rest go to smallrye-jwt's parser as a whole.
+     */
+    boolean plainShape() {
+        return !header.containsKey("crit") && !header.containsKey("b64")
+                && !header.containsKey("cty") && !header.containsKey("zip");
+    }
+
     String issuer() {
         return claims.get("iss") instanceof String s ? s : null;
     }

@@ -1,32 +1,51 @@
 package dev.edgeproxy.jwt;
 
 import org.jboss.logging.Logger;
+import org.jose4j.jca.ProviderContext;
+import org.jose4j.jwa.AlgorithmFactoryFactory;
+import org.jose4j.lang.InvalidAlgorithmException;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Security;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
 import java.util.Locale;
 
 /**
  * Chooses the JCA provider that checks token signatures: Amazon Corretto Crypto Provider (ACCP, native
- * AWS-LC code) when it loads and passes its self-tests, otherwise the JDK's own providers.
+ * AWS-LC code) when it loads and passes {@link KnownAnswers}, otherwise the JDK's own providers. The same
+ * in the jar and in the native image (whose JNI, reflection and resource metadata for ACCP is in
+ * META-INF/native-image/dev.edgeproxy/edge-proxy).
  *
  * <p>Why: signature checking dominates the cost of an uncached request, and ACCP's native code checks
  * every algorithm edge-proxy accepts several times faster than the JDK's Java code, most of all for ES256
- * and EdDSA ({@code bench/jmh.sh TokenVerification}; the figures are in bench/README.md, "Microbenchmarks").
+ * and EdDSA, and most of all in the native image, which has no JIT intrinsics for the JDK's big-number
+ * arithmetic ({@code bench/jmh.sh TokenVerification}; the figures are in bench/README.md, "Microbenchmarks").
  *
- * <p>ACCP ships a Linux x86-64 library inside its jar. Anywhere it cannot load it (another OS or CPU, a
- * native image, which is built without it) or when {@code edge-proxy.crypto.provider=jdk} is set, nothing
- * is installed and the JDK's providers do the work; the choice and the reason are logged once at startup.
- * The class is looked up by name so that builds without the jar (the native profile) compile and run.
+ * <p>ACCP ships a Linux x86-64 library inside its jar. Anywhere it cannot load it (another OS or CPU) or when
+ * {@code edge-proxy.crypto.provider=jdk} is set, the JDK's providers do the work; the choice and the reason
+ * are logged once at startup.
  *
- * <p>ACCP is installed at the highest priority, which is how its authors intend it to be used: smallrye-jwt
- * (jose4j) asks JCA for {@code SHA256withRSA} and the like by name and gets ACCP's implementation.
+ * <p>ACCP is added <em>last</em> in the provider list and named explicitly, per algorithm, in the jose4j
+ * {@link ProviderContext} that {@link VerificationKey} passes ({@link #contextFor}). Nothing else (TLS
+ * ciphers, digests, HMAC) ever reaches it by default lookup: in the native image a JCE engine (Cipher, Mac)
+ * refuses any provider the image build did not verify, so a first-priority ACCP would break TLS there.
  */
 public final class SignatureProvider {
 
     private static final Logger LOG = Logger.getLogger(SignatureProvider.class);
     static final String ACCP_CLASS = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
+    /** The JDK's providers, in their usual order. */
+    private static final ProviderContext DEFAULT = new ProviderContext();
 
     /** What is in use, for the startup log, the README and the tests. */
     public record InUse(String name, boolean nativeBacked, String reason) {
@@ -36,6 +55,15 @@ public final class SignatureProvider {
     }
 
     private static InUse inUse;
+    private static volatile boolean settled;
+    private static final List<String> ACCP_LOGGERS =
+            List.of("AmazonCorrettoCryptoProvider", "com.amazon.corretto.crypto.provider.SelfTestSuite");
+    /** Held so that the level set on them stays (the log manager keeps loggers weakly). */
+    private static final List<java.util.logging.Logger> QUIETED = new ArrayList<>();
+    /** JWS algorithm to the context naming the provider that checks it; absent means the JDK's. */
+    private static volatile Map<String, ProviderContext> contexts = Map.of();
+    /** JWS algorithm to the provider named in its context. */
+    private static volatile Map<String, Provider> providers = Map.of();
 
     private SignatureProvider() {
     }
@@ -52,8 +80,25 @@ public final class SignatureProvider {
             return inUse;
         }
         inUse = choice.equals("jdk") ? jdk("edge-proxy.crypto.provider=jdk") : tryAccp();
+        settled = true;
         LOG.infof("token signatures are checked by %s", inUse.describe());
         return inUse;
+    }
+
+    /**
+     * {@link #install} on a daemon thread of its own, so that startup does not wait for ACCP to load: until it
+     * is in place, the JDK's providers check signatures ({@link #contextFor} answers the JDK's context).
+     */
+    public static void installInBackground(String setting) {
+        check(setting);
+        Thread loader = new Thread(() -> install(setting), "signature-provider");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /** Whether {@link #install} has decided: what {@link #contextFor} and {@link #nativeKey} answer is final. */
+    static boolean settled() {
+        return settled;
     }
 
     /**
@@ -76,7 +121,46 @@ public final class SignatureProvider {
         return inUse;
     }
 
+    /** The jose4j provider context for checking {@code jwsAlg} signatures (the JDK's before {@link #install}). */
+    static ProviderContext contextFor(String jwsAlg) {
+        return contexts.getOrDefault(jwsAlg, DEFAULT);
+    }
+
+    /**
+     * {@code key} as the provider checking its algorithms holds it natively, so that it is not converted
+     * again at every check (ACCP otherwise re-encodes and re-parses a JDK key each time). {@code key} itself
+     * when the JDK's providers check any of {@code jwsAlgs}, or when the provider cannot take it.
+     */
+    static PublicKey nativeKey(Set<String> jwsAlgs, PublicKey key) {
+        Provider provider = null;
+        for (String alg : jwsAlgs) {
+            Provider p = providers.get(alg);
+            if (p == null || (provider != null && p != provider)) {
+                return key;
+            }
+            provider = p;
+        }
+        if (provider == null) {
+            return key;
+        }
+        try {
+            return (PublicKey) KeyFactory.getInstance(key.getAlgorithm(), provider).translateKey(key);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key;
+        }
+    }
+
     private static InUse tryAccp() {
+        if ("runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"))) { // in the native image
+            // ACCP runs its whole self-test suite in the background as well; in the native image its HMAC
+            // tests fail for the reason given at gateOnAwsLcSelfTests, each with a SEVERE stack trace. What
+            // edge-proxy uses is gated and checked without them, so their log says nothing an operator
+            // could act on.
+            for (String name : ACCP_LOGGERS) {
+                QUIETED.add(java.util.logging.Logger.getLogger(name));
+            }
+            QUIETED.forEach(logger -> logger.setLevel(Level.OFF));
+        }
         Provider accp;
         try {
             Class<?> type = Class.forName(ACCP_CLASS);
@@ -85,17 +169,68 @@ public final class SignatureProvider {
             if (loadingError instanceof Throwable error) {
                 return jdk("ACCP did not load: " + error);
             }
-            // Runs ACCP's self-tests; throws if any failed.
-            type.getMethod("assertHealthy").invoke(accp);
         } catch (ClassNotFoundException e) {
             return jdk("ACCP is not on the class path");
-        } catch (InvocationTargetException e) {
-            return jdk("ACCP is unhealthy: " + e.getCause());
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return jdk("ACCP did not load: " + e);
         }
-        Security.insertProviderAt(accp, 1);
+        try {
+            gateOnAwsLcSelfTests(accp);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return jdk("ACCP's services could not be set up: " + e);
+        }
+        Security.addProvider(accp);
+        ProviderContext named = new ProviderContext();
+        named.getSuppliedKeyProviderContext().setSignatureProvider(accp.getName());
+        named.getGeneralProviderContext().setSignatureProvider(accp.getName());
+        String failed = KnownAnswers.failure(named);
+        if (failed != null) {
+            Security.removeProvider(accp.getName());
+            return jdk("ACCP failed a known-answer check: " + failed);
+        }
+        Map<String, ProviderContext> served = new HashMap<>();
+        Map<String, Provider> byAlg = new HashMap<>();
+        for (String alg : KeySetParser.ACCEPTED_ALGORITHMS) {
+            if (accp.getService("Signature", javaAlgorithm(alg)) != null) {
+                served.put(alg, named);
+                byAlg.put(alg, accp);
+            }
+        }
+        providers = Map.copyOf(byAlg);
+        contexts = Map.copyOf(served);
         return new InUse(accp.getName() + " " + accp.getVersionStr(), true, "");
+    }
+
+    /**
+     * ACCP hands out any of its services only once its whole self-test suite has passed, and that suite
+     * includes HMAC tests that fetch {@code Mac} through a throw-away JCE provider, which the native image
+     * refuses (a JCE provider must be verified when the image is built), so there ACCP would refuse
+     * everything. The signature and key-factory services edge-proxy uses are gated instead on AWS-LC's own
+     * power-on self-tests (which cover RSA, ECDSA and Ed25519), through ACCP's per-service hook; the
+     * {@link KnownAnswers} then check those services end to end. The same in the jar, so that both builds
+     * trust ACCP on the same evidence.
+     */
+    private static void gateOnAwsLcSelfTests(Provider accp) throws ReflectiveOperationException {
+        Class<?> suite = Class.forName("com.amazon.corretto.crypto.provider.SelfTestSuite");
+        Field awsLc = suite.getDeclaredField("AWS_LC_SELF_TESTS");
+        awsLc.setAccessible(true);
+        Object awsLcSelfTests = awsLc.get(null);
+        Class<?> selfTest = Class.forName("com.amazon.corretto.crypto.provider.SelfTestSuite$SelfTest");
+        for (Provider.Service service : accp.getServices()) {
+            if (service.getType().equals("Signature") || service.getType().equals("KeyFactory")) {
+                Method hook = service.getClass().getDeclaredMethod("setSelfTest", selfTest);
+                hook.setAccessible(true);
+                hook.invoke(service, awsLcSelfTests);
+            }
+        }
+    }
+
+    private static String javaAlgorithm(String jwsAlg) {
+        try {
+            return AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().getAlgorithm(jwsAlg).getJavaAlgorithm();
+        } catch (InvalidAlgorithmException e) {
+            throw new IllegalStateException("jose4j has no " + jwsAlg, e);
+        }
     }
 
     private static InUse jdk(String reason) {

@@ -131,7 +131,7 @@ public final class TokenVerifier {
             }
             algorithmFits = true;
             try {
-                key.verify(compact);
+                key.verify(token);
                 return ClaimValues.plain(token.claims());
             } catch (TokenRejected rejected) {
                 if (first == null) {

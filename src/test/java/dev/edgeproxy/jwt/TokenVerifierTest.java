@@ -82,6 +82,23 @@ class TokenVerifierTest {
         assertRejected(AuthFailure.BAD_SIGNATURE, verifier, Tokens.sign(other.getPrivate(), alg, "k", claims()));
     }
 
+    /**
+     * One spelling per token: the JDK's EdDSA ignores bytes after the 64-byte signature, so without a length
+     * check a byte appended to a valid token would verify too (and pass as a different token).
+     */
+    @Test
+    void edDsaSignatureWithBytesAppendedIsRejected() throws TokenRejected {
+        TokenVerifier verifier = verifier(ISSUER, Set.of(AUDIENCE), TestKeys.jwks(ED25519.getPublic(), "k"));
+        String token = Tokens.sign(ED25519.getPrivate(), "EdDSA", "k", claims());
+        int dot = token.lastIndexOf('.');
+        byte[] signature = java.util.Base64.getUrlDecoder().decode(token.substring(dot + 1));
+        String longer = token.substring(0, dot + 1) + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(java.util.Arrays.copyOf(signature, 65));
+
+        assertEquals("alice", verifier.verify(token).get("sub"));
+        assertRejected(AuthFailure.BAD_SIGNATURE, verifier, longer);
+    }
+
     @Test
     void keyDeclaringRs256AcceptsRs256Only() throws TokenRejected {
         TokenVerifier verifier = verifier(ISSUER, Set.of(AUDIENCE),
