@@ -64,6 +64,9 @@ check_cpus "$SERVER_CPU" "$CLIENT_CPU"
 ensure_jar "$ROOT"
 JAR=$ROOT/target/quarkus-app/quarkus-run.jar
 NATIVE=$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)
+if [[ -z $NATIVE ]]; then
+    log "WARNING: no native binary (target/*-runner): the table will have no edge-proxy native rows; build it with native/build.sh"
+fi
 
 check_ports_free $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT $P_EDGE_B $P_EDGE_B_MGMT
 
