@@ -36,7 +36,11 @@ EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx96m -Xmn48m"}
 EDGE_B_JAVA_OPTS=${EDGE_B_JAVA_OPTS:-}
 # ... or another build of edge-proxy (a quarkus-run.jar) for target edge-jvm-b, to compare two builds in one run
 EDGE_B_JAR=${EDGE_B_JAR:-}
-ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt edge-jvm edge-native); all when empty
+# run-time options of the native binary (e.g. -Xmx64m -Xmn16m), and, when set, a second native process with
+# these options instead, target edge-native-b (an A/B of native run-time settings in one run)
+NATIVE_OPTS=${NATIVE_OPTS:-}
+NATIVE_B_OPTS=${NATIVE_B_OPTS:-}
+ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt edge-jvm edge-jvm-b edge-native edge-native-b); all when empty
 RATE_LATENCY=${RATE_LATENCY:-1} # 1: also measure latency at half of edge-proxy's peak rate (hey, constant rate)
 
 ISSUER=bench.edge-proxy.dev
@@ -46,7 +50,7 @@ PATH_=/bench
 # fresh-token set must be larger, or that workload would measure the cache instead of verification.
 EDGE_CACHE_CAPACITY=10000
 
-P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006 P_EDGE_B=18007 P_EDGE_B_MGMT=18008
+P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006 P_EDGE_B=18007 P_EDGE_B_MGMT=18008 P_NATIVE_B=18009 P_NATIVE_B_MGMT=18010
 
 LOG_TAG=bench
 # shellcheck source=lib.sh
@@ -68,7 +72,8 @@ if [[ -z $NATIVE ]]; then
     log "WARNING: no native binary (target/*-runner): the table will have no edge-proxy native rows; build it with native/build.sh"
 fi
 
-check_ports_free $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT $P_EDGE_B $P_EDGE_B_MGMT
+check_ports_free $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT $P_EDGE_B $P_EDGE_B_MGMT \
+    $P_NATIVE_B $P_NATIVE_B_MGMT
 
 TS=$(date +%Y%m%d-%H%M%S)
 OUT=$HERE/results/$TS
@@ -158,15 +163,26 @@ if [[ -n $EDGE_B_JAVA_OPTS || -n $EDGE_B_JAR ]]; then
         -jar "${EDGE_B_JAR:-$JAR}" >"$WORK/edge-jvm-b.log" 2>&1 &
     EDGE_B_PID=$!; PIDS+=("$EDGE_B_PID")
 fi
+NATIVE_B=
 if [[ -n $NATIVE ]]; then
-    log "starting edge-proxy (native, $NATIVE) :$P_NATIVE"
+    read -r -a NATIVE_RUN_OPTS <<<"$NATIVE_OPTS"
+    log "starting edge-proxy (native, $NATIVE ${NATIVE_RUN_OPTS[*]}) :$P_NATIVE"
     # shellcheck disable=SC2046
-    taskset -c "$SERVER_CPU" "$NATIVE" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE $P_NATIVE_MGMT) \
+    taskset -c "$SERVER_CPU" "$NATIVE" "${NATIVE_RUN_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE $P_NATIVE_MGMT) \
         >"$WORK/edge-native.log" 2>&1 &
     NATIVE_PID=$!; PIDS+=("$NATIVE_PID")
+    if [[ -n $NATIVE_B_OPTS ]]; then
+        NATIVE_B=1
+        read -r -a NATIVE_B_RUN_OPTS <<<"$NATIVE_B_OPTS"
+        log "starting edge-proxy (native, B: ${NATIVE_B_RUN_OPTS[*]}) :$P_NATIVE_B"
+        # shellcheck disable=SC2046
+        taskset -c "$SERVER_CPU" "$NATIVE" "${NATIVE_B_RUN_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE_B $P_NATIVE_B_MGMT) \
+            >"$WORK/edge-native-b.log" 2>&1 &
+        NATIVE_B_PID=$!; PIDS+=("$NATIVE_B_PID")
+    fi
 fi
 
-for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${EDGE_B:+$P_EDGE_B} ${NATIVE:+$P_NATIVE}; do
+for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${EDGE_B:+$P_EDGE_B} ${NATIVE:+$P_NATIVE} ${NATIVE_B:+$P_NATIVE_B}; do
     wait_port "$p" 60 || { tail -20 "$WORK"/*.log "$WORK"/*/error.log 2>/dev/null >&2 || true; die "nothing answers on :$p"; }
 done
 
@@ -175,15 +191,17 @@ TARGETS=(direct nginx haproxy-jwt edge-jvm)
 ((TLS)) && TARGETS=(nginx haproxy-jwt edge-jvm)   # the upstream itself speaks plain HTTP
 [[ -n $EDGE_B ]] && TARGETS+=(edge-jvm-b)
 [[ -n $NATIVE ]] && TARGETS+=(edge-native)
+[[ -n $NATIVE_B ]] && TARGETS+=(edge-native-b)
 if [[ -n $ONLY ]]; then
     kept=()
     for t in "${TARGETS[@]}"; do [[ " $ONLY " == *" $t "* ]] && kept+=("$t"); done
     TARGETS=("${kept[@]}")
     ((${#TARGETS[@]})) || die "ONLY names none of the targets"
 fi
-declare -A PORT=([direct]=$P_UP [nginx]=$P_NGINX [haproxy-jwt]=$P_HAPROXY [edge-jvm]=$P_EDGE [edge-jvm-b]=$P_EDGE_B [edge-native]=$P_NATIVE)
+declare -A PORT=([direct]=$P_UP [nginx]=$P_NGINX [haproxy-jwt]=$P_HAPROXY [edge-jvm]=$P_EDGE [edge-jvm-b]=$P_EDGE_B [edge-native]=$P_NATIVE [edge-native-b]=$P_NATIVE_B)
 declare -A LABEL=([direct]="direct (upstream nginx)¹" [nginx]="nginx proxy, no auth" [haproxy-jwt]="HAProxy jwt_verify + ACLs"
-                  [edge-jvm]="edge-proxy JVM" [edge-jvm-b]="edge-proxy JVM (B)" [edge-native]="edge-proxy native")
+                  [edge-jvm]="edge-proxy JVM" [edge-jvm-b]="edge-proxy JVM (B)" [edge-native]="edge-proxy native"
+                  [edge-native-b]="edge-proxy native (B)")
 # the processes whose CPU and memory count for a target
 measured_pids() {
     case $1 in
@@ -193,6 +211,7 @@ measured_pids() {
         edge-jvm) echo "$EDGE_PID" ;;
         edge-jvm-b) echo "$EDGE_B_PID" ;;
         edge-native) echo "$NATIVE_PID" ;;
+        edge-native-b) echo "$NATIVE_B_PID" ;;
     esac
 }
 
@@ -329,6 +348,7 @@ TABLE=$OUT/table.md
     echo "Load average before measuring: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc --all) CPUs)."
     echo "$(uname -srm); $(lscpu | sed -n 's/^Model name: *//p' | head -1); edge-proxy on $("$JAVA" -version 2>&1 | head -1)."
     echo "edge-proxy JVM options: $EDGE_JAVA_OPTS${EDGE_B:+; (B): ${EDGE_B_OPTS[*]}${EDGE_B_JAR:+ with $EDGE_B_JAR}}."
+    [[ -n $NATIVE ]] && echo "edge-proxy native options: ${NATIVE_OPTS:-none}${NATIVE_B:+; (B): $NATIVE_B_OPTS}."
     grep -h -o 'token signatures are checked by .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
     grep -h -o 'network transport: .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
 } >"$TABLE"
@@ -377,8 +397,8 @@ if ((RATE_LATENCY)); then
                 END { for (i = 1; i <= n; i++)
                         printf "| %s | %s | %.2f | %.2f | %.2f | %s | %.1f | %d |\n", lbl[t[i]], r[i], a[i], b[i], c[i],
                             (d == "") ? "-" : sprintf("%+.2f ms", c[i] - d), cpu[i], bad[i] }
-                BEGIN { split("direct|nginx|haproxy-jwt|edge-jvm|edge-jvm-b|edge-native", k, "|")
-                        split("direct (upstream nginx)|nginx proxy, no auth|HAProxy jwt_verify + ACLs|edge-proxy JVM|edge-proxy JVM (B)|edge-proxy native", v, "|")
+                BEGIN { split("direct|nginx|haproxy-jwt|edge-jvm|edge-jvm-b|edge-native|edge-native-b", k, "|")
+                        split("direct (upstream nginx)|nginx proxy, no auth|HAProxy jwt_verify + ACLs|edge-proxy JVM|edge-proxy JVM (B)|edge-proxy native|edge-proxy native (B)", v, "|")
                         for (i in k) lbl[k[i]] = v[i] }' "$LAT"
         } >>"$TABLE"
     fi
