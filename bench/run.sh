@@ -354,11 +354,12 @@ TABLE=$OUT/table.md
 } >"$TABLE"
 # ------------------------------------------------------------------------------------ latency at a fixed rate
 # wrk is a closed loop: its latency is latency at saturation. Here every target gets the same constant offered
-# rate, half of edge-proxy's measured peak (same token, first algorithm), from hey (its -q paces each worker).
+# rate, half of an edge-proxy build's measured peak (same token, first algorithm), from hey (its -q paces each
+# worker): one table at half of the JVM's peak and one at half of the native binary's, each build's own half.
 if ((RATE_LATENCY)); then
-    peak_target=edge-jvm
-    [[ " ${TARGETS[*]} " == *" edge-jvm "* ]] || peak_target=edge-native
-    alg0=${ALGS%% *}
+  alg0=${ALGS%% *}
+  for peak_target in edge-jvm edge-native; do
+    [[ " ${TARGETS[*]} " == *" $peak_target "* ]] || continue
     peak=$(awk -F'\t' -v t="$peak_target" -v alg="$alg0" \
         'NR > 1 && $2 == t && $3 == "same" && $4 == alg { printf "%.6f\n", $5 / ($12 / 1e6) }' "$RES" | median %.0f)
     if [[ -n $peak ]]; then
@@ -367,20 +368,20 @@ if ((RATE_LATENCY)); then
         per_worker=$(((rate + workers - 1) / workers))
         log "latency at a constant $rate req/s (half of $peak_target's same-token $alg0 peak), hey, ${DURATION}s per target"
         token=$(head -1 "$WORK/${alg0,,}.same.tokens")
-        LAT=$OUT/rate-latency.tsv
+        LAT=$OUT/rate-latency-$peak_target.tsv
         printf 'target\trequests_per_s\tp50_ms\tp90_ms\tp99_ms\tnon200\tcpu_us_per_req\n' >"$LAT"
         for t in "${TARGETS[@]}"; do
             read -r -a pids <<<"$(measured_pids "$t")"
             before=$(cpu_ticks "${pids[@]}")
             GOMAXPROCS=1 taskset -c "$CLIENT_CPU" hey -z "${DURATION}s" -c "$workers" -q "$per_worker" \
-                -H "Authorization: Bearer $token" "$SCHEME://127.0.0.1:${PORT[$t]}$PATH_" >"$RAW/rate-$t.txt" 2>&1 || true
+                -H "Authorization: Bearer $token" "$SCHEME://127.0.0.1:${PORT[$t]}$PATH_" >"$RAW/rate-$peak_target-$t.txt" 2>&1 || true
             after=$(cpu_ticks "${pids[@]}")
             awk -v t="$t" -v ticks=$((after - before)) -v tck="$CLK_TCK" '
                 /Requests\/sec:/ { rps = $2 }
                 /^ *50% in/ { p50 = $3 * 1000 } /^ *90% in/ { p90 = $3 * 1000 } /^ *99% in/ { p99 = $3 * 1000 }
                 /^ *\[[0-9]+\]/ { code = substr($1, 2, length($1) - 2); n = $2; total += n; if (code != "200") bad += n }
                 END { printf "%s\t%.0f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\n", t, rps, p50, p90, p99, bad + 0,
-                      total ? ticks * 1e6 / tck / total : 0 }' "$RAW/rate-$t.txt" >>"$LAT"
+                      total ? ticks * 1e6 / tck / total : 0 }' "$RAW/rate-$peak_target-$t.txt" >>"$LAT"
             log "rate $t: $(tail -1 "$LAT" | cut -f2-6 | tr '\t' ' ')"
             sleep 1
         done
@@ -402,6 +403,7 @@ if ((RATE_LATENCY)); then
                         for (i in k) lbl[k[i]] = v[i] }' "$LAT"
         } >>"$TABLE"
     fi
+  done
 fi
 
 echo
