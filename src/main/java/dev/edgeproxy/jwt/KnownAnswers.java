@@ -62,11 +62,6 @@ final class KnownAnswers {
     private KnownAnswers() {
     }
 
-    /** The JWS algorithms the checks cover, one per key type. */
-    static List<String> algorithms() {
-        return ANSWERS.stream().map(KnownAnswer::alg).toList();
-    }
-
     /**
      * @param context names the provider under test
      * @return {@code null} when every check passed, else what failed

@@ -13,9 +13,8 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.Locale;
@@ -54,16 +53,18 @@ public final class SignatureProvider {
         }
     }
 
-    private static InUse inUse;
-    private static volatile boolean settled;
+    /**
+     * What {@link #install} decided: the provider (null for the JDK's), the context naming it, and the JWS
+     * algorithms it serves. One immutable value, published once, so a check reads a consistent choice.
+     */
+    private record Choice(InUse inUse, Provider provider, ProviderContext named, Set<String> served) {
+    }
+
+    private static volatile Choice choice;
     private static final List<String> ACCP_LOGGERS =
             List.of("AmazonCorrettoCryptoProvider", "com.amazon.corretto.crypto.provider.SelfTestSuite");
     /** Held so that the level set on them stays (the log manager keeps loggers weakly). */
     private static final List<java.util.logging.Logger> QUIETED = new ArrayList<>();
-    /** JWS algorithm to the context naming the provider that checks it; absent means the JDK's. */
-    private static volatile Map<String, ProviderContext> contexts = Map.of();
-    /** JWS algorithm to the provider named in its context. */
-    private static volatile Map<String, Provider> providers = Map.of();
 
     private SignatureProvider() {
     }
@@ -75,14 +76,13 @@ public final class SignatureProvider {
      * @throws IllegalArgumentException on any other setting, naming the property
      */
     public static synchronized InUse install(String setting) {
-        String choice = check(setting);
-        if (inUse != null) {
-            return inUse;
+        String checked = check(setting);
+        if (choice != null) {
+            return choice.inUse();
         }
-        inUse = choice.equals("jdk") ? jdk("edge-proxy.crypto.provider=jdk") : tryAccp();
-        settled = true;
-        LOG.infof("token signatures are checked by %s", inUse.describe());
-        return inUse;
+        choice = checked.equals("jdk") ? jdk("edge-proxy.crypto.provider=jdk") : tryAccp();
+        LOG.infof("token signatures are checked by %s", choice.inUse().describe());
+        return choice.inUse();
     }
 
     /**
@@ -94,11 +94,6 @@ public final class SignatureProvider {
         Thread loader = new Thread(() -> install(setting), "signature-provider");
         loader.setDaemon(true);
         loader.start();
-    }
-
-    /** Whether {@link #install} has decided: what {@link #contextFor} and {@link #nativeKey} answer is final. */
-    static boolean settled() {
-        return settled;
     }
 
     /**
@@ -117,40 +112,40 @@ public final class SignatureProvider {
     }
 
     /** The provider chosen by {@link #install}, or {@code null} before it ran. */
-    public static synchronized InUse current() {
-        return inUse;
+    public static InUse current() {
+        Choice c = choice;
+        return c == null ? null : c.inUse();
     }
 
     /** The jose4j provider context for checking {@code jwsAlg} signatures (the JDK's before {@link #install}). */
     static ProviderContext contextFor(String jwsAlg) {
-        return contexts.getOrDefault(jwsAlg, DEFAULT);
+        Choice c = choice;
+        return c != null && c.served().contains(jwsAlg) ? c.named() : DEFAULT;
     }
 
     /**
      * {@code key} as the provider checking its algorithms holds it natively, so that it is not converted
      * again at every check (ACCP otherwise re-encodes and re-parses a JDK key each time). {@code key} itself
      * when the JDK's providers check any of {@code jwsAlgs}, or when the provider cannot take it.
+     *
+     * @return {@code null} while {@link #install} has not decided yet (ACCP may still be loading)
      */
     static PublicKey nativeKey(Set<String> jwsAlgs, PublicKey key) {
-        Provider provider = null;
-        for (String alg : jwsAlgs) {
-            Provider p = providers.get(alg);
-            if (p == null || (provider != null && p != provider)) {
-                return key;
-            }
-            provider = p;
+        Choice c = choice;
+        if (c == null) {
+            return null;
         }
-        if (provider == null) {
+        if (c.provider() == null || !c.served().containsAll(jwsAlgs)) {
             return key;
         }
         try {
-            return (PublicKey) KeyFactory.getInstance(key.getAlgorithm(), provider).translateKey(key);
+            return (PublicKey) KeyFactory.getInstance(key.getAlgorithm(), c.provider()).translateKey(key);
         } catch (GeneralSecurityException | RuntimeException e) {
             return key;
         }
     }
 
-    private static InUse tryAccp() {
+    private static Choice tryAccp() {
         if ("runtime".equals(System.getProperty("org.graalvm.nativeimage.imagecode"))) { // in the native image
             // ACCP runs its whole self-test suite in the background as well; in the native image its HMAC
             // tests fail for the reason given at gateOnAwsLcSelfTests, each with a SEVERE stack trace. What
@@ -188,17 +183,14 @@ public final class SignatureProvider {
             Security.removeProvider(accp.getName());
             return jdk("ACCP failed a known-answer check: " + failed);
         }
-        Map<String, ProviderContext> served = new HashMap<>();
-        Map<String, Provider> byAlg = new HashMap<>();
+        Set<String> served = new HashSet<>();
         for (String alg : KeySetParser.ACCEPTED_ALGORITHMS) {
             if (accp.getService("Signature", javaAlgorithm(alg)) != null) {
-                served.put(alg, named);
-                byAlg.put(alg, accp);
+                served.add(alg);
             }
         }
-        providers = Map.copyOf(byAlg);
-        contexts = Map.copyOf(served);
-        return new InUse(accp.getName() + " " + accp.getVersionStr(), true, "");
+        return new Choice(new InUse(accp.getName() + " " + accp.getVersionStr(), true, ""), accp, named,
+                Set.copyOf(served));
     }
 
     /**
@@ -233,7 +225,7 @@ public final class SignatureProvider {
         }
     }
 
-    private static InUse jdk(String reason) {
-        return new InUse("the JDK's providers", false, reason);
+    private static Choice jdk(String reason) {
+        return new Choice(new InUse("the JDK's providers", false, reason), null, DEFAULT, Set.of());
     }
 }

@@ -91,7 +91,8 @@ public final class TokenVerifier {
     /**
      * Verifies {@code compact} (or finds it among the tokens verified recently under the same keys) and
      * returns its claims. A token that is not canonical base64url ({@link CanonicalToken}) is malformed
-     * before it is parsed ({@link DecodedToken#decode}), and can never be answered from the cache: only canonical tokens are stored.
+     * before it is parsed ({@link DecodedToken#decode}), and can never be answered from the cache: only
+     * canonical tokens are stored.
      */
     public Map<String, Object> verify(String compact) throws TokenRejected {
         byte[] bytes = compact.getBytes(StandardCharsets.ISO_8859_1);

@@ -11,12 +11,13 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.JoseException;
 
 import java.nio.charset.StandardCharsets;
-
 import java.security.PublicKey;
 import java.security.interfaces.EdECKey;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -47,6 +48,8 @@ final class VerificationKey {
     private final JWTAuthContextInfo context;
     private final DefaultJWTTokenParser parser = new DefaultJWTTokenParser();
     private final PublicKey key;
+    /** jose4j's signature algorithm for each JWS algorithm of this key, resolved once; absent: the parser's. */
+    private final Map<String, JsonWebSignatureAlgorithm> signatureAlgorithms;
     private final ClaimRules claimRules;
     /**
      * The key as the signature provider holds it natively ({@link SignatureProvider#nativeKey}), made at the
@@ -62,6 +65,7 @@ final class VerificationKey {
         this.kid = kid;
         this.algorithms = Set.copyOf(algorithms);
         this.key = key;
+        this.signatureAlgorithms = signatureAlgorithms(this.algorithms);
         this.claimRules = new ClaimRules(issuer, audiences, clockSkew);
         this.edDsaSignatureLength = key instanceof EdECKey ed
                 ? (ed.getParams().getName().equalsIgnoreCase("Ed448") ? 114 : 64) : 0;
@@ -92,7 +96,8 @@ final class VerificationKey {
      * algorithm this key {@link #accepts}.
      */
     void verify(DecodedToken token) throws TokenRejected {
-        if (!token.plainShape()) {
+        JsonWebSignatureAlgorithm algorithm = signatureAlgorithms.get(token.alg());
+        if (algorithm == null || !token.plainShape()) {
             verifyBySmallrye(token.compact());
             return;
         }
@@ -106,19 +111,9 @@ final class VerificationKey {
         }
         boolean valid;
         try {
-            JsonWebSignatureAlgorithm algorithm = AlgorithmFactoryFactory.getInstance()
-                    .getJwsAlgorithmFactory().getAlgorithm(token.alg());
-            PublicKey checkingKey = nativeKey;
-            if (checkingKey == null) {
-                boolean settled = SignatureProvider.settled();
-                checkingKey = SignatureProvider.nativeKey(algorithms, key);
-                if (settled) {
-                    nativeKey = checkingKey; // else ACCP may still be loading: ask again next time
-                }
-            }
             valid = algorithm.verifySignature(
                     signature,
-                    checkingKey,
+                    checkingKey(),
                     compact.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII),
                     SignatureProvider.contextFor(token.alg()));
         } catch (JoseException e) {
@@ -131,6 +126,31 @@ final class VerificationKey {
             throw new TokenRejected(AuthFailure.BAD_SIGNATURE);
         }
         claimRules.check(compact, token.claims());
+    }
+
+    /** The key to check with: as the signature provider holds it, once the provider is chosen. */
+    private PublicKey checkingKey() {
+        PublicKey checking = nativeKey;
+        if (checking == null) {
+            checking = SignatureProvider.nativeKey(algorithms, key);
+            if (checking == null) {
+                return key; // ACCP may still be loading: ask again next time
+            }
+            nativeKey = checking;
+        }
+        return checking;
+    }
+
+    private static Map<String, JsonWebSignatureAlgorithm> signatureAlgorithms(Set<String> jwsAlgs) {
+        Map<String, JsonWebSignatureAlgorithm> out = new HashMap<>();
+        for (String alg : jwsAlgs) {
+            try {
+                out.put(alg, AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().getAlgorithm(alg));
+            } catch (JoseException unavailable) {
+                // not in this runtime: smallrye-jwt's parser decides such tokens (and names the failure)
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** The verifier of record: smallrye-jwt's token parser over the compact token. */
