@@ -1,12 +1,13 @@
 package dev.edgeproxy.bench;
 
-import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.authz.Rule;
 import dev.edgeproxy.cel.CelEnvironment;
+import dev.edgeproxy.cel.Condition;
 import dev.edgeproxy.cel.RequestVariables;
+import dev.edgeproxy.cel.Shortcut;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,13 +24,16 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One authorization rule, compiled once by the real {@link CelEnvironment}, evaluated through
  * {@link Authorizer#authorize} over fresh {@link RequestVariables} per request, as the pipeline does.
  * Both rules are true for the request, so the decision is "allow" at step 4.
+ *
+ * <p>{@code simpleRule} is what the proxy runs (the rule has a {@link Shortcut}); {@code simpleRuleCelJava} is the
+ * same rule with its shortcut removed, so every evaluation goes through cel-java's interpreter: the baseline, in
+ * the same run. {@code macroRule} (a comprehension) has no shortcut.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -49,6 +53,7 @@ public class CelBenchmark {
     }
 
     private Authorizer simple;
+    private Authorizer simpleCelJava;
     private CelRuntime.Program simpleProgram;
     private Authorizer macro;
     private BenchRequest request;
@@ -57,7 +62,9 @@ public class CelBenchmark {
     public void setUp() {
         CelEnvironment env = new CelEnvironment();
         simple = authorizer(env, SIMPLE);
-        simpleProgram = simple.rules().get(0).program();
+        simpleProgram = simple.rules().get(0).condition().program();
+        simpleCelJava = new Authorizer("bench", List.of(new Rule(Rule.Kind.ALLOW, 0, SIMPLE,
+                new Condition(simpleProgram, Shortcut.NONE))));
         macro = authorizer(env, MACRO);
 
         Map<String, Object> claims = new LinkedHashMap<>();
@@ -72,19 +79,27 @@ public class CelBenchmark {
                 Map.of("host", "api.example.com", "accept", "application/json", "user-agent", "curl/8.5.0"),
                 Map.of(), "192.0.2.7", 54_321, Collections.unmodifiableMap(claims));
 
-        if (!simpleRule() || !macroRule()) {
+        if (!simple.rules().get(0).condition().hasShortcut()) {
+            throw new IllegalStateException("the simple rule has no shortcut");
+        }
+        if (!simpleRule() || !simpleRuleCelJava() || !macroRule()) {
             throw new IllegalStateException("a rule is not true for the benchmark request");
         }
     }
 
     private static Authorizer authorizer(CelEnvironment env, String source) {
-        Rule rule = new Rule(Rule.Kind.ALLOW, 0, source, env.compile(source, Set.of(SimpleType.BOOL)));
+        Rule rule = new Rule(Rule.Kind.ALLOW, 0, source, env.compileCondition(source));
         return new Authorizer("bench", List.of(rule));
     }
 
     @Benchmark
     public boolean simpleRule() {
         return simple.authorize(new RequestVariables(request)).allowed();
+    }
+
+    @Benchmark
+    public boolean simpleRuleCelJava() {
+        return simpleCelJava.authorize(new RequestVariables(request)).allowed();
     }
 
     /** The simple rule's program alone, without the decision order around it: what CEL itself costs. */

@@ -1,7 +1,5 @@
 package dev.edgeproxy.authz;
 
-import dev.cel.common.types.CelType;
-import dev.cel.common.types.SimpleType;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.Problems;
@@ -9,7 +7,6 @@ import dev.edgeproxy.config.Problems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Compiles a route's {@code policies.authorization} into its {@link Authorizer}: each rule exactly one of
@@ -17,7 +14,6 @@ import java.util.Set;
  */
 public final class AuthorizationCompiler {
 
-    private static final Set<CelType> RULE_TYPES = Set.of(SimpleType.BOOL);
     private static final String FIELD = "policies.authorization.rules";
 
     private final CelEnvironment cel;
@@ -45,8 +41,8 @@ public final class AuthorizationCompiler {
             }
             Rule.Kind kind = r.allow().isPresent() ? Rule.Kind.ALLOW : r.deny().isPresent() ? Rule.Kind.DENY : Rule.Kind.REQUIRE;
             String source = r.allow().or(r::deny).or(r::require).get();
-            cel.compile(problems, field + "." + kind.key(), source, RULE_TYPES)
-                    .ifPresent(program -> rules.add(new Rule(kind, rules.size(), source, program)));
+            cel.compileCondition(problems, field + "." + kind.key(), source)
+                    .ifPresent(condition -> rules.add(new Rule(kind, rules.size(), source, condition)));
         }
         return rules.isEmpty() ? Authorizer.ALLOW_ALL : new Authorizer(routeName, rules, errorLogInterval);
     }

@@ -155,7 +155,7 @@ public final class Authorizer {
 
     private static RuleResult evaluate(Rule rule, CelVariableResolver variables) {
         try {
-            Object result = rule.program().eval(variables);
+            Object result = rule.condition().evaluate(variables);
             if (result instanceof Boolean b) {
                 return RuleResult.of(rule, b);
             }

@@ -1,6 +1,6 @@
 package dev.edgeproxy.authz;
 
-import dev.cel.runtime.CelRuntime;
+import dev.edgeproxy.cel.Condition;
 
 /**
  * One compiled authorization rule.
@@ -8,7 +8,7 @@ import dev.cel.runtime.CelRuntime;
  * @param index  position in the route's {@code rules} list, for logs
  * @param source the expression as written, for logs and explanations
  */
-public record Rule(Kind kind, int index, String source, CelRuntime.Program program) {
+public record Rule(Kind kind, int index, String source, Condition condition) {
 
     public enum Kind {
         ALLOW, DENY, REQUIRE;

@@ -21,6 +21,7 @@ import dev.edgeproxy.config.Problems;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The CEL environment every rule and header expression is compiled in: the variables of
@@ -34,6 +35,7 @@ import java.util.Set;
 public final class CelEnvironment {
 
     static final String LIST_CONTAINS = "edgeproxy_list_contains";
+    private static final Set<CelType> BOOL = Set.of(SimpleType.BOOL);
 
     /** Every variable a rule may use, with its CEL type. */
     static final List<Variable> VARIABLES = List.of(
@@ -81,6 +83,27 @@ public final class CelEnvironment {
      * @throws IllegalArgumentException with the checker's caret-pointed message
      */
     public CelRuntime.Program compile(String source, Set<CelType> resultTypes) {
+        return program(checked(source, resultTypes));
+    }
+
+    /**
+     * Compiles a bool expression (an authorization rule) into cel-java's program and its {@link Shortcut}.
+     *
+     * @throws IllegalArgumentException as {@link #compile(String, Set)}
+     */
+    public Condition compileCondition(String source) {
+        CelAbstractSyntaxTree ast = checked(source, BOOL);
+        return new Condition(program(ast), ShortcutCompiler.compile(ast));
+    }
+
+    /**
+     * As {@link #compileCondition(String)}, reporting a refusal to {@code problems} under {@code field}.
+     */
+    public Optional<Condition> compileCondition(Problems problems, String field, String source) {
+        return reported(problems, field, () -> compileCondition(source));
+    }
+
+    private CelAbstractSyntaxTree checked(String source, Set<CelType> resultTypes) {
         CelAbstractSyntaxTree ast;
         try {
             ast = cel.compile(source).getAst();
@@ -92,6 +115,10 @@ public final class CelEnvironment {
             throw new IllegalArgumentException("expression returns " + result.name() + ", expected "
                     + resultTypes.stream().map(CelType::name).sorted().toList());
         }
+        return ast;
+    }
+
+    private CelRuntime.Program program(CelAbstractSyntaxTree ast) {
         try {
             return cel.createProgram(ast);
         } catch (CelEvaluationException e) {
@@ -104,15 +131,19 @@ public final class CelEnvironment {
      * throwing: how policy compilers, which report every problem of a configuration at once, use it.
      */
     public Optional<CelRuntime.Program> compile(Problems problems, String field, String source, Set<CelType> resultTypes) {
+        return reported(problems, field, () -> compile(source, resultTypes));
+    }
+
+    private static <T> Optional<T> reported(Problems problems, String field, Supplier<T> compiler) {
         try {
-            return Optional.of(compile(source, resultTypes));
+            return Optional.of(compiler.get());
         } catch (IllegalArgumentException e) {
             problems.at(field, "invalid CEL expression: " + e.getMessage());
             return Optional.empty();
         }
     }
 
-    private static boolean listContains(List<?> list, Object value) {
+    static boolean listContains(List<?> list, Object value) {
         if (list.contains(value)) {
             return true;
         }

@@ -67,7 +67,12 @@ public final class RequestVariables implements CelVariableResolver {
 
     @Override
     public Optional<Object> find(String name) {
-        return Optional.ofNullable(switch (name) {
+        return Optional.ofNullable(value(name));
+    }
+
+    /** The value of the variable {@code name}; {@code null} for a name that is not one. */
+    public Object value(String name) {
+        return switch (name) {
             case METHOD -> source.method();
             case PATH -> source.path();
             case PATH_AND_QUERY -> source.pathAndQuery();
@@ -80,6 +85,6 @@ public final class RequestVariables implements CelVariableResolver {
             case SOURCE_CERTIFICATE -> source.certificate();
             case JWT -> source.claims();
             default -> null;
-        });
+        };
     }
 }

@@ -1,6 +1,5 @@
 package dev.edgeproxy.authz;
 
-import dev.cel.common.types.SimpleType;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.cel.RequestVariables;
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +62,7 @@ class AuthorizerTest {
             int colon = spec.indexOf(':');
             Rule.Kind kind = Rule.Kind.valueOf(spec.substring(0, colon).strip().toUpperCase(java.util.Locale.ROOT));
             String source = spec.substring(colon + 1).strip();
-            out.add(new Rule(kind, i, source, ENV.compile(source, Set.of(SimpleType.BOOL))));
+            out.add(new Rule(kind, i, source, ENV.compileCondition(source)));
         }
         return out;
     }
