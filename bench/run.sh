@@ -40,6 +40,8 @@ EDGE_B_JAR=${EDGE_B_JAR:-}
 # these options instead, target edge-native-b (an A/B of native run-time settings in one run)
 NATIVE_OPTS=${NATIVE_OPTS:-}
 NATIVE_B_OPTS=${NATIVE_B_OPTS:-}
+# ... or another native binary (another build) for target edge-native-b, with NATIVE_B_OPTS or else NATIVE_OPTS
+NATIVE_B_BIN=${NATIVE_B_BIN:-}
 ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt edge-jvm edge-jvm-b edge-native edge-native-b); all when empty
 RATE_LATENCY=${RATE_LATENCY:-1} # 1: also measure latency at half of edge-proxy's peak rate (hey, constant rate)
 
@@ -171,12 +173,13 @@ if [[ -n $NATIVE ]]; then
     taskset -c "$SERVER_CPU" "$NATIVE" "${NATIVE_RUN_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE $P_NATIVE_MGMT) \
         >"$WORK/edge-native.log" 2>&1 &
     NATIVE_PID=$!; PIDS+=("$NATIVE_PID")
-    if [[ -n $NATIVE_B_OPTS ]]; then
+    if [[ -n $NATIVE_B_OPTS || -n $NATIVE_B_BIN ]]; then
         NATIVE_B=1
-        read -r -a NATIVE_B_RUN_OPTS <<<"$NATIVE_B_OPTS"
-        log "starting edge-proxy (native, B: ${NATIVE_B_RUN_OPTS[*]}) :$P_NATIVE_B"
+        [[ -z $NATIVE_B_BIN || -x $NATIVE_B_BIN ]] || die "NATIVE_B_BIN $NATIVE_B_BIN is not an executable"
+        read -r -a NATIVE_B_RUN_OPTS <<<"${NATIVE_B_OPTS:-$NATIVE_OPTS}"
+        log "starting edge-proxy (native, B: ${NATIVE_B_BIN:-$NATIVE} ${NATIVE_B_RUN_OPTS[*]}) :$P_NATIVE_B"
         # shellcheck disable=SC2046
-        taskset -c "$SERVER_CPU" "$NATIVE" "${NATIVE_B_RUN_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE_B $P_NATIVE_B_MGMT) \
+        taskset -c "$SERVER_CPU" "${NATIVE_B_BIN:-$NATIVE}" "${NATIVE_B_RUN_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE_B $P_NATIVE_B_MGMT) \
             >"$WORK/edge-native-b.log" 2>&1 &
         NATIVE_B_PID=$!; PIDS+=("$NATIVE_B_PID")
     fi
@@ -348,7 +351,7 @@ TABLE=$OUT/table.md
     echo "Load average before measuring: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc --all) CPUs)."
     echo "$(uname -srm); $(lscpu | sed -n 's/^Model name: *//p' | head -1); edge-proxy on $("$JAVA" -version 2>&1 | head -1)."
     echo "edge-proxy JVM options: $EDGE_JAVA_OPTS${EDGE_B:+; (B): ${EDGE_B_OPTS[*]}${EDGE_B_JAR:+ with $EDGE_B_JAR}}."
-    [[ -n $NATIVE ]] && echo "edge-proxy native options: ${NATIVE_OPTS:-none}${NATIVE_B:+; (B): $NATIVE_B_OPTS}."
+    [[ -n $NATIVE ]] && echo "edge-proxy native options: ${NATIVE_OPTS:-none}${NATIVE_B:+; (B): ${NATIVE_B_RUN_OPTS[*]:-none}${NATIVE_B_BIN:+ with $NATIVE_B_BIN}}."
     grep -h -o 'token signatures are checked by .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
     grep -h -o 'network transport: .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
 } >"$TABLE"

@@ -2,10 +2,12 @@ package dev.edgeproxy.http;
 
 import io.vertx.core.MultiMap;
 
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Header hygiene between user agent and origin (RFC 9110 §7.6.1): hop-by-hop headers describe one
@@ -14,8 +16,11 @@ import java.util.Set;
  */
 public final class HopByHop {
 
-    /** The fixed hop-by-hop set (docs/reference.md#forwarding), lower-case. */
-    public static final Set<String> HEADERS = Set.of(
+    /**
+     * The fixed hop-by-hop set (docs/reference.md#forwarding): lower-case names, looked up case-insensitively, so a
+     * header name need not be lower-cased (copied) to be checked.
+     */
+    public static final Set<String> HEADERS = caseInsensitive(
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 
     private HopByHop() {
@@ -28,8 +33,8 @@ public final class HopByHop {
     public static void copyEndToEnd(MultiMap from, MultiMap to) {
         Set<String> drop = connectionTokens(from);
         for (Map.Entry<String, String> header : from) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HEADERS.contains(name) && !drop.contains(name)) {
+            String name = header.getKey();
+            if (!HEADERS.contains(name) && (drop.isEmpty() || !drop.contains(name))) {
                 to.add(header.getKey(), header.getValue());
             }
         }
@@ -52,10 +57,14 @@ public final class HopByHop {
         return false;
     }
 
-    /** Header names listed in every {@code Connection} header, lower-case. */
+    /** Header names listed in every {@code Connection} header, lower-case, looked up case-insensitively. */
     static Set<String> connectionTokens(MultiMap headers) {
-        Set<String> tokens = new HashSet<>();
-        for (String value : headers.getAll("connection")) {
+        List<String> values = headers.getAll("connection");
+        if (values.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String value : values) {
             for (String token : value.split(",")) {
                 String t = token.strip().toLowerCase(Locale.ROOT);
                 if (!t.isEmpty()) {
@@ -64,5 +73,11 @@ public final class HopByHop {
             }
         }
         return tokens;
+    }
+
+    private static Set<String> caseInsensitive(String... names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return Collections.unmodifiableSet(set);
     }
 }

@@ -83,7 +83,13 @@ public sealed interface TokenLocation {
             if (list) {
                 throw ambiguous();
             }
-            return v.substring(scheme.length()).strip();
+            // v is stripped already, so only the whitespace after the scheme is left to skip: one copy of the
+            // token instead of two (substring, then strip).
+            int start = scheme.length();
+            while (start < v.length() && Character.isWhitespace(v.charAt(start))) {
+                start++;
+            }
+            return v.substring(start);
         }
 
         @Override
