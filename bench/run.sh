@@ -44,6 +44,9 @@ NATIVE_B_OPTS=${NATIVE_B_OPTS:-}
 NATIVE_B_BIN=${NATIVE_B_BIN:-}
 ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt edge-jvm edge-jvm-b edge-native edge-native-b); all when empty
 RATE_LATENCY=${RATE_LATENCY:-1} # 1: also measure latency at half of edge-proxy's peak rate (hey, constant rate)
+# 1: run an OTLP/HTTP sink (otlp-sink.py) on 127.0.0.1:18011, on the load generator's CPU, for targets whose
+# options turn tracing on (-Dquarkus.otel.exporter.otlp.traces.endpoint=http://127.0.0.1:18011 ...)
+OTLP_SINK=${OTLP_SINK:-0}
 
 ISSUER=bench.edge-proxy.dev
 AUDIENCE=edge-proxy-bench
@@ -52,7 +55,7 @@ PATH_=/bench
 # fresh-token set must be larger, or that workload would measure the cache instead of verification.
 EDGE_CACHE_CAPACITY=10000
 
-P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006 P_EDGE_B=18007 P_EDGE_B_MGMT=18008 P_NATIVE_B=18009 P_NATIVE_B_MGMT=18010
+P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006 P_EDGE_B=18007 P_EDGE_B_MGMT=18008 P_NATIVE_B=18009 P_NATIVE_B_MGMT=18010 P_OTLP=18011
 
 LOG_TAG=bench
 # shellcheck source=lib.sh
@@ -144,7 +147,13 @@ haproxy -c -q -f "$WORK/haproxy.cfg" || die "HAProxy refuses its configuration"
 taskset -c "$SERVER_CPU" haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
 HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
 
-# WARN, except the two startup lines that say which signature provider and network transport are in use
+if ((OTLP_SINK)); then
+    log "starting the OTLP sink :$P_OTLP"
+    taskset -c "$CLIENT_CPU" python3 "$HERE/otlp-sink.py" "$P_OTLP" >"$WORK/otlp-sink.log" 2>&1 &
+    PIDS+=("$!")
+fi
+
+# WARN, except the startup lines that say which signature provider, network transport and tracing are in use
 EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN
     '-Dquarkus.log.category."dev.edgeproxy.jwt.SignatureProvider".level=INFO'
     '-Dquarkus.log.category."dev.edgeproxy.server.GatewayRoutes".level=INFO' "${EDGE_TLS_OPTS[@]}")
@@ -354,6 +363,10 @@ TABLE=$OUT/table.md
     [[ -n $NATIVE ]] && echo "edge-proxy native options: ${NATIVE_OPTS:-none}${NATIVE_B:+; (B): ${NATIVE_B_RUN_OPTS[*]:-none}${NATIVE_B_BIN:+ with $NATIVE_B_BIN}}."
     grep -h -o 'token signatures are checked by .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
     grep -h -o 'network transport: .*' "$WORK/edge-jvm.log" | head -1 | sed 's/^/edge-proxy JVM: /;s/$/./' || true
+    for target in edge-jvm edge-jvm-b edge-native edge-native-b; do
+        [[ -f $WORK/$target.log ]] || continue
+        grep -h -o 'tracing: .*' "$WORK/$target.log" | head -1 | sed "s/^/$target: /;s/\$/./" || true
+    done
 } >"$TABLE"
 # ------------------------------------------------------------------------------------ latency at a fixed rate
 # wrk is a closed loop: its latency is latency at saturation. Here every target gets the same constant offered

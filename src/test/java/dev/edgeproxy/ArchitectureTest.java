@@ -38,7 +38,7 @@ class ArchitectureTest {
                         "..edgeproxy.route..", "..edgeproxy.compile..", "..edgeproxy.pipeline..",
                         "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..",
                         "..edgeproxy.health..", "..edgeproxy.metrics..", "..edgeproxy.accesslog..",
-                        "..edgeproxy.demo..")
+                        "..edgeproxy.demo..", "..edgeproxy.trace..")
                 .check(classes);
     }
 
@@ -48,7 +48,7 @@ class ArchitectureTest {
                         "..edgeproxy.authz..", "..edgeproxy.transform..", "..edgeproxy.ratelimit..",
                         "..edgeproxy.proxy..", "..edgeproxy.route..")
                 .should().dependOnClassesThat().resideInAnyPackage("..edgeproxy.compile..", "..edgeproxy.pipeline..",
-                        "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..")
+                        "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..", "..edgeproxy.trace..")
                 .check(classes);
     }
 

@@ -91,7 +91,9 @@ public final class ErrorResponder {
      */
     public static void respond(HttpServerRequest request, Throwable failure, String routeName) {
         HttpServerResponse response = request.response();
-        if (response.ended()) {
+        // A connection the user agent has closed takes no answer and no reset: writing to it only makes Netty
+        // log a failed write (a load generator that stops mid-response left hundreds of those).
+        if (response.ended() || response.closed()) {
             return;
         }
         if (response.headWritten()) {

@@ -10,20 +10,22 @@ package dev.edgeproxy.jwt;
  * @param failure        why no token was verified ({@link AuthFailure#MISSING_TOKEN} when there was none);
  *                       {@code null} when one was
  * @param tokenPresented whether the location held a credential
+ * @param fromCache      whether the verified token was found among those verified recently (no signature
+ *                       was checked); false when none was verified
  */
-public record Authentication(Identity identity, AuthFailure failure, boolean tokenPresented) {
+public record Authentication(Identity identity, AuthFailure failure, boolean tokenPresented, boolean fromCache) {
 
-    static Authentication verified(Identity identity) {
-        return new Authentication(identity, null, true);
+    static Authentication verified(Identity identity, boolean fromCache) {
+        return new Authentication(identity, null, true, fromCache);
     }
 
     /** The request passes without claims: no token where the mode allows that, or permissive. */
     static Authentication anonymous(AuthFailure failure, boolean tokenPresented) {
-        return new Authentication(Identity.ANONYMOUS, failure, tokenPresented);
+        return new Authentication(Identity.ANONYMOUS, failure, tokenPresented, false);
     }
 
     static Authentication refused(AuthFailure failure, boolean tokenPresented) {
-        return new Authentication(null, failure, tokenPresented);
+        return new Authentication(null, failure, tokenPresented, false);
     }
 
     public boolean refused() {

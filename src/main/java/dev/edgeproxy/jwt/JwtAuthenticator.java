@@ -3,7 +3,6 @@ package dev.edgeproxy.jwt;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +66,7 @@ public final class JwtAuthenticator {
                     : Authentication.anonymous(AuthFailure.MISSING_TOKEN, false));
         }
         try {
-            return CompletableFuture.completedFuture(accept(request, verifier.verify(token)));
+            return CompletableFuture.completedFuture(accept(request, verifier.check(token)));
         } catch (TokenRejected rejected) {
             if (rejected.reason() == AuthFailure.UNKNOWN_KEY && verifier.refreshable()) {
                 return verifier.refetchForUnknownKey(token).toCompletableFuture()
@@ -80,15 +79,15 @@ public final class JwtAuthenticator {
 
     private Authentication judgeAgain(CredentialCarrier request, String token) {
         try {
-            return accept(request, verifier.verify(token));
+            return accept(request, verifier.check(token));
         } catch (TokenRejected rejected) {
             return judge(rejected);
         }
     }
 
-    private Authentication accept(CredentialCarrier request, Map<String, Object> claims) {
+    private Authentication accept(CredentialCarrier request, TokenVerifier.Verified verified) {
         location.remove(request);
-        return Authentication.verified(new Identity(claims));
+        return Authentication.verified(new Identity(verified.claims()), verified.fromCache());
     }
 
     /** A presented token was rejected: permissive passes anonymously, the other modes refuse. */

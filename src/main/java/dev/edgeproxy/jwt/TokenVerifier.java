@@ -95,6 +95,15 @@ public final class TokenVerifier {
      * canonical tokens are stored.
      */
     public Map<String, Object> verify(String compact) throws TokenRejected {
+        return check(compact).claims();
+    }
+
+    /** A verified token's claims, and whether they came from the cache (no signature was checked). */
+    public record Verified(Map<String, Object> claims, boolean fromCache) {
+    }
+
+    /** As {@link #verify}, telling also whether the token was found among those verified recently. */
+    public Verified check(String compact) throws TokenRejected {
         byte[] bytes = compact.getBytes(StandardCharsets.ISO_8859_1);
         long now = clock.millis() / 1000;
         long generation = keyGeneration();
@@ -105,14 +114,14 @@ public final class TokenVerifier {
             // So the check need not run again here, where it would cost about as much as the hit itself: it
             // reads every character of the token, as the hash does (JMH verifyCached; bench/README.md,
             // "Microbenchmarks").
-            return cached;
+            return new Verified(cached, true);
         }
         // One spelling per token, before any parsing: DecodedToken.decode checks it first (once: in the native
         // binary the check was 5 % of a fresh token's CPU when it also ran here), and any other spelling of a
         // valid token is MALFORMED.
         Map<String, Object> claims = verifySignatureAndClaims(compact);
         cache.put(bytes, generation, claims, now);
-        return claims;
+        return new Verified(claims, false);
     }
 
     private Map<String, Object> verifySignatureAndClaims(String compact) throws TokenRejected {

@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       tunnels opened (both sides upgraded);</li>
  *   <li>{@code edgeproxy.websocket.open} [{@code edgeproxy_websocket_open}]: WebSocket tunnels open now;</li>
  *   <li>{@code edgeproxy.tls.handshake.failures} [{@code edgeproxy_tls_handshake_failures_total}]: TLS
- *       handshakes with clients that failed (or that the client abandoned), counted instead of logged.</li>
+ *       handshakes with clients that failed (or that the client abandoned), counted instead of logged;</li>
+ *   <li>{@code edgeproxy.memory.resident} [{@code edgeproxy_memory_resident_bytes}]: the process's resident
+ *       memory, the same figure for the JVM build and the native binary.</li>
  * </ul>
  *
  * <p>Tags are bounded: route names come from the configuration, {@link #NO_ROUTE} stands for requests
@@ -63,6 +65,11 @@ public class GatewayMetrics {
         this.jwksFetchFailed = resultCounter("edgeproxy.jwks.fetches", "Remote JWKS fetches", false);
         Gauge.builder("edgeproxy.websocket.open", openWebSockets, AtomicInteger::get)
                 .description("WebSocket tunnels open now")
+                .register(registry);
+        Gauge.builder("edgeproxy.memory.resident", ResidentMemory::bytes)
+                .description("Resident memory of the process (VmRSS)")
+                .baseUnit("bytes")
+                .strongReference(true)
                 .register(registry);
         this.tlsHandshakeFailures = Counter.builder("edgeproxy.tls.handshake.failures")
                 .description("TLS handshakes with clients that failed")

@@ -8,9 +8,11 @@ import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.WebSocketTunnel;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
+import dev.edgeproxy.trace.Tracing;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -27,7 +29,8 @@ import java.util.function.Supplier;
 /**
  * What happens to every request, in order: 1. canonicalise, 2.–5. match, authenticate, authorize and prepare
  * the origin's headers ({@link Evaluator}), 6. forward, or answer with the evaluation's {@link GatewayError}. A
- * {@link RequestRecord} goes along, and reports the request (metrics, access log) once its response ends.
+ * {@link RequestRecord} goes along: it tells the request's trace what happens, and reports the request
+ * (metrics, access log) once its response ends.
  */
 public final class ProxyPipeline implements Handler<RoutingContext> {
 
@@ -36,14 +39,16 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
     private final WebSocketTunnel tunnel;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
+    private final Tracing tracing;
 
     public ProxyPipeline(Supplier<RouteTable> routes, Forwarder forwarder, WebSocketTunnel tunnel, GatewayMetrics metrics,
-            AccessLog accessLog) {
+            AccessLog accessLog, Tracing tracing) {
         this.routes = routes;
         this.forwarder = forwarder;
         this.tunnel = tunnel;
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.tracing = tracing;
     }
 
     @Override
@@ -54,7 +59,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         // Notes what happens below; reports it once the response has ended, however it ends.
         SocketAddress remote = request.remoteAddress();
         RequestRecord record = new RequestRecord(request.method().name(), remote == null ? "" : remote.hostAddress(),
-                metrics, accessLog);
+                metrics, accessLog, tracing.start(request));
         ctx.addEndHandler(end -> record.end(request.response(), end.succeeded()));
         // The table is read once, so a request keeps the routes (and the canonicalisation) it started with.
         RouteTable table = routes.get();
@@ -100,12 +105,14 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             return;
         }
         Route route = evaluation.route();
+        Upstream upstream = route.upstreams().pick();
+        record.forwarding(upstream, evaluation.upstreamHeaders());
         if (route.websocket() != null && WebSocketTunnel.isUpgrade(request)) {
-            tunnel.open(request, route.upstreams().pick(), live.upstreamUri(), evaluation.upstreamHeaders(),
+            tunnel.open(request, upstream, live.upstreamUri(), evaluation.upstreamHeaders(),
                     route.requestTimeout(), route.websocket().idleTimeout(), new TunnelSession(request, record, route.name()));
             return;
         }
-        forwarder.forward(request, route.upstreams().pick(), live.upstreamUri(), evaluation.upstreamHeaders(),
+        forwarder.forward(request, upstream, live.upstreamUri(), evaluation.upstreamHeaders(),
                 route.requestTimeout(), route.maxRequestBody(), record::upstreamTook,
                 failure -> fail(request, record, failure));
     }
@@ -123,8 +130,8 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         }
 
         @Override
-        public void upstreamTook(long nanos) {
-            record.upstreamTook(nanos);
+        public void upstreamTook(long nanos, int status) {
+            record.upstreamTook(nanos, status);
         }
 
         @Override

@@ -6,11 +6,14 @@ import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.metrics.RouteMeters;
+import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.trace.RequestTrace;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * What one request did, noted as the pipeline goes and reported once when its response has ended:
- * to the route's meters and as one access log line. Used on the request's event loop only.
+ * What one request did, noted as the pipeline goes and reported: to its trace as it happens, and once when its
+ * response has ended to the route's meters and as one access log line. Used on the request's event loop only.
  */
 final class RequestRecord {
 
@@ -23,17 +26,19 @@ final class RequestRecord {
     private IncomingRequest request;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
+    private final RequestTrace trace;
     private String routeName;
     private RouteMeters meters;
     private String subject;
     private long upstreamNanos = AccessLogEntry.NOT_FORWARDED;
     private boolean reported;
 
-    RequestRecord(String method, String client, GatewayMetrics metrics, AccessLog accessLog) {
+    RequestRecord(String method, String client, GatewayMetrics metrics, AccessLog accessLog, RequestTrace trace) {
         this.method = method;
         this.client = client;
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.trace = trace;
     }
 
     /** The request as canonicalised; a refused request never gets one, and is logged without a path. */
@@ -46,10 +51,20 @@ final class RequestRecord {
         if (evaluation.route() != null) {
             routeName = evaluation.route().name();
             meters = null;
+            trace.route(routeName);
         }
         Object sub = evaluation.identity().claims().get("sub");
         subject = sub == null ? null : sub.toString();
         Authentication authentication = evaluation.authentication();
+        if (authentication != null) {
+            trace.authentication(authentication);
+        }
+        if (evaluation.decision() != null) {
+            trace.authorization(evaluation.decision());
+        }
+        if (subject != null) {
+            trace.subject(subject);
+        }
         if (authentication != null && authentication.refused()) {
             meters().authFailure(authentication.failure());
         } else if (evaluation.decision() != null && !evaluation.decision().allowed()) {
@@ -62,14 +77,24 @@ final class RequestRecord {
         return routeName;
     }
 
-    /** The exchange with the origin is over (complete, failed or timed out) after {@code nanos}. */
-    void upstreamTook(long nanos) {
+    /** The request goes to {@code upstream} with {@code headers}, which carry its trace on. */
+    void forwarding(Upstream upstream, MultiMap headers) {
+        trace.forwarding(upstream, method, headers);
+    }
+
+    /**
+     * The exchange with the origin is over (complete, failed or timed out) after {@code nanos}; {@code status} is
+     * the origin's, 0 when it sent none.
+     */
+    void upstreamTook(long nanos, int status) {
         upstreamNanos = nanos;
         meters().upstream(nanos);
+        trace.upstreamEnded(status);
     }
 
     /** The request ends with {@code failure}: counts the requests refused for their form. */
     void failed(Throwable failure) {
+        trace.failed(failure instanceof GatewayError ? failure.getClass().getSimpleName() : "internal");
         if (failure instanceof GatewayError g && g.closesConnection()) {
             metrics.refused(failure instanceof GatewayError.PayloadTooLarge ? "request body too large" : g.getMessage());
         }
@@ -89,6 +114,7 @@ final class RequestRecord {
         long duration = System.nanoTime() - startedAt;
         int status = !completed && !response.headWritten() ? CLIENT_CLOSED_REQUEST : response.getStatusCode();
         meters().request(status, duration);
+        trace.end(status, request == null ? null : request.path());
         if (accessLog.enabled()) {
             accessLog.write(new AccessLogEntry(routeName, method, request == null ? null : request.path(), status,
                     duration, upstreamNanos, subject, client));

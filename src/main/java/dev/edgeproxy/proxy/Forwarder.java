@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * Forwards one request to its origin and streams the answer back to the user agent, both bodies
@@ -53,17 +52,26 @@ public final class Forwarder {
         this.maker = maker;
     }
 
+    /** How the pipeline learns that the exchange with the origin is over. */
+    @FunctionalInterface
+    public interface ExchangeOver {
+        /**
+         * @param nanos  from asking for the origin connection to the end of its response (or the failure)
+         * @param status the origin's status code; 0 when it sent no response (refused, failed, timed out)
+         */
+        void over(long nanos, int status);
+    }
+
     /**
      * @param uri        the canonical request target (less a credential taken out of its query)
      * @param headers    the end-to-end headers to send upstream (already filtered and transformed)
      * @param maxBody    the route's request body limit in bytes
      * @param onUpstream called once when the exchange with the origin is over (its response complete, or
-     *                   the exchange failed or timed out), with its duration in nanoseconds from asking
-     *                   for the origin connection; before the user agent's response ends
+     *                   the exchange failed or timed out); before the user agent's response ends
      * @param onFailure  called at most once, with a {@link GatewayError}, if the exchange fails
      */
     public void forward(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers, Duration timeout,
-            long maxBody, LongConsumer onUpstream, Consumer<GatewayError> onFailure) {
+            long maxBody, ExchangeOver onUpstream, Consumer<GatewayError> onFailure) {
         Exchange exchange = new Exchange(request, onUpstream, onFailure, timeout, maxBody);
         exchange.timer = vertx.setTimer(timeout.toMillis(), id -> exchange.timeout());
         long declared = RequestHead.declaredLength(request.headers());
@@ -154,16 +162,18 @@ public final class Forwarder {
     private final class Exchange implements RequestBody.Outcome {
         private final HttpServerRequest request;
         private final HttpServerResponse response;
-        private final LongConsumer onUpstream;
+        private final ExchangeOver onUpstream;
         private final Consumer<GatewayError> onFailure;
         private final Duration timeout;
         private final long maxBody;
         private final long startedAt = System.nanoTime();
         private HttpClientRequest originRequest;
+        /** The origin's status code once its response has begun. */
+        private int originStatus;
         private long timer;
         private boolean done;
 
-        Exchange(HttpServerRequest request, LongConsumer onUpstream, Consumer<GatewayError> onFailure,
+        Exchange(HttpServerRequest request, ExchangeOver onUpstream, Consumer<GatewayError> onFailure,
                 Duration timeout, long maxBody) {
             this.maxBody = maxBody;
             this.request = request;
@@ -188,7 +198,8 @@ public final class Forwarder {
             if (done) {
                 return;
             }
-            response.setStatusCode(originResponse.statusCode());
+            originStatus = originResponse.statusCode();
+            response.setStatusCode(originStatus);
             String message = originResponse.statusMessage();
             if (message != null) {
                 response.setStatusMessage(message);
@@ -270,7 +281,7 @@ public final class Forwarder {
         }
 
         private void upstreamOver() {
-            onUpstream.accept(System.nanoTime() - startedAt);
+            onUpstream.over(System.nanoTime() - startedAt, originStatus);
         }
     }
 }

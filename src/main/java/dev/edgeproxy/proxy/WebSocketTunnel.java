@@ -56,8 +56,11 @@ public final class WebSocketTunnel {
 
     /** How the pipeline learns what became of the tunnel. */
     public interface Session {
-        /** The origin's handshake is over (upgraded, refused, failed or timed out) after {@code nanos}. */
-        void upstreamTook(long nanos);
+        /**
+         * The origin's handshake is over after {@code nanos}: upgraded ({@code status} 101), or refused, failed
+         * or timed out ({@code status} 0).
+         */
+        void upstreamTook(long nanos, int status);
 
         /** Both sides are upgraded; {@link #closed} follows exactly once. */
         void opened();
@@ -135,8 +138,8 @@ public final class WebSocketTunnel {
     /** Tells the origin's client when the tunnel is over, whichever way it ends, and logs a TLS failure. */
     private record Counted(Session session, OriginClient origin, Upstream upstream) implements Session {
         @Override
-        public void upstreamTook(long nanos) {
-            session.upstreamTook(nanos);
+        public void upstreamTook(long nanos, int status) {
+            session.upstreamTook(nanos, status);
         }
 
         @Override
@@ -194,7 +197,7 @@ public final class WebSocketTunnel {
                 }
                 over = true;
                 vertx.cancelTimer(timer);
-                session.upstreamTook(System.nanoTime() - startedAt);
+                session.upstreamTook(System.nanoTime() - startedAt, 101);
                 // Nothing from the origin may be lost while the user agent is being upgraded.
                 origin.pause();
                 upgradeUserAgent(origin);
@@ -239,7 +242,7 @@ public final class WebSocketTunnel {
             }
             over = true;
             vertx.cancelTimer(timer);
-            session.upstreamTook(System.nanoTime() - startedAt);
+            session.upstreamTook(System.nanoTime() - startedAt, 0);
             LOG.debugf("WebSocket upgrade to the origin failed: %s", error.getCause() == null ? error : error.getCause());
             session.failed(error);
         }

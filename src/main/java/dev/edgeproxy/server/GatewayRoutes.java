@@ -8,6 +8,8 @@ import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.proxy.OriginClientFactory;
 import dev.edgeproxy.proxy.WebSocketTunnel;
+import dev.edgeproxy.trace.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -15,6 +17,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,11 +37,13 @@ public class GatewayRoutes {
     private final RouteTables routes;
     private final GatewayMetrics metrics;
     private final Vertx vertx;
+    private final OpenTelemetry openTelemetry;
 
-    public GatewayRoutes(RouteTables routes, GatewayMetrics metrics, Vertx vertx) {
+    public GatewayRoutes(RouteTables routes, GatewayMetrics metrics, Vertx vertx, OpenTelemetry openTelemetry) {
         this.routes = routes;
         this.metrics = metrics;
         this.vertx = vertx;
+        this.openTelemetry = openTelemetry;
     }
 
     void install(@Observes Router router) {
@@ -61,8 +66,6 @@ public class GatewayRoutes {
                 .setHttp1MaxSize(limits.upstreamMaxConnections())
                 .setHttp2MaxSize(limits.upstreamMaxConnections())
                 .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue());
-        // Plain HTTP/1.1 origins share this client; those with TLS or HTTP/2 get one per distinct settings,
-        // made with the same options and limits and owned by their route table (closed when it is retired).
         // WebSocket routes' origin side: one connection per tunnel, up to the same bound per origin.
         var webSocketOptions = new WebSocketClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
@@ -73,7 +76,36 @@ public class GatewayRoutes {
         var forwarder = new Forwarder(vertx, originClients.makeShared(), originClients);
         var tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(webSocketOptions), originClients);
         ProxyPipeline pipeline = new ProxyPipeline(routes::current, forwarder, tunnel,
-                metrics, startup.accessLog());
+                metrics, startup.accessLog(), tracing());
         router.route().order(ROUTE_ORDER).handler(pipeline);
+    }
+
+    /** Off unless an OTLP endpoint is configured (TracingSwitch); logs which. */
+    private Tracing tracing() {
+        var config = ConfigProvider.getConfig();
+        if (config.getOptionalValue("quarkus.otel.sdk.disabled", Boolean.class).orElse(false)) {
+            LOG.info("tracing: off (no OTLP endpoint configured)");
+            return Tracing.OFF;
+        }
+        String endpoint = config.getOptionalValue("quarkus.otel.exporter.otlp.traces.endpoint", String.class)
+                .or(() -> config.getOptionalValue("quarkus.otel.exporter.otlp.endpoint", String.class))
+                .orElse("?");
+        LOG.infof("tracing: OTLP to %s, sampler %s, ratio %s", withoutCredentials(endpoint),
+                config.getOptionalValue("quarkus.otel.traces.sampler", String.class).orElse("?"),
+                config.getOptionalValue("quarkus.otel.traces.sampler.arg", Double.class).orElse(1.0));
+        return Tracing.of(openTelemetry);
+    }
+
+    /** Scheme, host and port of {@code endpoint}: a user-info part or a query may hold a credential. */
+    static String withoutCredentials(String endpoint) {
+        try {
+            java.net.URI uri = java.net.URI.create(endpoint.strip());
+            if (uri.getHost() == null) {
+                return "(an endpoint that is not a URL)";
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        } catch (IllegalArgumentException e) {
+            return "(an endpoint that is not a URL)";
+        }
     }
 }

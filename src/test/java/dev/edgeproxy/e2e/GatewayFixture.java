@@ -12,7 +12,8 @@ import java.util.List;
  * What the end-to-end tests need from the running setup: the signing key whose public half the
  * gateway trusts, and the origin. Handed to test classes by {@link GatewayTestResource}.
  */
-public record GatewayFixture(KeyPair signingKey, String kid, KeyPair strangerKey, EchoUpstream upstream) {
+public record GatewayFixture(KeyPair signingKey, String kid, KeyPair strangerKey, EchoUpstream upstream,
+        TraceCollector traces) {
 
     public static final String ISSUER = "https://issuer.edge-tests";
     public static final String AUDIENCE = "edge-tests";

@@ -41,6 +41,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     public static final Path PROXY_LOG = Path.of("target", "proxy-test.log").toAbsolutePath();
 
     private EchoUpstream upstream;
+    private TraceCollector traces;
     private GatewayFixture fixture;
     private Path dir;
     private final List<AutoCloseable> origins = new ArrayList<>();
@@ -57,10 +58,14 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             Files.writeString(jwksFile, jwks);
             upstream = new EchoUpstream();
             upstream.publishJwks(jwks);
-            fixture = new GatewayFixture(signing, kid, stranger, upstream);
+            traces = new TraceCollector();
+            fixture = new GatewayFixture(signing, kid, stranger, upstream, traces);
             Files.deleteIfExists(ACCESS_LOG);
             Files.deleteIfExists(PROXY_LOG);
-            return routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort(), tlsOrigins(dir));
+            Map<String, String> config = new LinkedHashMap<>(
+                    routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort(), tlsOrigins(dir)));
+            config.putAll(tracing(traces.port()));
+            return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,10 +86,24 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 new TestInjector.AnnotatedAndMatchesType(InjectGateway.class, GatewayFixture.class));
     }
 
+    /**
+     * Tracing on, every trace sampled, exported to the test's {@link TraceCollector} within 50 ms (Quarkus batches
+     * for 5 s by default).
+     */
+    static Map<String, String> tracing(int collectorPort) {
+        return Map.of(
+                "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + collectorPort,
+                "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "50ms");
+    }
+
     @Override
     public void stop() {
         if (upstream != null) {
             upstream.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
         for (AutoCloseable origin : origins) {
             try {

@@ -90,6 +90,13 @@ class MetricsEndToEndTest {
     }
 
     @Test
+    void residentMemoryIsTheProcesssOwn() {
+        // A process's figure (tens to hundreds of MiB), not a page count or a machine's memory.
+        double resident = Scrape.now().value("edgeproxy_memory_resident_bytes");
+        assertTrue(resident > 16.0 * 1024 * 1024 && resident < 4.0 * 1024 * 1024 * 1024, "resident " + resident);
+    }
+
+    @Test
     void reloadAndJwksCountersAreOperatorNamed() {
         // The counters exist from startup, so dashboards and alerts can refer to them before the first event.
         Scrape scrape = Scrape.now();

@@ -96,7 +96,7 @@ class ForwarderTest {
             int port = request.path().startsWith("/closed") ? closedPort() : originPort;
             Forwarder chosen = request.path().startsWith("/busy") ? oneConnection : forwarder;
             chosen.forward(request, new Upstream("127.0.0.1", port), request.uri(), headers, timeout, maxBody,
-                    upstreamReports::add, failure -> {
+                    (nanos, status) -> upstreamReports.add(nanos), failure -> {
                         failures.add(failure);
                         ErrorResponder.respond(request, failure, "test");
                     });

@@ -93,7 +93,7 @@ class WebSocketTunnelTest {
             tunnel.open(request, new Upstream("127.0.0.1", originPort), request.uri(), headers, Duration.ofMillis(500),
                     Duration.ofMinutes(1), new WebSocketTunnel.Session() {
                         @Override
-                        public void upstreamTook(long nanos) {
+                        public void upstreamTook(long nanos, int status) {
                             events.add("upstream");
                         }
 
