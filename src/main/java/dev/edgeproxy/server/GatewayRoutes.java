@@ -8,6 +8,7 @@ import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.proxy.OriginClientFactory;
 import dev.edgeproxy.proxy.WebSocketTunnel;
+import dev.edgeproxy.trace.TraceSampling;
 import dev.edgeproxy.trace.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
@@ -80,7 +81,10 @@ public class GatewayRoutes {
         router.route().order(ROUTE_ORDER).handler(pipeline);
     }
 
-    /** Off unless an OTLP endpoint is configured (TracingSwitch); logs which. */
+    /**
+     * Off unless an OTLP endpoint is configured (TracingSwitch); logs which, and how requests are sampled
+     * (TraceSampling; a wrong edge-proxy.tracing.client-sampling stops startup here, naming the setting).
+     */
     private Tracing tracing() {
         var config = ConfigProvider.getConfig();
         if (config.getOptionalValue("quarkus.otel.sdk.disabled", Boolean.class).orElse(false)) {
@@ -90,9 +94,11 @@ public class GatewayRoutes {
         String endpoint = config.getOptionalValue("quarkus.otel.exporter.otlp.traces.endpoint", String.class)
                 .or(() -> config.getOptionalValue("quarkus.otel.exporter.otlp.endpoint", String.class))
                 .orElse("?");
-        LOG.infof("tracing: OTLP to %s, sampler %s, ratio %s", withoutCredentials(endpoint),
-                config.getOptionalValue("quarkus.otel.traces.sampler", String.class).orElse("?"),
-                config.getOptionalValue("quarkus.otel.traces.sampler.arg", Double.class).orElse(1.0));
+        boolean followClient = TraceSampling.followsClient(
+                config.getOptionalValue(TraceSampling.CLIENT_SAMPLING, String.class).orElse("follow"));
+        LOG.infof("tracing: OTLP to %s, new traces sampled at %s, the client's sampling decision %s",
+                withoutCredentials(endpoint), config.getOptionalValue(TraceSampling.RATIO, Double.class).orElse(1.0),
+                followClient ? "followed" : "ignored");
         return Tracing.of(openTelemetry);
     }
 
