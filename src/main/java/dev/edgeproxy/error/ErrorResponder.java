@@ -3,6 +3,7 @@ package dev.edgeproxy.error;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.HttpVersion;
 import org.jboss.logging.Logger;
 
@@ -92,8 +93,11 @@ public final class ErrorResponder {
     public static void respond(HttpServerRequest request, Throwable failure, String routeName) {
         HttpServerResponse response = request.response();
         // A connection the user agent has closed takes no answer and no reset: writing to it only makes Netty
-        // log a failed write (a load generator that stops mid-response left hundreds of those).
-        if (response.ended() || response.closed()) {
+        // log a failed write (a load generator that stops mid-response left dozens of those). Vert.x marks the
+        // response closed only once the close event has run; the channel knows first (a failed write to it is
+        // often how the pipeline got here).
+        if (response.ended() || response.closed()
+                || request.connection() instanceof ConnectionBase connection && !connection.channel().isActive()) {
             return;
         }
         if (response.headWritten()) {
