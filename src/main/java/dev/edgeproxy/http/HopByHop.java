@@ -4,7 +4,6 @@ import io.vertx.core.MultiMap;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,7 +56,7 @@ public final class HopByHop {
         return false;
     }
 
-    /** Header names listed in every {@code Connection} header, lower-case, looked up case-insensitively. */
+    /** Header names listed in every {@code Connection} header, looked up case-insensitively. */
     static Set<String> connectionTokens(MultiMap headers) {
         List<String> values = headers.getAll("connection");
         if (values.isEmpty()) {
@@ -66,7 +65,7 @@ public final class HopByHop {
         Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (String value : values) {
             for (String token : value.split(",")) {
-                String t = token.strip().toLowerCase(Locale.ROOT);
+                String t = token.strip();
                 if (!t.isEmpty()) {
                     tokens.add(t);
                 }

@@ -8,7 +8,6 @@ import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.proxy.OriginClientFactory;
 import dev.edgeproxy.proxy.WebSocketTunnel;
-import dev.edgeproxy.trace.TraceSampling;
 import dev.edgeproxy.trace.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
@@ -76,42 +75,11 @@ public class GatewayRoutes {
         var originClients = new OriginClientFactory(vertx, options, pool, webSocketOptions, metrics::upstreamTlsFailure);
         var forwarder = new Forwarder(vertx, originClients.makeShared(), originClients);
         var tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(webSocketOptions), originClients);
+        // Off unless an OTLP endpoint is configured; a wrong edge-proxy.tracing.client-sampling stops startup here.
+        Tracing tracing = Tracing.configured(ConfigProvider.getConfig(), openTelemetry);
+        LOG.info("tracing: " + tracing.description());
         ProxyPipeline pipeline = new ProxyPipeline(routes::current, forwarder, tunnel,
-                metrics, startup.accessLog(), tracing());
+                metrics, startup.accessLog(), tracing);
         router.route().order(ROUTE_ORDER).handler(pipeline);
-    }
-
-    /**
-     * Off unless an OTLP endpoint is configured (TracingSwitch); logs which, and how requests are sampled
-     * (TraceSampling; a wrong edge-proxy.tracing.client-sampling stops startup here, naming the setting).
-     */
-    private Tracing tracing() {
-        var config = ConfigProvider.getConfig();
-        if (config.getOptionalValue("quarkus.otel.sdk.disabled", Boolean.class).orElse(false)) {
-            LOG.info("tracing: off (no OTLP endpoint configured)");
-            return Tracing.OFF;
-        }
-        String endpoint = config.getOptionalValue("quarkus.otel.exporter.otlp.traces.endpoint", String.class)
-                .or(() -> config.getOptionalValue("quarkus.otel.exporter.otlp.endpoint", String.class))
-                .orElse("?");
-        boolean followClient = TraceSampling.followsClient(
-                config.getOptionalValue(TraceSampling.CLIENT_SAMPLING, String.class).orElse("follow"));
-        LOG.infof("tracing: OTLP to %s, new traces sampled at %s, the client's sampling decision %s",
-                withoutCredentials(endpoint), config.getOptionalValue(TraceSampling.RATIO, Double.class).orElse(1.0),
-                followClient ? "followed" : "ignored");
-        return Tracing.of(openTelemetry);
-    }
-
-    /** Scheme, host and port of {@code endpoint}: a user-info part or a query may hold a credential. */
-    static String withoutCredentials(String endpoint) {
-        try {
-            java.net.URI uri = java.net.URI.create(endpoint.strip());
-            if (uri.getHost() == null) {
-                return "(an endpoint that is not a URL)";
-            }
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-        } catch (IllegalArgumentException e) {
-            return "(an endpoint that is not a URL)";
-        }
     }
 }

@@ -15,9 +15,6 @@ public class TraceSamplerProducer {
     @Produces
     @Singleton
     Sampler sampler() {
-        var config = ConfigProvider.getConfig();
-        return TraceSampling.sampler(config.getOptionalValue(TraceSampling.RATIO, Double.class).orElse(1.0),
-                TraceSampling.followsClient(config.getOptionalValue(TraceSampling.CLIENT_SAMPLING, String.class)
-                        .orElse("follow")));
+        return TraceSampling.Settings.of(ConfigProvider.getConfig()).sampler();
     }
 }

@@ -6,6 +6,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import org.eclipse.microprofile.config.Config;
 
 import java.util.List;
 import java.util.Locale;
@@ -20,14 +21,34 @@ import java.util.concurrent.ThreadLocalRandom;
  * the edge the trace id is the client's to choose, and a client choosing ids below the ratio's threshold would
  * have every one of its requests recorded and exported.
  */
-public final class TraceSampling {
+final class TraceSampling {
 
     /** The setting: {@code follow} (default) or {@code ignore}. */
-    public static final String CLIENT_SAMPLING = "edge-proxy.tracing.client-sampling";
+    static final String CLIENT_SAMPLING = "edge-proxy.tracing.client-sampling";
     /** Quarkus' own setting, the share of new traces sampled (1.0 unless set). */
-    public static final String RATIO = "quarkus.otel.traces.sampler.arg";
+    static final String RATIO = "quarkus.otel.traces.sampler.arg";
 
     private TraceSampling() {
+    }
+
+    /** The sampling settings as configured, read in one place for the sampler and the startup log. */
+    record Settings(double ratio, boolean followClient) {
+
+        /** @throws IllegalArgumentException naming the setting, for a client sampling other than follow or ignore */
+        static Settings of(Config config) {
+            return new Settings(config.getOptionalValue(RATIO, Double.class).orElse(1.0),
+                    followsClient(config.getOptionalValue(CLIENT_SAMPLING, String.class).orElse("follow")));
+        }
+
+        Sampler sampler() {
+            return TraceSampling.sampler(ratio, followClient);
+        }
+
+        @Override
+        public String toString() {
+            return "new traces sampled at " + ratio + ", the client's sampling decision "
+                    + (followClient ? "followed" : "ignored");
+        }
     }
 
     /**
@@ -35,7 +56,7 @@ public final class TraceSampling {
      * @return whether the client's sampling decision is followed
      * @throws IllegalArgumentException naming the setting, for any other value
      */
-    public static boolean followsClient(String clientSampling) {
+    static boolean followsClient(String clientSampling) {
         return switch (clientSampling.strip().toLowerCase(Locale.ROOT)) {
             case "follow" -> true;
             case "ignore" -> false;
@@ -45,7 +66,7 @@ public final class TraceSampling {
     }
 
     /** The sampler: parent-based over the trace id ratio, or {@code ratio} drawn at random for every request. */
-    public static Sampler sampler(double ratio, boolean followClient) {
+    static Sampler sampler(double ratio, boolean followClient) {
         if (ratio < 0 || ratio > 1 || Double.isNaN(ratio)) {
             throw new IllegalArgumentException(RATIO + ": must be between 0.0 and 1.0, got " + ratio);
         }

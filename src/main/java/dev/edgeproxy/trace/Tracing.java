@@ -8,6 +8,9 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
+import org.eclipse.microprofile.config.Config;
+
+import java.net.URI;
 
 /**
  * Distributed tracing of proxied requests (docs/operations.md#tracing): one server span per request, named
@@ -22,26 +25,55 @@ import io.vertx.core.net.SocketAddress;
 public final class Tracing {
 
     /** No tracing: nothing is recorded, nothing is exported, no header is changed. */
-    public static final Tracing OFF = new Tracing(null, null);
+    public static final Tracing OFF = new Tracing(null, null, "off (no OTLP endpoint configured)");
 
     /** The instrumentation scope of every span the proxy makes. */
     static final String SCOPE = "dev.edgeproxy";
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    private final String description;
 
-    private Tracing(Tracer tracer, TextMapPropagator propagator) {
+    private Tracing(Tracer tracer, TextMapPropagator propagator, String description) {
         this.tracer = tracer;
         this.propagator = propagator;
+        this.description = description;
     }
 
-    /** Traces with {@code openTelemetry}'s tracer and propagators (W3C trace context unless configured otherwise). */
-    public static Tracing of(OpenTelemetry openTelemetry) {
-        return new Tracing(openTelemetry.getTracer(SCOPE), openTelemetry.getPropagators().getTextMapPropagator());
+    /**
+     * {@link #OFF} unless an OTLP endpoint is configured ({@link TracingSwitch}), else tracing with
+     * {@code openTelemetry}'s tracer and propagators (W3C trace context unless configured otherwise), whose sampler
+     * is the proxy's ({@link TraceSampling}).
+     *
+     * @throws IllegalArgumentException naming the setting, for a wrong {@code edge-proxy.tracing.client-sampling}
+     */
+    public static Tracing configured(Config config, OpenTelemetry openTelemetry) {
+        if (config.getOptionalValue(TracingSwitch.SDK_DISABLED, Boolean.class).orElse(false)) {
+            return OFF;
+        }
+        String endpoint = config.getOptionalValue(TracingSwitch.TRACES_ENDPOINT, String.class)
+                .or(() -> config.getOptionalValue(TracingSwitch.ENDPOINT, String.class))
+                .orElse("?");
+        return new Tracing(openTelemetry.getTracer(SCOPE), openTelemetry.getPropagators().getTextMapPropagator(),
+                "OTLP to " + withoutCredentials(endpoint) + ", " + TraceSampling.Settings.of(config));
     }
 
-    public boolean enabled() {
-        return tracer != null;
+    /** What was decided, for the startup log: off, or where spans go and how requests are sampled. */
+    public String description() {
+        return description;
+    }
+
+    /** Scheme, host and port of {@code endpoint}: a user-info part or a query may hold a credential. */
+    static String withoutCredentials(String endpoint) {
+        try {
+            URI uri = URI.create(endpoint.strip());
+            if (uri.getHost() != null) {
+                return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URL: said so below, without repeating what it holds
+        }
+        return "(an endpoint that is not a URL)";
     }
 
     /**
