@@ -24,9 +24,10 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
 
     /**
      * The management port in both test modes: {@code @QuarkusTest} reads the test-port, the packaged
-     * application under {@code @QuarkusIntegrationTest} reads the port.
+     * application under {@code @QuarkusIntegrationTest} reads the port. 9001 unless the system property
+     * {@code edgeproxy.test.management-port} says otherwise (two checkouts testing on one machine).
      */
-    public static final int MANAGEMENT_PORT = 9001;
+    public static final int MANAGEMENT_PORT = Integer.getInteger("edgeproxy.test.management-port", 9001);
 
     /**
      * Where the application under test writes its access log (category {@code edgeproxy.access}, one
