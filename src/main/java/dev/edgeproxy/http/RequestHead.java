@@ -69,6 +69,35 @@ public final class RequestHead {
         }
     }
 
+    /**
+     * Every header field passes {@link HeaderFields}: a name that is a token, a value without control characters
+     * or space at either end. HTTP/1.1's parser refuses most of these already; HTTP/2's codec does not, and a
+     * value with CR or LF would become a line of its own at an HTTP/1.1 origin (RFC 9113 §8.2.1: malformed).
+     *
+     * @throws GatewayError.BadRequest naming neither the field nor its value (which may be a credential)
+     */
+    public static void checkFields(MultiMap headers) {
+        if (HeaderFields.firstInvalid(headers) != null) {
+            throw new GatewayError.BadRequest("invalid header field");
+        }
+    }
+
+    /**
+     * The scheme of the request: the listener's ({@code https} on the TLS port), never the client's word. An
+     * HTTP/2 client names one in {@code :scheme}; one that is neither {@code http} nor {@code https} is refused,
+     * and either of those is replaced by the listener's (a TLS-terminating balancer in front may send
+     * {@code https} over cleartext, which changes nothing the proxy decides).
+     *
+     * @param claimed {@code :scheme} of an HTTP/2 request, else {@code null}
+     * @throws GatewayError.BadRequest for a {@code :scheme} other than {@code http} or {@code https}
+     */
+    public static String scheme(boolean tls, String claimed) {
+        if (claimed != null && !claimed.equalsIgnoreCase("http") && !claimed.equalsIgnoreCase("https")) {
+            throw new GatewayError.BadRequest("unsupported :scheme");
+        }
+        return tls ? "https" : "http";
+    }
+
     /** RFC 3986 {@code host [":" port]}: a DNS-style name, an IPv4 address or a bracketed IPv6 literal. */
     static boolean validAuthority(String value) {
         if (value.isEmpty()) {

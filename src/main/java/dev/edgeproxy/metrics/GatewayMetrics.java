@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's meters, named for operators (Prometheus names on {@code /q/metrics} of the management
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code edgeproxy.websocket.open} [{@code edgeproxy_websocket_open}]: WebSocket tunnels open now;</li>
  *   <li>{@code edgeproxy.tls.handshake.failures} [{@code edgeproxy_tls_handshake_failures_total}]: TLS
  *       handshakes with clients that failed (or that the client abandoned), counted instead of logged;</li>
+ *   <li>{@code edgeproxy.upstream.leased} [{@code edgeproxy_upstream_leased}]: forwarded requests holding or
+ *       waiting for a pooled origin connection ({@link #upstreamLeased});</li>
  *   <li>{@code edgeproxy.memory.resident} [{@code edgeproxy_memory_resident_bytes}]: the process's resident
  *       memory, the same figure for the JVM build and the native binary.</li>
  * </ul>
@@ -132,6 +135,17 @@ public class GatewayMetrics {
     /** A client's TLS handshake failed: counted, never logged per connection (a scanner would flood the log). */
     public void tlsHandshakeFailure() {
         tlsHandshakeFailures.increment();
+    }
+
+    /**
+     * Serves {@code edgeproxy_upstream_leased}: forwarded requests holding or waiting for a pooled origin connection,
+     * zero whenever no request is in flight (a count that stays up is a connection the pool lost).
+     */
+    public void upstreamLeased(LongSupplier leased) {
+        Gauge.builder("edgeproxy.upstream.leased", leased, LongSupplier::getAsLong)
+                .description("Forwarded requests holding or waiting for a pooled origin connection")
+                .strongReference(true)
+                .register(registry);
     }
 
     /** A TLS failure with an origin: every one is counted; the log line that names it is throttled. */

@@ -7,6 +7,7 @@ import dev.edgeproxy.cel.RequestVariables;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.ForwardedHeaders;
 import dev.edgeproxy.http.HopByHop;
+import dev.edgeproxy.http.OriginHead;
 import dev.edgeproxy.http.RequestHead;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.route.Admission;
@@ -109,6 +110,7 @@ public final class Evaluator {
         //    transformations last, so a header the route sets always wins over the client.
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         HopByHop.copyEndToEnd(request.requestHeaders(), headers);
+        OriginHead.apply(headers, request.hostHeader());
         ForwardedHeaders.apply(headers, request.sourceAddress(), request.scheme(), request.hostHeader());
         route.transform().apply(headers, variables);
         return new Evaluation(selection, authentication, decision, results, headers, null);

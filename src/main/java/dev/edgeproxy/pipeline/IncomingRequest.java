@@ -68,11 +68,12 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
      *
      * @param target    its canonical target: what every step decides on and the origin receives
      * @param authority its checked {@code Host} (or {@code :authority})
+     * @param scheme    the listener's scheme, never the client's {@code :scheme}
      */
-    static IncomingRequest of(HttpServerRequest request, RequestTarget target, String authority) {
+    static IncomingRequest of(HttpServerRequest request, RequestTarget target, String authority, String scheme) {
         SocketAddress remote = request.remoteAddress();
         return new IncomingRequest(request.method().name(), target.path(), target.originForm(), target.query(),
-                request.headers(), request.scheme(), () -> authority,
+                request.headers(), scheme, () -> authority,
                 remote == null ? "" : remote.hostAddress(), remote == null ? 0 : remote.port(),
                 () -> clientCertificate(request));
     }

@@ -158,8 +158,10 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
                 ? request.authority().toString() : null;
         String authority = RequestHead.authority(request.version(), request.headers(), h2Authority);
         RequestHead.checkFraming(request.version(), request.headers());
+        RequestHead.checkFields(request.headers());
+        String scheme = RequestHead.scheme(request.isSSL(), request.version() == HttpVersion.HTTP_2 ? request.scheme() : null);
         RequestTarget target = hygiene.apply(request.method().name(), request.uri(), authority, request.headers());
-        return IncomingRequest.of(request, target, authority);
+        return IncomingRequest.of(request, target, authority, scheme);
     }
 
     private static void fail(HttpServerRequest request, RequestRecord record, Throwable failure) {

@@ -1,6 +1,8 @@
 package dev.edgeproxy.proxy;
 
 import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.logging.LogThrottle;
+import dev.edgeproxy.http.HeaderFields;
 import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.http.RequestHead;
 import io.vertx.core.MultiMap;
@@ -18,6 +20,7 @@ import io.vertx.core.net.SocketAddress;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +38,9 @@ public final class Forwarder {
     private final Vertx vertx;
     private final HttpClient client;
     private final OriginClient.Maker maker;
+    private final OriginLeases leases;
+    /** A header that fails the field check this late is the proxy's own bug: said once per interval. */
+    private final LogThrottle invalidHeaderLog = new LogThrottle(Duration.ofSeconds(10));
 
     /** Plain HTTP/1.1 origins only (a backend with {@code tls} or {@code protocol} gets default client options). */
     public Forwarder(Vertx vertx, HttpClient client) {
@@ -47,9 +53,20 @@ public final class Forwarder {
      * @param maker  makes the clients of origins with TLS or HTTP/2 (owned by their route table)
      */
     public Forwarder(Vertx vertx, HttpClient client, OriginClient.Maker maker) {
+        this(vertx, client, maker, new OriginLeases());
+    }
+
+    /** @param leases counts the origin connections this forwarder's requests hold */
+    public Forwarder(Vertx vertx, HttpClient client, OriginClient.Maker maker, OriginLeases leases) {
         this.vertx = vertx;
         this.client = client;
         this.maker = maker;
+        this.leases = leases;
+    }
+
+    /** The origin connections that this forwarder's requests hold or wait for now. */
+    public OriginLeases leases() {
+        return leases;
     }
 
     /** How the pipeline learns that the exchange with the origin is over. */
@@ -85,6 +102,20 @@ public final class Forwarder {
             // Only a body framed by Content-Length is sent with one (HTTP/2 may carry a stray value).
             headers.remove("content-length");
         }
+        // Every field was checked on the way in (http/RequestHead.checkFields, transformations). Checked once more
+        // here because Vert.x's client validates only inside its pool-lease callback, where a throw loses the
+        // leased connection for good and leaves the request unanswered.
+        Map.Entry<String, String> invalid = HeaderFields.firstInvalid(headers);
+        if (invalid != null) {
+            long dropped = invalidHeaderLog.acquire();
+            if (dropped >= 0) {
+                LOG.warnf("not forwarded: header field '%s' is not valid (its value is not logged)%s",
+                        HeaderFields.validName(invalid.getKey()) ? invalid.getKey() : "(invalid name)",
+                        invalidHeaderLog.suffix(dropped));
+            }
+            exchange.fail(new IllegalArgumentException("invalid header field"));
+            return;
+        }
         // The connection goes to host:port; the TLS server name (SNI, and the name verified in the
         // certificate) is the configured sni, else the host part.
         RequestOptions options = new RequestOptions()
@@ -96,8 +127,10 @@ public final class Forwarder {
                 .setHeaders(headers);
         OriginClient origin = upstream.origin();
         HttpClient originClient = origin == null ? client : origin.client(maker);
+        exchange.leaseAsked();
         originClient.request(options).onComplete(ar -> {
             if (ar.failed()) {
+                exchange.leaseRefused();
                 if (ar.cause() instanceof ConnectionPoolTooBusyException) {
                     exchange.busy();
                 } else {
@@ -116,16 +149,32 @@ public final class Forwarder {
             if (!exchange.attach(originRequest)) {
                 return;
             }
-            if (originRequest.version() == HttpVersion.HTTP_2) {
-                http2Head(request, originRequest);
-            }
-            originRequest.response().onSuccess(exchange::respond).onFailure(exchange::fail);
-            if (hasBody) {
-                new RequestBody(request, originRequest, maxBody, declared, exchange).start();
-            } else {
-                originRequest.end();
+            try {
+                send(originRequest, request, exchange, hasBody, maxBody, declared);
+            } catch (RuntimeException e) {
+                // Whatever went wrong, the exchange ends: the origin request is reset and its connection given back.
+                exchange.fail(e);
             }
         });
+    }
+
+    private void send(HttpClientRequest originRequest, HttpServerRequest request, Exchange exchange, boolean hasBody,
+            long maxBody, long declared) {
+        if (originRequest.version() == HttpVersion.HTTP_2) {
+            http2Head(request, originRequest);
+        }
+        originRequest.response().onSuccess(originResponse -> {
+            try {
+                exchange.respond(originResponse);
+            } catch (RuntimeException e) {
+                exchange.fail(e);
+            }
+        }).onFailure(exchange::fail);
+        if (hasBody) {
+            new RequestBody(request, originRequest, maxBody, declared, exchange).start();
+        } else {
+            originRequest.end();
+        }
     }
 
     /**
@@ -172,6 +221,8 @@ public final class Forwarder {
         private int originStatus;
         private long timer;
         private boolean done;
+        /** Counted in {@link #leases} from asking for a connection until {@link #release}. */
+        private boolean leaseHeld;
 
         Exchange(HttpServerRequest request, ExchangeOver onUpstream, Consumer<GatewayError> onFailure,
                 Duration timeout, long maxBody) {
@@ -185,13 +236,33 @@ public final class Forwarder {
             response.closeHandler(v -> abort());
         }
 
+        void leaseAsked() {
+            leases.acquire();
+            leaseHeld = true;
+        }
+
+        /** No connection was leased (refused, failed, or the pool is full). */
+        void leaseRefused() {
+            release();
+        }
+
         boolean attach(HttpClientRequest origin) {
+            this.originRequest = origin;
             if (done) {
+                // Answered already (a timeout while waiting for the connection): the connection goes back.
                 origin.reset();
+                release();
                 return false;
             }
-            this.originRequest = origin;
             return true;
+        }
+
+        /** Once per exchange: its connection is back in the pool, or closed. */
+        private void release() {
+            if (leaseHeld) {
+                leaseHeld = false;
+                leases.release();
+            }
         }
 
         void respond(HttpClientResponse originResponse) {
@@ -199,6 +270,16 @@ public final class Forwarder {
                 return;
             }
             originStatus = originResponse.statusCode();
+            if (originStatus < 200) {
+                // A 101 to a request that asked for no upgrade (Vert.x takes 100 and 103 itself): the connection now
+                // speaks something else, and the user agent was promised an HTTP answer. 502, and the connection
+                // is closed rather than reused.
+                if (originRequest.version() != HttpVersion.HTTP_2) {
+                    originRequest.connection().close();
+                }
+                fail(new IllegalStateException("origin answered " + originStatus + " to a plain request"));
+                return;
+            }
             response.setStatusCode(originStatus);
             String message = originResponse.statusMessage();
             if (message != null) {
@@ -259,6 +340,7 @@ public final class Forwarder {
             vertx.cancelTimer(timer);
             if (originRequest != null) {
                 originRequest.reset();
+                release();
             }
             upstreamOver();
             onFailure.accept(error);
@@ -270,6 +352,7 @@ public final class Forwarder {
                 vertx.cancelTimer(timer);
                 if (originRequest != null) {
                     originRequest.reset();
+                    release();
                 }
             }
         }
@@ -277,6 +360,7 @@ public final class Forwarder {
         private void finish() {
             done = true;
             vertx.cancelTimer(timer);
+            release();
             upstreamOver();
         }
 

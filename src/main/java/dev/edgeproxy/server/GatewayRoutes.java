@@ -7,6 +7,7 @@ import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.proxy.OriginClientFactory;
+import dev.edgeproxy.proxy.OriginLeases;
 import dev.edgeproxy.proxy.WebSocketTunnel;
 import dev.edgeproxy.trace.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
@@ -73,7 +74,8 @@ public class GatewayRoutes {
         // Plain origins share these clients; those with TLS or HTTP/2 get one per distinct settings, made with
         // the same options and limits and owned by their route table (closed when it is retired).
         var originClients = new OriginClientFactory(vertx, options, pool, webSocketOptions, metrics::upstreamTlsFailure);
-        var forwarder = new Forwarder(vertx, originClients.makeShared(), originClients);
+        var forwarder = new Forwarder(vertx, originClients.makeShared(), originClients, new OriginLeases());
+        metrics.upstreamLeased(forwarder.leases()::leased);
         var tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(webSocketOptions), originClients);
         // Off unless an OTLP endpoint is configured; a wrong edge-proxy.tracing.client-sampling stops startup here.
         Tracing tracing = Tracing.configured(ConfigProvider.getConfig(), openTelemetry);

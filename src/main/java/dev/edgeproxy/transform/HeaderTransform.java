@@ -3,6 +3,7 @@ package dev.edgeproxy.transform;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
+import dev.edgeproxy.http.HeaderFields;
 import dev.edgeproxy.logging.LogThrottle;
 import io.vertx.core.MultiMap;
 import org.jboss.logging.Logger;
@@ -90,12 +91,17 @@ public final class HeaderTransform {
         try {
             Object value = edit.program().eval(variables);
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                String text = String.valueOf(value);
-                if (text.indexOf('\r') < 0 && text.indexOf('\n') < 0) {
+                // The one field-value check of the whole request path: a claim holding a CR, LF, NUL or another
+                // control character never reaches the origin (nor Vert.x's client, which would throw).
+                String text = HeaderFields.wireForm(String.valueOf(value));
+                if (HeaderFields.validValue(text)) {
                     return text;
                 }
+                warn(edit, "produced a value that is not a valid header field value (a control character, or"
+                        + " space at either end)");
+                return null;
             }
-            warn(edit, "did not produce a single-line scalar");
+            warn(edit, "did not produce a scalar");
         } catch (CelEvaluationException | RuntimeException e) {
             warn(edit, "failed to evaluate: " + (e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("")));
         }

@@ -51,8 +51,12 @@ class ForwarderTest {
     private static final List<GatewayError> failures = new CopyOnWriteArrayList<>();
     private static final List<Long> upstreamReports = new CopyOnWriteArrayList<>();
     private static volatile int originPort;
+    private static final java.util.concurrent.atomic.AtomicInteger originConnections =
+            new java.util.concurrent.atomic.AtomicInteger();
     private static volatile Duration timeout = Duration.ofSeconds(5);
     private static volatile long maxBody = Route.UNLIMITED;
+    private static Forwarder forwarder;
+    private static Forwarder oneConnection;
 
     /** What Vert.x logs at ERROR for an origin request's exception that nobody handled. */
     private static final java.util.logging.Logger REQUEST_LOG =
@@ -80,19 +84,24 @@ class ForwarderTest {
             }
         });
         vertx = Vertx.vertx();
-        origin = vertx.createHttpServer().requestHandler(ForwarderTest::origin).listen(0, "127.0.0.1")
+        origin = vertx.createHttpServer().connectionHandler(c -> originConnections.incrementAndGet())
+                .requestHandler(ForwarderTest::origin).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         originPort = origin.actualPort();
-        Forwarder forwarder = new Forwarder(vertx, vertx.createHttpClient(
+        forwarder = new Forwarder(vertx, vertx.createHttpClient(
                 new HttpClientOptions().setConnectTimeout(2_000), new PoolOptions().setHttp1MaxSize(8)));
         // One connection and no wait queue: a second request while the first is in flight finds the pool full.
-        Forwarder oneConnection = new Forwarder(vertx, vertx.createHttpClient(
+        oneConnection = new Forwarder(vertx, vertx.createHttpClient(
                 new HttpClientOptions().setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(0)));
         proxy = vertx.createHttpServer().requestHandler(request -> {
             request.pause();
             MultiMap headers = MultiMap.caseInsensitiveMultiMap();
             HopByHop.copyEndToEnd(request.headers(), headers);
+            if (request.path().contains("bad-header")) {
+                // What a pipeline bug would hand over: checked once more before a connection is leased.
+                headers.set("x-bad", "v\u0001");
+            }
             int port = request.path().startsWith("/closed") ? closedPort() : originPort;
             Forwarder chosen = request.path().startsWith("/busy") ? oneConnection : forwarder;
             chosen.forward(request, new Upstream("127.0.0.1", port), request.uri(), headers, timeout, maxBody,
@@ -118,6 +127,15 @@ class ForwarderTest {
         assertEquals(List.of(), unhandled);
     }
 
+    /**
+     * The lease invariant, after every case of this table of end states: each exchange gave its origin connection
+     * back, so with nothing in flight both forwarders hold none.
+     */
+    @AfterEach
+    void everyOriginConnectionIsGivenBack() throws InterruptedException {
+        await("every lease released", () -> forwarder.leases().leased() == 0 && oneConnection.leases().leased() == 0);
+    }
+
     @BeforeEach
     void reset() {
         unhandled.clear();
@@ -140,11 +158,17 @@ class ForwarderTest {
         if (path.contains("hang")) {
             return;
         }
-        if (path.startsWith("/reset")) {
+        if (path.contains("/reset")) {
             request.connection().close();
             return;
         }
-        if (path.startsWith("/partial")) {
+        if (path.contains("switch")) {
+            // A 101 to a request that asked for no upgrade.
+            request.response().setStatusCode(101).putHeader("connection", "upgrade").putHeader("upgrade", "foo");
+            request.response().end();
+            return;
+        }
+        if (path.contains("/partial")) {
             // Promises 100 bytes, sends 10, and goes away.
             request.response().putHeader("content-length", "100").write("0123456789")
                     .onComplete(ar -> request.connection().close());
@@ -254,6 +278,49 @@ class ForwarderTest {
         await("the origin's request cut off", () -> originCutOff.contains("/hang-abort"));
         assertEquals(List.of(), failures);
 
+    }
+
+    @Test
+    void aSwitchingProtocolsAnswerToAPlainRequestIs502AndItsConnectionIsNotReused() throws Exception {
+        HttpResponse<String> response = get("/busy/switch");
+        assertEquals(502, response.statusCode());
+        assertEquals("bad gateway", response.body());
+        assertInstanceOf(GatewayError.BadGateway.class, failures.get(0));
+        // The one pooled connection was closed, not handed to the next request: that one gets a new connection.
+        int connectionsBefore = originConnections.get();
+        HttpResponse<String> next = get("/busy/afterwards");
+        assertEquals(200, next.statusCode(), () -> failures.toString() + " " + failures.get(failures.size() - 1).getCause());
+        assertEquals(connectionsBefore + 1, originConnections.get());
+    }
+
+    @Test
+    void anInvalidHeaderFieldIs502BeforeAnyConnectionIsLeased() throws Exception {
+        HttpResponse<String> response = get("/busy/bad-header");
+        assertEquals(502, response.statusCode());
+        assertEquals(List.of(), originSaw, "nothing reached the origin");
+        // The pool's one connection is free at once: no request waits for a lost lease.
+        assertEquals(200, get("/busy/next").statusCode());
+    }
+
+    @Test
+    void aPoolOfOneServesAtOnceAfterEveryKindOfFailure() throws Exception {
+        timeout = Duration.ofMillis(300);
+        List<String> failing = List.of("/busy/hang", "/busy/reset", "/busy/switch", "/busy/bad-header", "/busy/partial");
+        for (int round = 0; round < 3; round++) {
+            for (String path : failing) {
+                try {
+                    int status = get(path).statusCode();
+                    assertTrue(status >= 500, path + ": " + status);
+                } catch (java.io.IOException cutOff) {
+                    // /busy/partial: the user agent's connection is reset mid-answer, as it must be.
+                    assertEquals("/busy/partial", path, cutOff.toString());
+                }
+            }
+        }
+        timeout = Duration.ofSeconds(5);
+        long started = System.nanoTime();
+        assertEquals(200, get("/busy/ok").statusCode());
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2), "the pool's connection was free at once");
     }
 
     @Test

@@ -156,6 +156,24 @@ class HeaderTransformTest {
         assertFalse(h.contains("x-user-id"));
     }
 
+    /** A claim that is no valid field value sets nothing (and the client's value is gone all the same). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a\u0001b", "a\u0000", "a\nb", "a\rb", "a\u007fb",
+            " padded", "padded\t", "a\r\n\tX-Injected: 1"})
+    void aClaimThatIsNoFieldValueSetsNothing(String sub) {
+        HeaderTransform t = new HeaderTransform("r", List.of(), List.of(edit("x-user-id", "jwt.sub")), List.of());
+        MultiMap h = apply(t, headers("X-User-Id", "mallory"), ANONYMOUS.withClaims(Map.of("sub", sub)));
+        assertFalse(h.contains("x-user-id"));
+    }
+
+    @Test
+    void nonAsciiClaimsAreSentAsUtf8() {
+        HeaderTransform t = new HeaderTransform("r", List.of(), List.of(edit("x-user", "jwt.name")), List.of());
+        MultiMap h = apply(t, headers(), ANONYMOUS.withClaims(Map.of("name", "Jos\u00e9 \u65e5")));
+        assertEquals(new String("Jos\u00e9 \u65e5".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1), h.get("x-user"));
+    }
+
     @Test
     void orderIsRemoveThenSetThenAdd() {
         HeaderTransform t = new HeaderTransform("r", List.of("x-a"),
