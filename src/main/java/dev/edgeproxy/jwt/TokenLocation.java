@@ -16,7 +16,8 @@ import java.util.Locale;
  *
  * <p>A location holds at most one credential. With two, the proxy would check one and the origin might
  * read the other, so {@link #extract} refuses them as {@link AuthFailure#AMBIGUOUS_CREDENTIALS}, and
- * {@link #remove} takes out all of them.
+ * {@link #remove} takes out all of them. For cookies and query parameters "two" is counted as the most
+ * lenient origin reads the request ({@link CredentialOccurrences}), not only as the proxy reads its token.
  */
 public sealed interface TokenLocation {
 
