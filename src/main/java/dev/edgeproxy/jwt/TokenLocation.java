@@ -16,7 +16,8 @@ import java.util.Locale;
  *
  * <p>A location holds at most one credential. With two, the proxy would check one and the origin might
  * read the other, so {@link #extract} refuses them as {@link AuthFailure#AMBIGUOUS_CREDENTIALS}, and
- * {@link #remove} takes out all of them.
+ * {@link #remove} takes out all of them. For cookies and query parameters "two" is counted as the most
+ * lenient origin reads the request ({@link CredentialOccurrences}), not only as the proxy reads its token.
  */
 public sealed interface TokenLocation {
 
@@ -104,11 +105,14 @@ public sealed interface TokenLocation {
     }
 
     /**
-     * A query parameter. Finding and removing read the query the same way ({@link QueryString}): pairs
-     * split at {@code &} only, names percent-decoded, so {@code access%5Ftoken} is the same parameter as
-     * {@code access_token}, counts towards ambiguity and is removed with it; a {@code ;} never hides a
-     * credential from removal and a malformed escape never fails the request. Removal drops every
-     * occurrence and keeps the rest as sent.
+     * A query parameter. The token is read as {@link QueryString} reads a query: pairs split at {@code &},
+     * names percent-decoded, so {@code access%5Ftoken} is the same parameter as {@code access_token}; a
+     * malformed escape never fails the request. Whether there is a second credential is asked more widely
+     * ({@link CredentialOccurrences#inQuery}): {@code ;} separates too, names are compared ignoring case
+     * and surrounding whitespace, and the decoded text is read again, so that no origin's reading holds a
+     * parameter the proxy did not check. Removal drops every {@code &}-pair holding an occurrence by any of
+     * those readings and keeps the rest as sent; with exactly one occurrence that is exactly the pair the
+     * token came from.
      */
     record QueryParameter(String name) implements TokenLocation {
 
@@ -117,6 +121,9 @@ public sealed interface TokenLocation {
             String query = carrier.rawQuery();
             if (query == null || query.isEmpty()) {
                 return null;
+            }
+            if (CredentialOccurrences.inQuery(query, name) > 1) {
+                throw ambiguous();
             }
             String found = null;
             for (String pair : query.split("&")) {
@@ -138,7 +145,7 @@ public sealed interface TokenLocation {
             }
             List<String> kept = new ArrayList<>();
             for (String pair : query.split("&", -1)) {
-                if (pair.isEmpty() || !name.equals(QueryString.name(pair))) {
+                if (CredentialOccurrences.inQueryPair(pair, name) == 0) {
                     kept.add(pair);
                 }
             }
@@ -156,15 +163,23 @@ public sealed interface TokenLocation {
 
     /**
      * A cookie, by its exact (case-sensitive, undecoded) name as RFC 6265 defines it, in any of the
-     * {@code Cookie} fields; two of that name, in one field or in several, are ambiguous. Removal keeps
-     * every other cookie, in order.
+     * {@code Cookie} fields. Whether there is a second credential is asked more widely
+     * ({@link CredentialOccurrences#inCookieFields}): across every {@code Cookie} field, {@code ,} separates
+     * as well as {@code ;}, and names are compared ignoring case and surrounding whitespace (and decoded,
+     * as PHP does), so that no origin's reading holds a cookie the proxy did not check. Removal drops every
+     * {@code ;}-separated piece holding an occurrence by any of those readings and keeps every other
+     * cookie, in order; with exactly one occurrence that is exactly the cookie the token came from.
      */
     record Cookie(String name) implements TokenLocation {
 
         @Override
         public String extract(CredentialCarrier carrier) throws TokenRejected {
+            List<String> fields = carrier.requestHeaders().getAll("cookie");
+            if (CredentialOccurrences.inCookieFields(fields, name) > 1) {
+                throw ambiguous();
+            }
             String found = null;
-            for (String header : carrier.requestHeaders().getAll("cookie")) {
+            for (String header : fields) {
                 for (String pair : header.split(";")) {
                     int eq = pair.indexOf('=');
                     if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
@@ -191,9 +206,7 @@ public sealed interface TokenLocation {
             for (String header : carrier.requestHeaders().getAll("cookie")) {
                 List<String> kept = new ArrayList<>();
                 for (String pair : header.split(";")) {
-                    int eq = pair.indexOf('=');
-                    String cookieName = (eq < 0 ? pair : pair.substring(0, eq)).strip();
-                    if (!cookieName.equals(name) && !pair.isBlank()) {
+                    if (!pair.isBlank() && CredentialOccurrences.inCookiePair(pair, name) == 0) {
                         kept.add(pair.strip());
                     }
                 }

@@ -84,6 +84,55 @@ class CredentialAmbiguityEndToEndTest {
                 "Cookie: session=" + gateway.token("alice") + "; lang=en; session=" + gateway.token("alice"));
     }
 
+    // A second credential as some origin reads it: ',' between cookies (RFC 2965 readers), ';' between
+    // parameters (old CGI, PHP with arg_separator '&;'), spacing, case and encoded names.
+
+    @Test
+    void cookieHiddenBehindACommaBeforeTheValidOneIs401() throws IOException {
+        assertRefused("cookie-token", "/ctoken/",
+                "Cookie: x=1, session=" + gateway.forgedToken("mallory") + "; session=" + gateway.token("alice"));
+    }
+
+    @Test
+    void cookieHiddenBehindACommaInASecondCookieFieldIs401() throws IOException {
+        assertRefused("cookie-token", "/ctoken/", "Cookie: session=" + gateway.token("alice"),
+                "Cookie: theme=dark,session=" + gateway.forgedToken("mallory"));
+    }
+
+    @Test
+    void cookieNameWithSpaceOrOtherCaseIs401() throws IOException {
+        assertRefused("cookie-token", "/ctoken/",
+                "Cookie: session =" + gateway.forgedToken("mallory") + "; session=" + gateway.token("alice"));
+        assertRefused("cookie-token", "/ctoken/",
+                "Cookie: session=" + gateway.token("alice") + "; SESSION=" + gateway.forgedToken("mallory"));
+    }
+
+    @Test
+    void queryParameterHiddenBehindASemicolonIs401() throws IOException {
+        assertRefused("query-token", "/qtoken/",
+                "?x=1;access_token=" + gateway.forgedToken("mallory") + "&access_token=" + gateway.token("alice"));
+    }
+
+    @Test
+    void queryParameterInOtherCaseOrEncodedSeparatorsIs401() throws IOException {
+        String token = gateway.token("alice");
+        String evil = gateway.forgedToken("mallory");
+        assertRefused("query-token", "/qtoken/", "?access_token=" + token + "&ACCESS_TOKEN=" + evil);
+        assertRefused("query-token", "/qtoken/", "?access_token=" + token + "&next=1%26access_token%3D" + evil);
+        assertRefused("query-token", "/qtoken/", "?access_token=" + token + "&access.token=" + evil);
+    }
+
+    @Test
+    void commasAndSemicolonsInOtherValuesStillPassAndOnlyTheTokenIsRemoved() throws IOException {
+        String path = "/ctoken/separators-" + System.nanoTime();
+        JsonObject cookie = forwarded(path, "Cookie: prefs=a,b; session=" + gateway.token("alice") + "; theme=dark");
+        assertEquals(List.of("prefs=a,b; theme=dark"), cookie.getJsonObject("headers").getJsonArray("cookie").getList());
+
+        JsonObject query = forwarded("/qtoken/separators-" + System.nanoTime()
+                + "?filter=a;b&access_token=" + gateway.token("alice") + "&q=x%26y");
+        assertTrue(query.getString("uri").endsWith("?filter=a;b&q=x%26y"), query.getString("uri"));
+    }
+
     @Test
     void customHeaderTwiceIs401() throws IOException {
         assertRefused("header-token", "/htoken/", "X-Api-Token: " + gateway.token("alice"),
