@@ -122,7 +122,8 @@ public sealed interface TokenLocation {
             if (query == null || query.isEmpty()) {
                 return null;
             }
-            if (CredentialOccurrences.inQuery(query, name) > 1) {
+            int occurrences = CredentialOccurrences.inQuery(query, name);
+            if (occurrences > 1) {
                 throw ambiguous();
             }
             String found = null;
@@ -133,6 +134,11 @@ public sealed interface TokenLocation {
                     }
                     found = QueryString.value(pair);
                 }
+            }
+            if (found == null && occurrences == 1) {
+                // Only a lenient origin's reading holds it (after a ';', in another case): unchecked here, it must
+                // not pass as "no credential" and reach an origin that would read it as one.
+                throw ambiguous();
             }
             return found;
         }
@@ -175,7 +181,8 @@ public sealed interface TokenLocation {
         @Override
         public String extract(CredentialCarrier carrier) throws TokenRejected {
             List<String> fields = carrier.requestHeaders().getAll("cookie");
-            if (CredentialOccurrences.inCookieFields(fields, name) > 1) {
+            int occurrences = CredentialOccurrences.inCookieFields(fields, name);
+            if (occurrences > 1) {
                 throw ambiguous();
             }
             String found = null;
@@ -189,6 +196,11 @@ public sealed interface TokenLocation {
                         found = unquote(pair.substring(eq + 1).strip());
                     }
                 }
+            }
+            if (found == null && occurrences == 1) {
+                // Only a lenient origin's reading holds it (after a ',', in another case): unchecked here, it must
+                // not pass as "no credential" and reach an origin that would read it as one.
+                throw ambiguous();
             }
             return found;
         }
