@@ -143,7 +143,7 @@ public final class H2Wire {
 
     /** An HPACK string literal: H bit 0 and the length as a 7-bit prefix integer, then the raw octets. */
     static void writeString(ByteArrayOutputStream out, String text) {
-        byte[] octets = text.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] octets = latin1(text);
         writeInteger(out, 0x00, 7, octets.length);
         out.write(octets, 0, octets.length);
     }
@@ -165,6 +165,27 @@ public final class H2Wire {
             value >>>= 7;
         }
         out.write((int) value);
+    }
+
+    /**
+     * The string's chars as bytes, one each. Unlike {@code getBytes(ISO_8859_1)}, a char above 0xFF is an error
+     * rather than a silent '?', so a test never sends other bytes than it meant to.
+     */
+    public static byte[] latin1(String text) {
+        byte[] octets = new byte[text.length()];
+        for (int i = 0; i < octets.length; i++) {
+            char c = text.charAt(i);
+            if (c > 0xFF) {
+                throw new IllegalArgumentException("char " + (int) c + " at " + i + " is not one byte: " + text);
+            }
+            octets[i] = (byte) c;
+        }
+        return octets;
+    }
+
+    /** Four bytes, big-endian: the payload of RST_STREAM (an error code) or WINDOW_UPDATE (an increment). */
+    public static byte[] int32(long value) {
+        return ByteBuffer.allocate(4).putInt((int) value).array();
     }
 
     /**

@@ -72,6 +72,12 @@ import static dev.edgeproxy.testing.H2Wire.split;
  * END_STREAM and RST_STREAM code, and for the connection the server's SETTINGS, GOAWAY and every frame read. It
  * ACKs SETTINGS, answers PINGs and (unless {@link #autoWindowUpdate(boolean) told not to}) gives back the flow
  * control window of every DATA frame it reads.
+ *
+ * <p>Each sending method is one write. For floods (rapid reset, CONTINUATION), build the frames with
+ * {@link H2Wire} and send them in one {@link #raw} call, for example
+ * {@code H2Wire.frame(H2Wire.HEADERS, H2Wire.FLAG_END_HEADERS, id, H2Wire.literalBlock(fields))} followed by
+ * {@code H2Wire.frame(H2Wire.RST_STREAM, 0, id, H2Wire.int32(H2Wire.CANCEL))}; {@link #nextStreamId()} does not
+ * see stream ids used that way.
  */
 public final class RawH2 implements AutoCloseable {
 
@@ -288,12 +294,12 @@ public final class RawH2 implements AutoCloseable {
     }
 
     public void rstStream(int streamId, long errorCode) {
-        frame(RST_STREAM, 0, streamId, ByteBuffer.allocate(4).putInt((int) errorCode).array());
+        frame(RST_STREAM, 0, streamId, H2Wire.int32(errorCode));
     }
 
     /** A WINDOW_UPDATE; the increment is written as 32 bits as given (0 or the reserved bit included). */
     public void windowUpdate(int streamId, long increment) {
-        frame(WINDOW_UPDATE, 0, streamId, ByteBuffer.allocate(4).putInt((int) increment).array());
+        frame(WINDOW_UPDATE, 0, streamId, H2Wire.int32(increment));
     }
 
     /** A PING with 8 bytes of opaque data; {@link #pongs()} counts the ACKs. */
@@ -523,10 +529,9 @@ public final class RawH2 implements AutoCloseable {
                 });
                 // The whole payload, padding included, counts against the window (RFC 9113 section 6.9.1).
                 if (autoWindowUpdate && p.length > 0) {
-                    send(H2Wire.frame(WINDOW_UPDATE, 0, 0, ByteBuffer.allocate(4).putInt(p.length).array()));
-                    if (!end) {
-                        send(H2Wire.frame(WINDOW_UPDATE, 0, f.streamId(),
-                                ByteBuffer.allocate(4).putInt(p.length).array()));
+                    send(H2Wire.frame(WINDOW_UPDATE, 0, 0, H2Wire.int32(p.length)));
+                    if (!end) { // a stream the server has ended needs no more window
+                        send(H2Wire.frame(WINDOW_UPDATE, 0, f.streamId(), H2Wire.int32(p.length)));
                     }
                 }
             }

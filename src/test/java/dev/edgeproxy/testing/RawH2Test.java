@@ -1,5 +1,9 @@
 package dev.edgeproxy.testing;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -103,6 +108,21 @@ class RawH2Test {
         return echo.getJsonArray("headers").stream()
                 .map(JsonArray.class::cast)
                 .anyMatch(h -> h.getString(0).equalsIgnoreCase(name) && h.getString(1).equals(value));
+    }
+
+    @Test
+    void encodesLiteralFieldsByteForByte() throws Exception {
+        byte[] block = H2Wire.literalBlock(RawH2.fields("X:a b", "\r\n\0\u00ff", "n", "v".repeat(127)));
+
+        byte[] expectedStart = {0x00, 5, 'X', ':', 'a', ' ', 'b', 4, '\r', '\n', 0, (byte) 0xff, 0x00, 1, 'n', 0x7f, 0x00};
+        assertArrayEquals(expectedStart, Arrays.copyOf(block, expectedStart.length));
+        assertEquals(expectedStart.length + 127, block.length);
+        // Netty's decoder (not validating) reads the block back as written: it is well-formed HPACK.
+        ByteBuf buffer = Unpooled.wrappedBuffer(block);
+        Http2Headers decoded = new DefaultHttp2HeadersDecoder(false).decodeHeaders(1, buffer);
+        buffer.release();
+        assertEquals("\r\n\0\u00ff", decoded.get("X:a b").toString());
+        assertEquals("v".repeat(127), decoded.get("n").toString());
     }
 
     @Test
