@@ -79,7 +79,7 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
     }
 
     private static Map<String, Object> clientCertificate(HttpServerRequest request) {
-        if (!request.isSSL()) {
+        if (!request.connection().isSsl()) {
             return Map.of();
         }
         try {

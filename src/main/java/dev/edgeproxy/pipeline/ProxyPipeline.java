@@ -159,7 +159,10 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         String authority = RequestHead.authority(request.version(), request.headers(), h2Authority);
         RequestHead.checkFraming(request.version(), request.headers());
         RequestHead.checkFields(request.headers());
-        String scheme = RequestHead.scheme(request.isSSL(), request.version() == HttpVersion.HTTP_2 ? request.scheme() : null);
+        // The connection's, not request.isSSL(): behind Quarkus' request wrapper that one follows the scheme a
+        // client claims (an HTTP/2 :scheme of https on cleartext).
+        String scheme = RequestHead.scheme(request.connection().isSsl(),
+                request.version() == HttpVersion.HTTP_2 ? request.scheme() : null);
         RequestTarget target = hygiene.apply(request.method().name(), request.uri(), authority, request.headers());
         return IncomingRequest.of(request, target, authority, scheme);
     }

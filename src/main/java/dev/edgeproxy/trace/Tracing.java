@@ -91,7 +91,7 @@ public final class Tracing {
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(TraceAttributes.HTTP_METHOD, method)
-                .setAttribute(TraceAttributes.URL_SCHEME, request.isSSL() ? "https" : "http")
+                .setAttribute(TraceAttributes.URL_SCHEME, request.connection().isSsl() ? "https" : "http")
                 .setAttribute(TraceAttributes.PROTOCOL_VERSION, switch (request.version()) {
                     case HTTP_1_0 -> "1.0";
                     case HTTP_1_1 -> "1.1";

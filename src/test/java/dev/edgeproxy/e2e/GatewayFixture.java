@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.RawOrigin;
 import dev.edgeproxy.testing.Tokens;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
@@ -10,10 +11,11 @@ import java.util.List;
 
 /**
  * What the end-to-end tests need from the running setup: the signing key whose public half the
- * gateway trusts, and the origin. Handed to test classes by {@link GatewayTestResource}.
+ * gateway trusts, and the origins (the echo origin, and a raw-socket one that keeps the exact bytes it received
+ * for the routes under {@code /raw}). Handed to test classes by {@link GatewayTestResource}.
  */
 public record GatewayFixture(KeyPair signingKey, String kid, KeyPair strangerKey, EchoUpstream upstream,
-        TraceCollector traces) {
+        TraceCollector traces, RawOrigin rawOrigin) {
 
     public static final String ISSUER = "https://issuer.edge-tests";
     public static final String AUDIENCE = "edge-tests";

@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.RawOrigin;
 import dev.edgeproxy.testing.TestCertificates;
 import dev.edgeproxy.testing.TestKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -42,6 +43,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     public static final Path PROXY_LOG = Path.of("target", "proxy-test.log").toAbsolutePath();
 
     private EchoUpstream upstream;
+    private RawOrigin rawOrigin;
     private TraceCollector traces;
     private GatewayFixture fixture;
     private Path dir;
@@ -60,11 +62,13 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
             upstream = new EchoUpstream();
             upstream.publishJwks(jwks);
             traces = new TraceCollector();
-            fixture = new GatewayFixture(signing, kid, stranger, upstream, traces);
+            rawOrigin = new RawOrigin();
+            fixture = new GatewayFixture(signing, kid, stranger, upstream, traces, rawOrigin);
             Files.deleteIfExists(ACCESS_LOG);
             Files.deleteIfExists(PROXY_LOG);
             Map<String, String> config = new LinkedHashMap<>(
-                    routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort(), tlsOrigins(dir)));
+                    routes(jwksFile, jwks, "127.0.0.1:" + upstream.port(), "127.0.0.1:" + closedPort(), tlsOrigins(dir),
+                            "127.0.0.1:" + rawOrigin.port()));
             config.putAll(tracing(traces.port()));
             return config;
         } catch (IOException e) {
@@ -76,7 +80,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     public static long routeCount() {
         return routes(Path.of("jwks.json"), "{}", "127.0.0.1:1", "127.0.0.1:2",
                 new TlsOrigins(3, 4, 5, 6, Path.of("ca.pem"), Path.of("other-ca.pem"), Path.of("client.crt"),
-                        Path.of("client.key"))).keySet().stream()
+                        Path.of("client.key")), "127.0.0.1:7").keySet().stream()
                 .filter(key -> key.matches("gateway\\.routes\\[\\d+]\\.name"))
                 .count();
     }
@@ -105,6 +109,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         }
         if (traces != null) {
             traces.close();
+        }
+        if (rawOrigin != null) {
+            rawOrigin.close();
         }
         for (AutoCloseable origin : origins) {
             try {
@@ -197,7 +204,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     }
 
     private static Map<String, String> routes(Path jwksFile, String inlineJwks, String origin, String deadOrigin,
-            TlsOrigins tls) {
+            TlsOrigins tls, String rawOrigin) {
         Routes r = new Routes();
         String issuer = GatewayFixture.ISSUER;
         String audience = GatewayFixture.AUDIENCE;
@@ -263,6 +270,12 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .put("websocket", "true")
                 .put("limits.websocketIdleTimeout", "1s");
         tlsRoutes(r, tls, jwksFile);
+        // The raw-socket origin, which keeps the exact bytes of every request (Http2AttackEndToEndTest): a plain
+        // route, and one that sets a header from a verified claim.
+        r.route("raw-claim").prefix("/raw-claim").backend(rawOrigin)
+                .jwt("strict", issuer, audience, "file", jwksFile.toString())
+                .set("x-user", "jwt.sub");
+        r.route("raw").prefix("/raw").backend(rawOrigin);
         Map<String, String> props = new LinkedHashMap<>(r.props);
         // Off by default; ExplainEndToEndTest needs it.
         props.put("gateway.explain.enabled", "true");
