@@ -125,6 +125,10 @@ public final class WebSocketTunnel {
                 .setURI(uri)
                 .setSubProtocols(subProtocols(request.headers()));
         MultiMap originHeaders = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        // The origin sees the user agent's Origin as sent, or none, to decide on it as it would without us. Vert.x
+        // keeps an Origin given but invents one (the origin's own address) when there is none, unless told not
+        // to add any, which also strips a given one.
+        options.setAllowOriginHeader(originHeaders.contains("origin"));
         HANDSHAKE_HEADERS.forEach(originHeaders::remove);
         options.setHeaders(originHeaders);
         OriginClient origin = upstream.origin();

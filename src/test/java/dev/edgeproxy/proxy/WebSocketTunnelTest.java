@@ -232,6 +232,20 @@ class WebSocketTunnelTest {
         assertEquals("1001 client went away", originClosed.get(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
+    @Test
+    void theOriginSeesTheUserAgentsOriginAsSentOrNone() throws Exception {
+        Queue<String> seen = new ConcurrentLinkedQueue<>();
+        proxyTo(vertxOrigin(ws -> {
+            seen.add(String.valueOf(ws.headers().getAll("origin")));
+            ws.close();
+        }));
+        connect(new WebSocketConnectOptions().addHeader("Origin", "https://app.example.com")).close();
+        // Vert.x' client would add an Origin of its own; the proxy's must not invent one.
+        connect(new WebSocketConnectOptions().setAllowOriginHeader(false)).close();
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals(List.of("[https://app.example.com]", "[]"), List.copyOf(seen)));
+    }
+
     // --- the lifetime -----------------------------------------------------------------------------
 
     /** An echoing origin that reports the close it receives ({@code code reason}). */
