@@ -111,7 +111,8 @@ public final class WebSocketTunnel {
      *                         transformations; the credential removed)
      * @param handshakeTimeout the origin must have upgraded within it (the route's request timeout); then 504
      * @param idleTimeout      the tunnel closes after this long without a frame in either direction
-     * @param lifetime         the tunnel closes when it ends, counted from the user agent's upgrade
+     * @param lifetime         when the tunnel must close whatever its traffic (route cap, token exp), counted from
+     *                         the user agent's upgrade
      */
     public void open(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers,
             Duration handshakeTimeout, Duration idleTimeout, TunnelLifetime lifetime, Session session) {
