@@ -18,6 +18,7 @@ import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtPolicyCompiler;
+import dev.edgeproxy.proxy.AllowedOrigins;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
 import dev.edgeproxy.ratelimit.RateLimitCompiler;
@@ -101,8 +102,11 @@ public final class RouteCompiler {
         canonicalizer = new TargetCanonicalizer(targetPolicy(config.requestTarget()));
         long defaultMaxBody = config.limits().maxRequestBody()
                 .map(v -> size("limits.maxRequestBody", v)).orElse(Route.UNLIMITED);
-        Duration defaultWebSocketIdle = positiveDuration("limits.websocketIdleTimeout",
-                config.limits().websocketIdleTimeout(), DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
+        WebSocketDefaults webSocketDefaults = new WebSocketDefaults(
+                positiveDuration("limits.websocketIdleTimeout", config.limits().websocketIdleTimeout(),
+                        DEFAULT_WEBSOCKET_IDLE_TIMEOUT),
+                config.limits().websocketMaxLifetime()
+                        .map(v -> positiveDuration("limits.websocketMaxLifetime", v, null)).orElse(null));
         List<Route> routes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -115,7 +119,7 @@ public final class RouteCompiler {
                 error("name", "is used by more than one route");
             }
             int before = problems.count();
-            Route route = compileRoute(name, rc, defaultMaxBody, defaultWebSocketIdle);
+            Route route = compileRoute(name, rc, defaultMaxBody, webSocketDefaults);
             if (problems.count() == before) {
                 routes.add(route);
             }
@@ -187,7 +191,7 @@ public final class RouteCompiler {
         }
     }
 
-    private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody, Duration defaultWebSocketIdle) {
+    private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody, WebSocketDefaults webSocketDefaults) {
         HostMatch hosts = hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matches(rc.matches().orElse(List.of()));
         UpstreamPool upstreams = backends(name, rc.backends().orElse(List.of()));
@@ -207,7 +211,7 @@ public final class RouteCompiler {
                 .orElse(DEFAULT_REQUEST_TIMEOUT);
         long maxBody = rc.limits().flatMap(GatewayConfig.RouteLimits::maxRequestBody)
                 .map(v -> size("limits.maxRequestBody", v)).orElse(defaultMaxBody);
-        WebSocketUpgrade websocket = websocket(rc, defaultWebSocketIdle);
+        WebSocketUpgrade websocket = websocket(rc, webSocketDefaults);
         return new Route(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, timeout, maxBody,
                 websocket);
     }
@@ -374,12 +378,25 @@ public final class RouteCompiler {
 
     // --- policies -------------------------------------------------------------------------------
 
-    /** {@code websocket: true}, with the route's idle timeout; {@code null} when the route does not upgrade. */
-    private WebSocketUpgrade websocket(GatewayConfig.Route rc, Duration defaultIdle) {
+    /** {@code gateway.limits}' WebSocket settings, for the routes that set none: {@code maxLifetime} may be null. */
+    private record WebSocketDefaults(Duration idleTimeout, Duration maxLifetime) {
+    }
+
+    /**
+     * {@code websocket: true}, with the route's idle timeout, lifetime cap and allowed origins; {@code null} when
+     * the route does not upgrade.
+     */
+    private WebSocketUpgrade websocket(GatewayConfig.Route rc, WebSocketDefaults defaults) {
         Optional<String> idle = rc.limits().flatMap(GatewayConfig.RouteLimits::websocketIdleTimeout);
+        Optional<String> lifetime = rc.limits().flatMap(GatewayConfig.RouteLimits::websocketMaxLifetime);
+        Optional<List<String>> origins = rc.websocketAllowedOrigins();
         if (!rc.websocket().orElse(false)) {
-            // A limit that can never apply is a mistake worth naming, not a silent no-op.
-            idle.ifPresent(v -> error("limits.websocketIdleTimeout", "applies to a route with websocket: true only"));
+            // A setting that can never apply is a mistake worth naming, not a silent no-op: an origin list on a
+            // route that does not upgrade would look like protection and be none.
+            String only = "applies to a route with websocket: true only";
+            idle.ifPresent(v -> error("limits.websocketIdleTimeout", only));
+            lifetime.ifPresent(v -> error("limits.websocketMaxLifetime", only));
+            origins.ifPresent(v -> error("websocketAllowedOrigins", only));
             return null;
         }
         // Tunnels speak HTTP/1.1 to the origin (ws://, or wss:// with tls): an HTTP/2 backend would get a request
@@ -397,14 +414,36 @@ public final class RouteCompiler {
                         + "host's; use the certificate's name as host)");
             }
         }
-        return new WebSocketUpgrade(idle.map(v -> positiveDuration("limits.websocketIdleTimeout", v, defaultIdle))
-                .orElse(defaultIdle));
+        return new WebSocketUpgrade(
+                idle.map(v -> positiveDuration("limits.websocketIdleTimeout", v, defaults.idleTimeout()))
+                        .orElse(defaults.idleTimeout()),
+                lifetime.map(v -> positiveDuration("limits.websocketMaxLifetime", v, defaults.maxLifetime()))
+                        .orElse(defaults.maxLifetime()),
+                origins.map(this::allowedOrigins).orElse(AllowedOrigins.ANY));
+    }
+
+    /** Each entry checked on its own, so that every bad one is named with its index. */
+    private AllowedOrigins allowedOrigins(List<String> entries) {
+        List<String> valid = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i).strip();
+            try {
+                valid.add(AllowedOrigins.normalize(entry));
+            } catch (IllegalArgumentException e) {
+                error("websocketAllowedOrigins[" + i + "]", e.getMessage());
+            }
+        }
+        return AllowedOrigins.of(valid);
     }
 
     // --- helpers --------------------------------------------------------------------------------
 
+    /** {@code text} as a duration greater than zero, or {@code fallback} (may be null) once the problem is reported. */
     private Duration positiveDuration(String field, String text, Duration fallback) {
-        Duration d = Durations.field(problems, field, text, fallback);
+        Duration d = Durations.field(problems, field, text, null);
+        if (d == null) {
+            return fallback;
+        }
         if (d.isZero() || d.isNegative()) {
             error(field, "must be greater than zero");
             return fallback;

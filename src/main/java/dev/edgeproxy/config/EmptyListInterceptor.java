@@ -46,7 +46,9 @@ public final class EmptyListInterceptor implements ConfigSourceInterceptor {
             "hostnames", "leave hostnames out to match any host, or list at least one",
             "matches", "leave matches out to match every path, or list at least one",
             "backends", "list at least one backend (host: host:port)",
-            "providers", "list at least one provider, or use issuer and jwks instead");
+            "providers", "list at least one provider, or use issuer and jwks instead",
+            // Empty would otherwise bind as absent, which means any Origin: the opposite of what it says.
+            "websocketAllowedOrigins", "leave websocketAllowedOrigins out to accept any Origin, or list at least one");
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {

@@ -66,6 +66,9 @@ public interface GatewayConfig {
 
         /** Overrides {@code gateway.limits.websocketIdleTimeout} for the route (a {@code websocket} route only). */
         Optional<String> websocketIdleTimeout();
+
+        /** Overrides {@code gateway.limits.websocketMaxLifetime} for the route (a {@code websocket} route only). */
+        Optional<String> websocketMaxLifetime();
     }
 
     interface Listener {
@@ -161,6 +164,12 @@ public interface GatewayConfig {
         /** A WebSocket tunnel with no frame either way for this long is closed; every route that sets none. */
         @WithDefault("5m")
         String websocketIdleTimeout();
+
+        /**
+         * A WebSocket tunnel is closed this long after its upgrade, whatever its traffic; every route that sets
+         * none. Absent: no configured cap (a verified token's {@code exp} still ends the tunnel).
+         */
+        Optional<String> websocketMaxLifetime();
     }
 
     /** One line per request on the logger category {@code edgeproxy.access}. */
@@ -198,6 +207,12 @@ public interface GatewayConfig {
 
         /** Accept {@code Upgrade: websocket} and tunnel the frames to the origin (docs/reference.md#websocket). */
         Optional<Boolean> websocket();
+
+        /**
+         * The {@code Origin} values a WebSocket upgrade may carry ({@code scheme://host[:port]} or {@code null});
+         * any when absent. A {@code websocket} route only.
+         */
+        Optional<List<String>> websocketAllowedOrigins();
     }
 
     interface Match {

@@ -174,10 +174,15 @@ public abstract sealed class GatewayError extends RuntimeException {
         }
     }
 
-    /** The authorization rules denied the request. 403. */
+    /** The authorization rules denied the request, or a WebSocket upgrade came from an origin not allowed. 403. */
     public static final class Forbidden extends GatewayError {
         public Forbidden() {
-            super(403, "authorization failed", null);
+            this("authorization failed");
+        }
+
+        /** @param reason the body: short and safe to show */
+        public Forbidden(String reason) {
+            super(403, reason, null);
         }
     }
 

@@ -8,10 +8,12 @@ import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.Forwarder;
+import dev.edgeproxy.proxy.TunnelLifetime;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.WebSocketTunnel;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
+import dev.edgeproxy.route.WebSocketUpgrade;
 import dev.edgeproxy.trace.Tracing;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -95,8 +97,9 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
 
     /**
      * 6. Forward, streaming both ways with the body held to the route's limit, or answer the refusal. A
-     * WebSocket upgrade on a {@code websocket} route is tunnelled instead; on any other route it is forwarded
-     * as a plain request (its {@code Upgrade} removed with the other hop-by-hop headers).
+     * WebSocket upgrade on a {@code websocket} route is tunnelled instead, unless its {@code Origin} is not one the
+     * route allows (403, the origin never asked); on any other route it is forwarded as a plain request (its
+     * {@code Upgrade} removed with the other hop-by-hop headers).
      */
     private void act(HttpServerRequest request, IncomingRequest live, RequestRecord record, Evaluation evaluation) {
         record.evaluated(evaluation);
@@ -105,11 +108,20 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             return;
         }
         Route route = evaluation.route();
+        WebSocketUpgrade websocket = route.websocket();
+        boolean tunnelled = websocket != null && WebSocketTunnel.isUpgrade(request);
+        // Cross-site WebSocket hijacking: a page of another site must not open a tunnel with the user's cookie.
+        if (tunnelled && !websocket.allowedOrigins().allows(request.headers().getAll("origin"))) {
+            fail(request, record, new GatewayError.Forbidden("origin not allowed"));
+            return;
+        }
         Upstream upstream = route.upstreams().pick();
         record.forwarding(upstream, evaluation.upstreamHeaders());
-        if (route.websocket() != null && WebSocketTunnel.isUpgrade(request)) {
-            tunnel.open(request, upstream, live.upstreamUri(), evaluation.upstreamHeaders(),
-                    route.requestTimeout(), route.websocket().idleTimeout(), new TunnelSession(request, record, route.name()));
+        if (tunnelled) {
+            // Ends at the route's cap or the verified token's exp, whichever comes first.
+            TunnelLifetime lifetime = TunnelLifetime.of(websocket.maxLifetime(), evaluation.identity().claims());
+            tunnel.open(request, upstream, live.upstreamUri(), evaluation.upstreamHeaders(), route.requestTimeout(),
+                    websocket.idleTimeout(), lifetime, new TunnelSession(request, record, route.name()));
             return;
         }
         forwarder.forward(request, upstream, live.upstreamUri(), evaluation.upstreamHeaders(),

@@ -19,6 +19,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,9 @@ import java.util.Locale;
  *     relayed, but they count as activity;</li>
  * <li>a close from either side is passed on with its code and reason; a side that vanishes without a
  *     close frame makes the tunnel close the other with 1001 (user agent gone) or 1014 (origin gone); a
- *     tunnel idle for the route's idle timeout is closed on both sides with 1001.</li>
+ *     tunnel idle for the route's idle timeout is closed on both sides with 1001; a tunnel that reaches its
+ *     {@link TunnelLifetime} (the route's maximum lifetime, or the authenticating token's expiry) is closed on
+ *     both sides with 1008.</li>
  * </ol>
  *
  * <p>Both WebSockets live on the user agent's event loop (the origin connection is opened from it), so
@@ -48,6 +51,7 @@ public final class WebSocketTunnel {
 
     /** Close codes (RFC 6455 §7.4.1; 1014 from the IANA registry). */
     static final short GOING_AWAY = 1001;
+    static final short POLICY_VIOLATION = 1008;
     static final short BAD_GATEWAY = 1014;
 
     /** Per-hop handshake headers: each side of the tunnel negotiates its own. */
@@ -107,9 +111,11 @@ public final class WebSocketTunnel {
      *                         transformations; the credential removed)
      * @param handshakeTimeout the origin must have upgraded within it (the route's request timeout); then 504
      * @param idleTimeout      the tunnel closes after this long without a frame in either direction
+     * @param lifetime         when the tunnel must close whatever its traffic (route cap, token exp), counted from
+     *                         the user agent's upgrade
      */
     public void open(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers,
-            Duration handshakeTimeout, Duration idleTimeout, Session session) {
+            Duration handshakeTimeout, Duration idleTimeout, TunnelLifetime lifetime, Session session) {
         if (!validHandshake(request.headers())) {
             session.failed(new GatewayError.BadRequest("invalid WebSocket handshake"));
             return;
@@ -120,19 +126,23 @@ public final class WebSocketTunnel {
                 .setURI(uri)
                 .setSubProtocols(subProtocols(request.headers()));
         MultiMap originHeaders = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        // The origin sees the user agent's Origin as sent, or none, to decide on it as it would without us. Vert.x
+        // keeps an Origin given but invents one (the origin's own address) when there is none, unless told not
+        // to add any, which also strips a given one.
+        options.setAllowOriginHeader(originHeaders.contains("origin"));
         HANDSHAKE_HEADERS.forEach(originHeaders::remove);
         options.setHeaders(originHeaders);
         OriginClient origin = upstream.origin();
         if (origin == null) {
-            new Handshake(client, request, idleTimeout, handshakeTimeout, session).start(options);
+            new Handshake(client, request, idleTimeout, lifetime, handshakeTimeout, session).start(options);
             return;
         }
         // wss:// to the origin: its route table's client, kept open while this tunnel runs.
         options.setSsl(origin.settings().tls() != null);
         WebSocketClient originClient = origin.webSocketClient(maker);
         origin.tunnelStarted();
-        new Handshake(originClient, request, idleTimeout, handshakeTimeout, new Counted(session, origin, upstream))
-                .start(options);
+        new Handshake(originClient, request, idleTimeout, lifetime, handshakeTimeout,
+                new Counted(session, origin, upstream)).start(options);
     }
 
     /** Tells the origin's client when the tunnel is over, whichever way it ends, and logs a TLS failure. */
@@ -166,17 +176,19 @@ public final class WebSocketTunnel {
         private final WebSocketClient client;
         private final HttpServerRequest request;
         private final Duration idleTimeout;
+        private final TunnelLifetime lifetime;
         private final Duration timeout;
         private final Session session;
         private final long startedAt = System.nanoTime();
         private long timer;
         private boolean over;
 
-        Handshake(WebSocketClient client, HttpServerRequest request, Duration idleTimeout, Duration timeout,
-                Session session) {
+        Handshake(WebSocketClient client, HttpServerRequest request, Duration idleTimeout, TunnelLifetime lifetime,
+                Duration timeout, Session session) {
             this.client = client;
             this.request = request;
             this.idleTimeout = idleTimeout;
+            this.lifetime = lifetime;
             this.timeout = timeout;
             this.session = session;
         }
@@ -232,7 +244,7 @@ public final class WebSocketTunnel {
                         pipeline.remove("idle");
                     }
                 }
-                new Tunnel(ar.result(), origin, idleTimeout, session).start();
+                new Tunnel(ar.result(), origin, idleTimeout, lifetime, session).start();
             });
         }
 
@@ -248,20 +260,25 @@ public final class WebSocketTunnel {
         }
     }
 
-    /** Two upgraded WebSockets relaying to each other until either closes or both stay idle. */
+    /** Two upgraded WebSockets relaying to each other until either closes, both stay idle or time is up. */
     private final class Tunnel {
         private final ServerWebSocket userAgent;
         private final WebSocket origin;
         private final long idleNanos;
+        private final TunnelLifetime lifetime;
         private final Session session;
         private long lastFrame = System.nanoTime();
         private long idleTimer;
+        /** The lifetime's timer; -1 when there is none (Vert.x timer ids are never negative). */
+        private long lifetimeTimer = -1;
         private boolean closed;
 
-        Tunnel(ServerWebSocket userAgent, WebSocket origin, Duration idleTimeout, Session session) {
+        Tunnel(ServerWebSocket userAgent, WebSocket origin, Duration idleTimeout, TunnelLifetime lifetime,
+                Session session) {
             this.userAgent = userAgent;
             this.origin = origin;
             this.idleNanos = idleTimeout.toNanos();
+            this.lifetime = lifetime;
             this.session = session;
         }
 
@@ -275,7 +292,21 @@ public final class WebSocketTunnel {
             userAgent.exceptionHandler(e -> LOG.debugf("WebSocket user agent side: %s", e));
             origin.exceptionHandler(e -> LOG.debugf("WebSocket origin side: %s", e));
             idleTimer = vertx.setTimer(Math.max(1, idleNanos / 1_000_000), id -> checkIdle());
+            // Resumed before any close, so that the origin's answering close frame is read.
             origin.resume();
+            // Counted from the user agent's upgrade: the moment the session it authenticated begins.
+            Instant now = Instant.now();
+            TunnelLifetime.Deadline deadline = lifetime.deadline(now);
+            if (deadline == null) {
+                return;
+            }
+            long delay = TunnelLifetime.millisUntil(deadline.at(), now);
+            if (delay == 0) {
+                // Possible within the verifier's clock skew only: the token's exp has passed already.
+                end(deadline.reason());
+            } else {
+                lifetimeTimer = vertx.setTimer(delay, id -> end(deadline.reason()));
+            }
         }
 
         private void relay(WebSocketBase from, WebSocketBase to) {
@@ -322,9 +353,22 @@ public final class WebSocketTunnel {
             finish();
         }
 
+        /** The lifetime is over: both sides are told why (the reason never carries the token). */
+        private void end(String reason) {
+            if (closed) {
+                return;
+            }
+            userAgent.close(POLICY_VIOLATION, reason);
+            origin.close(POLICY_VIOLATION, reason);
+            finish();
+        }
+
         private void finish() {
             closed = true;
             vertx.cancelTimer(idleTimer);
+            if (lifetimeTimer >= 0) {
+                vertx.cancelTimer(lifetimeTimer);
+            }
             session.closed();
         }
     }

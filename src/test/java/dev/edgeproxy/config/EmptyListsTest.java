@@ -111,7 +111,10 @@ class EmptyListsTest {
                               - issuer: i
                                 audiences: []
                                 jwks: {inline: %s}""".formatted(JWKS)),
-                        "policies.jwtAuth.providers[0].audiences", "accept any audience"));
+                        "policies.jwtAuth.providers[0].audiences", "accept any audience"),
+                // Bound as absent, an empty list would let every Origin through.
+                Arguments.of("websocketAllowedOrigins", route("websocket: true\nwebsocketAllowedOrigins: []"),
+                        "websocketAllowedOrigins", "to accept any Origin, or list at least one"));
     }
 
     @ParameterizedTest(name = "{0}: []")

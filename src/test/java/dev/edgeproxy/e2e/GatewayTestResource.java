@@ -269,6 +269,12 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         r.route("websocket-idle").prefix("/ws-idle").backend(origin)
                 .put("websocket", "true")
                 .put("limits.websocketIdleTimeout", "1s");
+        // Upgrades from two origins only, and tunnels that last two seconds whatever their traffic.
+        r.route("websocket-origins").prefix("/ws-origins").backend(origin)
+                .put("websocket", "true")
+                .put("websocketAllowedOrigins[0]", "https://app.example.com")
+                .put("websocketAllowedOrigins[1]", "http://localhost:3000")
+                .put("limits.websocketMaxLifetime", "2s");
         tlsRoutes(r, tls, jwksFile);
         // The raw-socket origin, which keeps the exact bytes of every request (Http2AttackEndToEndTest): a plain
         // route, and one that sets a header from a verified claim.

@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * WebSocket tunnels (issue 12, point 4) against the echo upstream's WebSocket endpoint: the upgrade happens
  * only after the route's JWT policy passed, frames go both ways, closes travel with their code and reason,
- * an idle tunnel is closed, and a route without {@code websocket: true} never upgrades.
+ * an idle tunnel is closed, and a route without {@code websocket: true} never upgrades. Issue 20, point 8: an
+ * upgrade from an {@code Origin} the route does not allow is refused before the origin is asked, and a tunnel
+ * past its maximum lifetime is closed with 1008.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
@@ -209,6 +211,73 @@ class WebSocketEndToEndTest {
         });
     }
 
+    // --- allowed origins and the lifetime (websocket-origins) ------------------------------------
+
+    @Test
+    void anUpgradeFromAForeignOriginIs403AndTheOriginNeverSeesIt() {
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, upgradeHead("/ws-origins/foreign",
+                "Origin: https://evil.example\r\n"));
+        assertEquals(403, r.status());
+        assertEquals("origin not allowed", r.bodyText());
+        assertNull(r.header("upgrade"));
+        // The same origin on another scheme or port is another origin.
+        assertEquals(403, RawHttp.exchange(RestAssured.port, upgradeHead("/ws-origins/foreign",
+                "Origin: http://app.example.com\r\n")).status());
+        assertEquals(403, RawHttp.exchange(RestAssured.port, upgradeHead("/ws-origins/foreign",
+                "Origin: http://localhost:3001\r\n")).status());
+        assertFalse(gateway.upstream().paths().contains("/ws-origins/foreign"), "the origin must never be asked");
+    }
+
+    @Test
+    void twoOriginHeadersAre403() {
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, upgradeHead("/ws-origins/two",
+                "Origin: https://app.example.com\r\nOrigin: https://evil.example\r\n"));
+        assertEquals(403, r.status());
+        assertFalse(gateway.upstream().paths().contains("/ws-origins/two"));
+    }
+
+    @Test
+    void anAllowedOriginIsUpgradedAndSeenByTheOrigin() throws Exception {
+        // Scheme and host compared without regard to case, the default port the same as none.
+        Conversation c = connect(new WebSocketConnectOptions().setURI("/ws-origins/allowed")
+                .addHeader("Origin", "HTTPS://App.Example.com:443"));
+        assertEquals(List.of("HTTPS://App.Example.com:443"), JsonPath.from(c.nextText()).getList("headers.origin"),
+                "the origin sees the Origin as sent");
+        c.socket.writeTextMessage("hello");
+        assertEquals("hello", c.nextText());
+        c.socket.close();
+        c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anUpgradeWithoutOriginIsNotABrowserAndPasses() throws Exception {
+        // Vert.x' client adds an Origin of its own unless told not to.
+        Conversation c = connect(new WebSocketConnectOptions().setURI("/ws-origins/no-origin").setAllowOriginHeader(false));
+        assertNull(JsonPath.from(c.nextText()).get("headers.origin"), "the proxy invents none for the origin");
+        c.socket.close();
+        c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aTunnelPastItsMaxLifetimeIsClosedOnBothSidesWith1008() throws Exception {
+        Conversation c = connect(new WebSocketConnectOptions().setURI("/ws-origins/lifetime")
+                .addHeader("Origin", "http://localhost:3000"));
+        c.nextText();
+        // Busy all along (the idle timeout would never fire): the route's 2s lifetime ends it.
+        long chatter = vertx.setPeriodic(200, id -> {
+            if (!c.socket.isClosed()) {
+                c.socket.writeTextMessage("still here");
+            }
+        });
+        try {
+            assertEquals("1008 lifetime exceeded", c.closed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        } finally {
+            vertx.cancelTimer(chatter);
+        }
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals("1008 lifetime exceeded", gateway.upstream().lastWebSocketClose()));
+    }
+
     // --- what is not a tunnel -------------------------------------------------------------------
 
     @Test
@@ -257,14 +326,16 @@ class WebSocketEndToEndTest {
     }
 
     private static Conversation connect(String uri, String token) throws Exception {
-        WebSocketConnectOptions options = new WebSocketConnectOptions()
-                .setHost("localhost")
-                .setPort(RestAssured.port)
-                .setURI(uri)
-                .addSubProtocol("chat.v1");
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setURI(uri);
         if (token != null) {
             options.addHeader("Authorization", "Bearer " + token);
         }
+        return connect(options);
+    }
+
+    /** {@code options} (URI, headers) completed with the proxy's address and the echo origin's subprotocol. */
+    private static Conversation connect(WebSocketConnectOptions options) throws Exception {
+        options.setHost("localhost").setPort(RestAssured.port).addSubProtocol("chat.v1");
         CompletableFuture<Conversation> opened = new CompletableFuture<>();
         // Handlers are set on the socket's event loop at once, so no message can slip past them.
         client.connect(options).onComplete(ar -> {

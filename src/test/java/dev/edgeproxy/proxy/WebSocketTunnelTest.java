@@ -2,12 +2,18 @@ package dev.edgeproxy.proxy;
 
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.HopByHop;
+import dev.edgeproxy.jwt.CredentialCarrier;
+import dev.edgeproxy.route.Route;
+import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.RawHttp;
+import dev.edgeproxy.testing.TestKeys;
+import dev.edgeproxy.testing.Tokens;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -19,24 +25,30 @@ import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,43 +94,52 @@ class WebSocketTunnelTest {
 
     /** The proxy in front of {@code originPort}, with a short handshake timeout and a long idle timeout. */
     private void proxyTo(int originPort) {
+        proxyTo(originPort, request -> CompletableFuture.completedFuture(TunnelLifetime.UNBOUNDED));
+    }
+
+    /** As above, each tunnel with the lifetime {@code lifetime} gives its request (as the pipeline does). */
+    private void proxyTo(int originPort, Function<HttpServerRequest, CompletionStage<TunnelLifetime>> lifetime) {
         WebSocketClientOptions options = new WebSocketClientOptions().setConnectTimeout(2_000);
         WebSocketTunnel tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(options),
                 new OriginClientFactory(vertx, new HttpClientOptions(), new PoolOptions(), options, () -> {
                 }));
         HttpServer proxy = vertx.createHttpServer().requestHandler(request -> {
             request.pause();
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-            HopByHop.copyEndToEnd(request.headers(), headers);
-            tunnel.open(request, new Upstream("127.0.0.1", originPort), request.uri(), headers, Duration.ofMillis(500),
-                    Duration.ofMinutes(1), new WebSocketTunnel.Session() {
-                        @Override
-                        public void upstreamTook(long nanos, int status) {
-                            events.add("upstream");
-                        }
-
-                        @Override
-                        public void opened() {
-                            events.add("opened");
-                        }
-
-                        @Override
-                        public void closed() {
-                            events.add("closed");
-                        }
-
-                        @Override
-                        public void failed(GatewayError error) {
-                            events.add("failed " + error.status());
-                            if (!request.response().ended()) {
-                                request.response().setStatusCode(error.status()).end(error.body());
-                            }
-                            request.resume();
-                        }
-                    });
+            lifetime.apply(request).thenAccept(l -> open(tunnel, request, originPort, l));
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         servers.add(() -> proxy.close().toCompletionStage().toCompletableFuture().join());
         proxyPort = proxy.actualPort();
+    }
+
+    private void open(WebSocketTunnel tunnel, HttpServerRequest request, int originPort, TunnelLifetime lifetime) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        HopByHop.copyEndToEnd(request.headers(), headers);
+        tunnel.open(request, new Upstream("127.0.0.1", originPort), request.uri(), headers, Duration.ofMillis(500),
+                Duration.ofMinutes(1), lifetime, new WebSocketTunnel.Session() {
+                    @Override
+                    public void upstreamTook(long nanos, int status) {
+                        events.add("upstream");
+                    }
+
+                    @Override
+                    public void opened() {
+                        events.add("opened");
+                    }
+
+                    @Override
+                    public void closed() {
+                        events.add("closed");
+                    }
+
+                    @Override
+                    public void failed(GatewayError error) {
+                        events.add("failed " + error.status());
+                        if (!request.response().ended()) {
+                            request.response().setStatusCode(error.status()).end(error.body());
+                        }
+                        request.resume();
+                    }
+                });
     }
 
     /** A Vert.x WebSocket origin; {@code onSocket} sets up each upgraded socket. */
@@ -160,7 +181,11 @@ class WebSocketTunnelTest {
     }
 
     private WebSocket connect() throws Exception {
-        return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(proxyPort).setURI("/t"))
+        return connect(new WebSocketConnectOptions());
+    }
+
+    private WebSocket connect(WebSocketConnectOptions options) throws Exception {
+        return client.connect(options.setHost("127.0.0.1").setPort(proxyPort).setURI("/t"))
                 .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -205,6 +230,109 @@ class WebSocketTunnelTest {
             assertTrue(status.startsWith("HTTP/1.1 101"), status);
         }
         assertEquals("1001 client went away", originClosed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theOriginSeesTheUserAgentsOriginAsSentOrNone() throws Exception {
+        Queue<String> seen = new ConcurrentLinkedQueue<>();
+        proxyTo(vertxOrigin(ws -> {
+            seen.add(String.valueOf(ws.headers().getAll("origin")));
+            ws.close();
+        }));
+        connect(new WebSocketConnectOptions().addHeader("Origin", "https://app.example.com")).close();
+        // Vert.x' client would add an Origin of its own; the proxy's must not invent one.
+        connect(new WebSocketConnectOptions().setAllowOriginHeader(false)).close();
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals(List.of("[https://app.example.com]", "[]"), List.copyOf(seen)));
+    }
+
+    // --- the lifetime -----------------------------------------------------------------------------
+
+    /** An echoing origin that reports the close it receives ({@code code reason}). */
+    private int echoOrigin(CompletableFuture<String> originClosed) {
+        return vertxOrigin(ws -> {
+            ws.textMessageHandler(ws::writeTextMessage);
+            ws.closeHandler(v -> originClosed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
+        });
+    }
+
+    /** {@code code reason} of the client's close, and when it came (wall clock, ms). */
+    private static CompletableFuture<long[]> closeOf(WebSocket ws, List<String> seen) {
+        CompletableFuture<long[]> closed = new CompletableFuture<>();
+        ws.closeHandler(v -> {
+            seen.add(ws.closeStatusCode() + " " + ws.closeReason());
+            closed.complete(new long[] {System.currentTimeMillis()});
+        });
+        return closed;
+    }
+
+    @Test
+    void aTunnelPastItsLifetimeIsClosedOnBothSidesWith1008EvenWhileBusy() throws Exception {
+        CompletableFuture<String> originClosed = new CompletableFuture<>();
+        proxyTo(echoOrigin(originClosed),
+                request -> CompletableFuture.completedFuture(new TunnelLifetime(Duration.ofSeconds(1), null)));
+        long before = System.currentTimeMillis();
+        WebSocket ws = connect();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<long[]> closed = closeOf(ws, seen);
+        // Traffic all along: unlike the idle timeout, nothing postpones the lifetime.
+        long chatter = vertx.setPeriodic(100, id -> {
+            if (!ws.isClosed()) {
+                ws.writeTextMessage("still here");
+            }
+        });
+        try {
+            long closedAt = closed.get(WAIT_SECONDS, TimeUnit.SECONDS)[0];
+            assertEquals(List.of("1008 lifetime exceeded"), seen);
+            assertTrue(closedAt - before >= 1000, () -> "closed after " + (closedAt - before) + " ms, before its lifetime");
+        } finally {
+            vertx.cancelTimer(chatter);
+        }
+        assertEquals("1008 lifetime exceeded", originClosed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals(List.of("upstream", "opened", "closed"), List.copyOf(events)));
+    }
+
+    @Test
+    void aTunnelWhoseTokenExpiresFirstIsClosedAtTheTokensExp() throws Exception {
+        // A real JWT policy verifies the token; its claims give the tunnel its lifetime, as in the pipeline.
+        KeyPair key = TestKeys.rsa2048();
+        Route route = Configs.route(Configs.compile(Configs.jwtRoute(
+                "inline: '" + Configs.jwksOf(key, "k1") + "'\n", "")), "r");
+        JwtClaims claims = Tokens.claims("test.issuer", null);
+        claims.setExpirationTime(Tokens.secondsFromNow(2));
+        long exp = claims.getExpirationTime().getValue();
+        String token = Tokens.sign(key.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, "k1", claims);
+        CompletableFuture<String> originClosed = new CompletableFuture<>();
+        proxyTo(echoOrigin(originClosed), request -> route.authenticator()
+                .authenticate(CredentialCarrier.ofHeaders(request.headers()))
+                .thenApply(outcome -> {
+                    assertTrue(outcome.verified(), () -> "the token verifies: " + outcome.failure());
+                    return TunnelLifetime.of(Duration.ofMinutes(1), outcome.identity().claims());
+                }));
+        WebSocket ws = connect(new WebSocketConnectOptions().addHeader("Authorization", "Bearer " + token));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<long[]> closed = closeOf(ws, seen);
+        long closedAt = closed.get(WAIT_SECONDS, TimeUnit.SECONDS)[0];
+        assertEquals(List.of("1008 token expired"), seen, "the token, not the minute's cap, ended it");
+        // The timer runs on the monotonic clock, exp is wall-clock time: allow them a few ms apart.
+        assertTrue(closedAt >= exp * 1000 - 20, () -> "closed " + (exp * 1000 - closedAt) + " ms before exp");
+        assertEquals("1008 token expired", originClosed.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEventually(Duration.ofSeconds(WAIT_SECONDS),
+                () -> assertEquals(List.of("upstream", "opened", "closed"), List.copyOf(events)));
+    }
+
+    @Test
+    void aDeadlineAlreadyPastAtTheUpgradeClosesTheTunnelAtOnce() throws Exception {
+        // Verification allows a clock skew, so a token may be accepted a little after its exp.
+        CompletableFuture<String> originClosed = new CompletableFuture<>();
+        proxyTo(echoOrigin(originClosed), request -> CompletableFuture.completedFuture(
+                new TunnelLifetime(Duration.ofMinutes(1), Instant.now().minusSeconds(5))));
+        WebSocket ws = connect();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        closeOf(ws, seen).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(List.of("1008 token expired"), seen);
+        assertEquals("1008 token expired", originClosed.get(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
     // --- handshakes that do not happen ------------------------------------------------------------
