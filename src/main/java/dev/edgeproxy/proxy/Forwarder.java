@@ -5,6 +5,7 @@ import dev.edgeproxy.logging.LogThrottle;
 import dev.edgeproxy.http.HeaderFields;
 import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.http.RequestHead;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -128,7 +129,15 @@ public final class Forwarder {
         OriginClient origin = upstream.origin();
         HttpClient originClient = origin == null ? client : origin.client(maker);
         exchange.leaseAsked();
-        originClient.request(options).onComplete(ar -> {
+        Future<HttpClientRequest> leased;
+        try {
+            leased = originClient.request(options);
+        } catch (RuntimeException e) {
+            exchange.leaseRefused();
+            exchange.fail(e);
+            return;
+        }
+        leased.onComplete(ar -> {
             if (ar.failed()) {
                 exchange.leaseRefused();
                 if (ar.cause() instanceof ConnectionPoolTooBusyException) {

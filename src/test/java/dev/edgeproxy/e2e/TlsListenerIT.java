@@ -1,7 +1,9 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.H2Wire;
 import dev.edgeproxy.testing.OnContext;
 import dev.edgeproxy.testing.PackagedApp;
+import dev.edgeproxy.testing.RawH2;
 import dev.edgeproxy.testing.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +29,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -219,6 +222,26 @@ class TlsListenerIT {
         assertEquals(200, viaH1.status(), viaH1::body);
         assertEquals(HttpVersion.HTTP_1_1, viaH1.version(), "ALPN negotiated http/1.1");
         assertEquals("https", forwardedProto(viaH1.body()), viaH1::body);
+    }
+
+    /** The HTTP/2 seam over TLS (ALPN h2), with raw frames: Http2AttackEndToEndTest's rows that depend on TLS. */
+    @Test
+    void http2OverTlsRefusesInvalidFieldsAndKeepsTheListenersScheme() {
+        try (RawH2 h2 = RawH2.connectTls(httpsPort, "a.example", Map.of())) {
+            assertEquals(100L, h2.serverSettings().get(H2Wire.SETTINGS_MAX_CONCURRENT_STREAMS));
+            assertEquals(16384L, h2.serverSettings().get(H2Wire.SETTINGS_MAX_HEADER_LIST_SIZE));
+
+            RawH2.Response injected = h2.exchange(RawH2.request("GET", "https", "a.example", "/open/tls-injected",
+                    "x-a", "v\r\n Transfer-Encoding: chunked"), null);
+            assertEquals(400, injected.status(), injected::toString);
+            assertEquals("bad request: invalid header field", injected.bodyText());
+            assertFalse(origin.paths().contains("/open/tls-injected"), "nothing reached the origin");
+
+            // A client claiming :scheme http on TLS is still https to rules and to the origin.
+            RawH2.Response claimed = h2.exchange(RawH2.request("GET", "http", "a.example", "/secure/claimed"), null);
+            assertEquals(200, claimed.status(), claimed::bodyText);
+            assertEquals("https", forwardedProto(claimed.bodyText()));
+        }
     }
 
     @Test
