@@ -32,7 +32,22 @@ class CanonicalTokenTest {
     private static final String ISSUER = "https://idp.example.test";
     private static final KeyPair KEY = TestKeys.rsa2048();
     /** RS256 over 2048 bits: a 256-byte signature, 342 characters, so its last one carries 4 padding bits. */
-    private static final String VALID = Tokens.sign(KEY.getPrivate(), "RS256", "k", Tokens.claims(ISSUER, "aud"));
+    private static final String VALID = withBothUrlSafeCharacters();
+
+    /**
+     * A valid token holding both '-' and '_', so that every respelling into the standard alphabet changes it (a
+     * random signature lacks one of them about once in a hundred runs): signed again with another nonce until so.
+     */
+    private static String withBothUrlSafeCharacters() {
+        for (int nonce = 0; ; nonce++) {
+            var claims = Tokens.claims(ISSUER, "aud");
+            claims.setClaim("n", nonce);
+            String token = Tokens.sign(KEY.getPrivate(), "RS256", "k", claims);
+            if (token.indexOf('-') >= 0 && token.indexOf('_') >= 0) {
+                return token;
+            }
+        }
+    }
 
     private static TokenVerifier verifier() {
         return TokenVerifier.create(List.of(new TokenVerifier.ProviderSpec(ISSUER, Set.of(),

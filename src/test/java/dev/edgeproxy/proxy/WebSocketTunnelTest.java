@@ -185,7 +185,18 @@ class WebSocketTunnelTest {
     }
 
     private WebSocket connect(WebSocketConnectOptions options) throws Exception {
+        return connect(options, ws -> { });
+    }
+
+    /**
+     * Connects, with {@code onOpen} run on the socket's event loop as soon as it is open: a handler set there
+     * sees everything, even a close that follows the upgrade at once (one set later from the test thread may find
+     * the socket closed already).
+     */
+    private WebSocket connect(WebSocketConnectOptions options, java.util.function.Consumer<WebSocket> onOpen)
+            throws Exception {
         return client.connect(options.setHost("127.0.0.1").setPort(proxyPort).setURI("/t"))
+                .onSuccess(onOpen::accept)
                 .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -256,14 +267,12 @@ class WebSocketTunnelTest {
         });
     }
 
-    /** {@code code reason} of the client's close, and when it came (wall clock, ms). */
-    private static CompletableFuture<long[]> closeOf(WebSocket ws, List<String> seen) {
-        CompletableFuture<long[]> closed = new CompletableFuture<>();
+    /** Notes {@code code reason} of the client's close in {@code seen}, and completes {@code closed} with when. */
+    private static void closeOf(WebSocket ws, List<String> seen, CompletableFuture<long[]> closed) {
         ws.closeHandler(v -> {
             seen.add(ws.closeStatusCode() + " " + ws.closeReason());
             closed.complete(new long[] {System.currentTimeMillis()});
         });
-        return closed;
     }
 
     @Test
@@ -272,9 +281,9 @@ class WebSocketTunnelTest {
         proxyTo(echoOrigin(originClosed),
                 request -> CompletableFuture.completedFuture(new TunnelLifetime(Duration.ofSeconds(1), null)));
         long before = System.currentTimeMillis();
-        WebSocket ws = connect();
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CompletableFuture<long[]> closed = closeOf(ws, seen);
+        CompletableFuture<long[]> closed = new CompletableFuture<>();
+        WebSocket ws = connect(new WebSocketConnectOptions(), opened -> closeOf(opened, seen, closed));
         // Traffic all along: unlike the idle timeout, nothing postpones the lifetime.
         long chatter = vertx.setPeriodic(100, id -> {
             if (!ws.isClosed()) {
@@ -310,9 +319,10 @@ class WebSocketTunnelTest {
                     assertTrue(outcome.verified(), () -> "the token verifies: " + outcome.failure());
                     return TunnelLifetime.of(Duration.ofMinutes(1), outcome.identity().claims());
                 }));
-        WebSocket ws = connect(new WebSocketConnectOptions().addHeader("Authorization", "Bearer " + token));
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CompletableFuture<long[]> closed = closeOf(ws, seen);
+        CompletableFuture<long[]> closed = new CompletableFuture<>();
+        connect(new WebSocketConnectOptions().addHeader("Authorization", "Bearer " + token),
+                opened -> closeOf(opened, seen, closed));
         long closedAt = closed.get(WAIT_SECONDS, TimeUnit.SECONDS)[0];
         assertEquals(List.of("1008 token expired"), seen, "the token, not the minute's cap, ended it");
         // The timer runs on the monotonic clock, exp is wall-clock time: allow them a few ms apart.
@@ -328,9 +338,10 @@ class WebSocketTunnelTest {
         CompletableFuture<String> originClosed = new CompletableFuture<>();
         proxyTo(echoOrigin(originClosed), request -> CompletableFuture.completedFuture(
                 new TunnelLifetime(Duration.ofMinutes(1), Instant.now().minusSeconds(5))));
-        WebSocket ws = connect();
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        closeOf(ws, seen).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        CompletableFuture<long[]> closed = new CompletableFuture<>();
+        connect(new WebSocketConnectOptions(), opened -> closeOf(opened, seen, closed));
+        closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(List.of("1008 token expired"), seen);
         assertEquals("1008 token expired", originClosed.get(WAIT_SECONDS, TimeUnit.SECONDS));
     }
