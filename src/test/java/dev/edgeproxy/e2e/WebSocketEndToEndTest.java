@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.OnContext;
 import dev.edgeproxy.testing.RawHttp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -336,15 +337,9 @@ class WebSocketEndToEndTest {
     /** {@code options} (URI, headers) completed with the proxy's address and the echo origin's subprotocol. */
     private static Conversation connect(WebSocketConnectOptions options) throws Exception {
         options.setHost("localhost").setPort(RestAssured.port).addSubProtocol("chat.v1");
-        CompletableFuture<Conversation> opened = new CompletableFuture<>();
-        // Handlers are set on the socket's event loop at once, so no message can slip past them.
-        client.connect(options).onComplete(ar -> {
-            if (ar.succeeded()) {
-                opened.complete(new Conversation(ar.result()));
-            } else {
-                opened.completeExceptionally(ar.cause());
-            }
-        });
-        return opened.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        // Connected from an event-loop context and its handlers set there at once, so no message can slip past
+        // them. (Connected from the test's thread, Vert.x resumes the socket on one context and completes the
+        // future on another: a message arriving with the 101 was then delivered before any handler was set.)
+        return OnContext.await(vertx, Duration.ofSeconds(WAIT_SECONDS), () -> client.connect(options).map(Conversation::new));
     }
 }

@@ -5,6 +5,7 @@ import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.testing.OnContext;
 import dev.edgeproxy.testing.RawHttp;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
@@ -195,9 +196,10 @@ class WebSocketTunnelTest {
      */
     private WebSocket connect(WebSocketConnectOptions options, java.util.function.Consumer<WebSocket> onOpen)
             throws Exception {
-        return client.connect(options.setHost("127.0.0.1").setPort(proxyPort).setURI("/t"))
-                .onSuccess(onOpen::accept)
-                .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        // From an event-loop context: from the test's thread, Vert.x would resume the socket on one context and
+        // complete the future on another, and a frame arriving with the 101 could pass before any handler.
+        return OnContext.await(vertx, Duration.ofSeconds(WAIT_SECONDS),
+                () -> client.connect(options.setHost("127.0.0.1").setPort(proxyPort).setURI("/t")).onSuccess(onOpen::accept));
     }
 
     private static String upgradeHead(String key) {
