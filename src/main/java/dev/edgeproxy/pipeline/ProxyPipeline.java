@@ -68,8 +68,9 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         IncomingRequest live;
         CompletionStage<Evaluation> evaluation;
         try {
-            // 1. Canonicalise: one authority, unambiguous framing, one canonical target, and none of the
-            //    headers a client must not supply. Every later step, and the origin, sees only this view.
+            // 1. Canonicalise: one authority, unambiguous framing, valid header fields, the listener's scheme, one
+            //    canonical target, and none of the headers a client must not supply. Every later step, and the
+            //    origin, sees only this view.
             live = canonical(request, table.hygiene());
             record.request(live);
 
