@@ -1,6 +1,7 @@
 package dev.edgeproxy.proxy;
 
 import dev.edgeproxy.error.GatewayError;
+import dev.edgeproxy.http.HeaderFields;
 import dev.edgeproxy.http.HopByHop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
@@ -100,9 +101,15 @@ final class OriginExchange implements RequestBody.Outcome {
             fail(new IllegalStateException("origin answered " + originStatus + " to a plain request"));
             return;
         }
+        if (HeaderFields.firstInvalid(originResponse.headers()) != null) {
+            // The same field check as for requests, the other way: an HTTP/2 origin's CR or LF would split an
+            // HTTP/1.1 user agent's response.
+            fail(new IllegalStateException("origin answered with an invalid header field"));
+            return;
+        }
         response.setStatusCode(originStatus);
         String message = originResponse.statusMessage();
-        if (message != null) {
+        if (message != null && HeaderFields.validValue(message)) {
             response.setStatusMessage(message);
         }
         HopByHop.copyEndToEnd(originResponse.headers(), response.headers());
@@ -114,6 +121,10 @@ final class OriginExchange implements RequestBody.Outcome {
         // Content-Length the client then waits for, or a terminating chunk). It is reset instead.
         originResponse.pipe().endOnSuccess(false).endOnFailure(false).to(response).onComplete(ar -> {
             if (ar.succeeded()) {
+                if (HeaderFields.firstInvalid(originResponse.trailers()) != null) {
+                    fail(new IllegalStateException("origin answered with an invalid trailer field"));
+                    return;
+                }
                 finish();
                 // HTTP/2 trailers (gRPC's grpc-status, grpc-message) travel on to the user agent.
                 HopByHop.copyEndToEnd(originResponse.trailers(), response.trailers());

@@ -54,9 +54,11 @@ class Http2AttackEndToEndTest {
         h2 = RawH2.connect(RestAssured.port);
     }
 
+    /** The lease invariant, after every row: whatever became of it, no origin connection stays leased. */
     @AfterEach
     void close() {
         h2.close();
+        awaitLeased(0);
     }
 
     private static String authority() {
@@ -235,6 +237,21 @@ class Http2AttackEndToEndTest {
         assertEquals(401, r.status());
         assertEquals("authentication failure: ambiguous credentials", r.bodyText());
         assertEquals(before, gateway.upstream().requests());
+    }
+
+    // --- 7: a 101 to a plain request ----------------------------------------------------------------------
+
+    @Test
+    void aSwitchingProtocolsAnswerToAPlainRequestIs502AndItsConnectionIsNeverUsedAgain() {
+        RawH2.Response r = h2.exchange(get(uniquePath("/raw") + "/101"), null);
+        assertEquals(502, r.status(), r::toString);
+        assertEquals("bad gateway", r.bodyText());
+        given().get(uniquePath("/raw") + "/101").then().statusCode(502);
+        // Later requests go on other connections: nothing more is written to one that switched protocols.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, h2.exchange(get(uniquePath("/raw")), null).status());
+        }
+        assertEquals("", origin().upgradedBytes());
     }
 
     // --- what already held: the codec's own refusals --------------------------------------------------------
