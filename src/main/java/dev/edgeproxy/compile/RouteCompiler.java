@@ -9,12 +9,8 @@ import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.Problems;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.config.Sizes;
-import dev.edgeproxy.error.GatewayError;
-import dev.edgeproxy.http.EscapeAction;
-import dev.edgeproxy.http.HttpToken;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.TargetCanonicalizer;
-import dev.edgeproxy.http.TargetPolicy;
 import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtPolicyCompiler;
@@ -24,11 +20,9 @@ import dev.edgeproxy.proxy.UpstreamPool;
 import dev.edgeproxy.ratelimit.RateLimitCompiler;
 import dev.edgeproxy.route.Admission;
 import dev.edgeproxy.route.HostMatch;
-import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
-import dev.edgeproxy.route.ValueMatch;
 import dev.edgeproxy.route.WebSocketUpgrade;
 import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.transform.TransformCompiler;
@@ -37,11 +31,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The only place where configuration can be wrong: turns the {@link GatewayConfig} tree into an
@@ -59,12 +51,7 @@ public final class RouteCompiler {
     /** How problems outside any route read: {@code gateway: limits.maxRequestBody: ...}. */
     private static final String GLOBAL = "gateway";
 
-    private static final Pattern METHOD = Pattern.compile("[A-Z]+");
-    /** An RFC 9110 token: what a header (or cookie) name may be. */
-    private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
-    /** The requests' canonicalisation, compiled first: route paths are checked against it. */
-    private TargetCanonicalizer canonicalizer = new TargetCanonicalizer(TargetPolicy.STRICT);
     private final Problems problems = new Problems();
     private final JwtPolicyCompiler jwt;
     private final AuthorizationCompiler authorization;
@@ -99,7 +86,9 @@ public final class RouteCompiler {
     private RouteTable compileAll(GatewayConfig config) {
         List<GatewayConfig.Route> configs = config.routes().orElse(List.of());
         problems.route(GLOBAL);
-        canonicalizer = new TargetCanonicalizer(targetPolicy(config.requestTarget()));
+        RequestTargetCompiler requests = new RequestTargetCompiler(problems);
+        TargetCanonicalizer canonicalizer = new TargetCanonicalizer(requests.targetPolicy(config.requestTarget()));
+        MatchCompiler matching = new MatchCompiler(problems, canonicalizer);
         long defaultMaxBody = config.limits().maxRequestBody()
                 .map(v -> size("limits.maxRequestBody", v)).orElse(Route.UNLIMITED);
         WebSocketDefaults webSocketDefaults = new WebSocketDefaults(
@@ -119,13 +108,13 @@ public final class RouteCompiler {
                 error("name", "is used by more than one route");
             }
             int before = problems.count();
-            Route route = compileRoute(name, rc, defaultMaxBody, webSocketDefaults);
+            Route route = compileRoute(name, rc, matching, defaultMaxBody, webSocketDefaults);
             if (problems.count() == before) {
                 routes.add(route);
             }
         }
         problems.route(GLOBAL);
-        RequestHygiene hygiene = hygiene(config, routes);
+        RequestHygiene hygiene = requests.hygiene(config, routes, canonicalizer);
         if (problems.count() > 0) {
             // Nothing half-configured keeps running: stop the key refreshes this attempt started.
             new RouteTable(List.of(), jwt.started(), RequestHygiene.DEFAULT).retire();
@@ -139,49 +128,6 @@ public final class RouteCompiler {
         return new RouteTable(routes, resources, hygiene);
     }
 
-    // --- what every request goes through ---------------------------------------------------------
-
-    private TargetPolicy targetPolicy(GatewayConfig.RequestTarget t) {
-        String base = "requestTarget.";
-        EscapeAction nul = action(base + "escapedNul", t.escapedNul());
-        if (nul == EscapeAction.DECODE) {
-            error(base + "escapedNul", "'decode' is not possible for %00 (expected reject or keep)");
-            nul = EscapeAction.REJECT;
-        }
-        return new TargetPolicy(t.mergeSlashes(),
-                action(base + "escapedSlash", t.escapedSlash()),
-                action(base + "escapedBackslash", t.escapedBackslash()),
-                action(base + "backslash", t.backslash()), nul,
-                action(base + "pathParameters", t.pathParameters()));
-    }
-
-    private RequestHygiene hygiene(GatewayConfig config, List<Route> routes) {
-        Set<String> removed = new HashSet<>();
-        List<String> untrusted = config.untrustedHeaders();
-        for (int i = 0; i < untrusted.size(); i++) {
-            String name = untrusted.get(i).strip().toLowerCase(Locale.ROOT);
-            if (!HttpToken.is(name)) {
-                error("untrustedHeaders[" + i + "]", "'" + untrusted.get(i) + "' is not a valid header name");
-            } else if (name.equals("host") || name.equals("content-length") || name.equals("transfer-encoding")) {
-                error("untrustedHeaders[" + i + "]", "'" + name + "' frames the request and cannot be removed");
-            } else {
-                removed.add(name);
-            }
-        }
-        // A header some route derives from verified claims must not come from the client on any route.
-        routes.forEach(r -> removed.addAll(r.transform().suppliedHeaders()));
-        return new RequestHygiene(canonicalizer, removed);
-    }
-
-    private EscapeAction action(String field, String value) {
-        EscapeAction action = EscapeAction.parse(value);
-        if (action == null) {
-            error(field, "unknown action '" + value + "' (expected reject, decode or keep)");
-            return EscapeAction.REJECT;
-        }
-        return action;
-    }
-
     private long size(String field, String value) {
         try {
             return Sizes.parse(value);
@@ -191,9 +137,10 @@ public final class RouteCompiler {
         }
     }
 
-    private Route compileRoute(String name, GatewayConfig.Route rc, long defaultMaxBody, WebSocketDefaults webSocketDefaults) {
-        HostMatch hosts = hostnames(rc.hostnames().orElse(List.of()));
-        List<RouteMatch> matches = matches(rc.matches().orElse(List.of()));
+    private Route compileRoute(String name, GatewayConfig.Route rc, MatchCompiler matching, long defaultMaxBody,
+            WebSocketDefaults webSocketDefaults) {
+        HostMatch hosts = matching.hostnames(rc.hostnames().orElse(List.of()));
+        List<RouteMatch> matches = matching.matches(rc.matches().orElse(List.of()));
         UpstreamPool upstreams = backends(name, rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
         JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
@@ -214,138 +161,6 @@ public final class RouteCompiler {
         WebSocketUpgrade websocket = websocket(rc, webSocketDefaults);
         return new Route(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, timeout, maxBody,
                 websocket);
-    }
-
-    // --- matching -------------------------------------------------------------------------------
-
-    private HostMatch hostnames(List<String> hostnames) {
-        for (int i = 0; i < hostnames.size(); i++) {
-            String h = hostnames.get(i).strip().toLowerCase(Locale.ROOT);
-            String bare = h.startsWith("*.") ? h.substring(2) : h;
-            if (!HOST_LABELS.matcher(bare).matches()) {
-                error("hostnames[" + i + "]", "'" + hostnames.get(i)
-                        + "' is not a hostname or a leading wildcard such as *.example.org");
-            }
-        }
-        return HostMatch.of(hostnames.stream().map(String::strip).toList());
-    }
-
-    private List<RouteMatch> matches(List<GatewayConfig.Match> configs) {
-        if (configs.isEmpty()) {
-            return List.of(RouteMatch.ANY);
-        }
-        List<RouteMatch> out = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) {
-            GatewayConfig.Match m = configs.get(i);
-            String field = "matches[" + i + "]";
-            PathMatch path = m.path().map(p -> path(field + ".path", p)).orElse(new PathMatch.Prefix("/"));
-            String method = m.method().map(String::strip).map(s -> s.toUpperCase(Locale.ROOT)).orElse(null);
-            if (method != null && !METHOD.matcher(method).matches()) {
-                error(field + ".method", "'" + m.method().get() + "' is not an HTTP method");
-            }
-            List<ValueMatch> headers = valueMatches(field + ".headers", m.headers().orElse(List.of()), true);
-            List<ValueMatch> query = valueMatches(field + ".query", m.query().orElse(List.of()), false);
-            if (path != null) {
-                out.add(new RouteMatch(path, method, headers, query));
-            }
-        }
-        return out;
-    }
-
-    private PathMatch path(String field, GatewayConfig.Path p) {
-        int given = count(p.exact(), p.pathPrefix(), p.regex());
-        if (given != 1) {
-            error(field, "needs exactly one of exact, pathPrefix or regex (found " + given + ")");
-            return null;
-        }
-        if (p.exact().isPresent()) {
-            return slashPath(field + ".exact", p.exact().get()) ? new PathMatch.Exact(p.exact().get()) : null;
-        }
-        if (p.pathPrefix().isPresent()) {
-            String prefix = p.pathPrefix().get();
-            if (!slashPath(field + ".pathPrefix", prefix)) {
-                return null;
-            }
-            // "/api/" and "/api" mean the same segment-aware prefix; "/" stays "/".
-            String normalized = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-            return new PathMatch.Prefix(normalized);
-        }
-        com.google.re2j.Pattern pattern = regex(field + ".regex", p.regex().get());
-        return pattern == null ? null : new PathMatch.Regex(pattern);
-    }
-
-    private boolean slashPath(String field, String value) {
-        if (!value.startsWith("/")) {
-            error(field, "'" + value + "' must start with /");
-            return false;
-        }
-        // Paths are compared with the canonical request path: one that no request can have never matches.
-        if (value.indexOf('?') >= 0) {
-            error(field, "'" + value + "' must not contain a query");
-            return false;
-        }
-        try {
-            String canonical = canonicalizer.canonicalize("GET", value, null).path();
-            if (!canonical.equals(value)) {
-                error(field, "'" + value + "' is not canonical: requests for it arrive as '" + canonical + "'");
-                return false;
-            }
-        } catch (GatewayError.BadRequest e) {
-            error(field, "'" + value + "' can never match: such a request is refused (" + e.getMessage() + ")");
-            return false;
-        }
-        return true;
-    }
-
-    private List<ValueMatch> valueMatches(String field, List<GatewayConfig.NamedMatch> configs, boolean header) {
-        List<ValueMatch> out = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) {
-            GatewayConfig.NamedMatch nm = configs.get(i);
-            String f = field + "[" + i + "]";
-            String name = nm.name().map(String::strip).orElse("");
-            if (name.isEmpty()) {
-                error(f + ".name", "is required");
-                continue;
-            }
-            if (header && !HttpToken.is(name)) {
-                error(f + ".name", "'" + name + "' is not a valid header name");
-                continue;
-            }
-            if (nm.value().isEmpty()) {
-                error(f + ".value", "is required ({exact: ...} or {regex: ...})");
-                continue;
-            }
-            GatewayConfig.ValueMatch v = nm.value().get();
-            if (count(v.exact(), v.regex()) != 1) {
-                error(f + ".value", "needs exactly one of exact or regex");
-                continue;
-            }
-            String key = header ? name.toLowerCase(Locale.ROOT) : name;
-            if (v.exact().isPresent()) {
-                out.add(ValueMatch.exact(key, v.exact().get()));
-            } else {
-                com.google.re2j.Pattern p = regex(f + ".value.regex", v.regex().get());
-                if (p != null) {
-                    out.add(ValueMatch.regex(key, p));
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Compiles a regex that will run on client input with RE2: matching takes time linear in the input
-     * whatever the pattern, so no request can make the proxy backtrack for minutes. RE2 has no
-     * backreferences or lookaround; such a pattern is refused here, naming route and field.
-     */
-    private com.google.re2j.Pattern regex(String field, String source) {
-        try {
-            return com.google.re2j.Pattern.compile(source);
-        } catch (com.google.re2j.PatternSyntaxException e) {
-            error(field, "invalid regex '" + source + "': " + e.getMessage().replaceFirst("^error parsing regexp: ", "")
-                    + " (RE2 syntax: no backreferences or lookaround)");
-            return null;
-        }
     }
 
     private UpstreamPool backends(String routeName, List<GatewayConfig.Backend> configs) {
@@ -449,17 +264,6 @@ public final class RouteCompiler {
             return fallback;
         }
         return d;
-    }
-
-    @SafeVarargs
-    private static int count(Optional<String>... values) {
-        int n = 0;
-        for (Optional<String> v : values) {
-            if (v.isPresent()) {
-                n++;
-            }
-        }
-        return n;
     }
 
     private void error(String field, String message) {

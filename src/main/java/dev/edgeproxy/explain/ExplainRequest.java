@@ -1,8 +1,6 @@
 package dev.edgeproxy.explain;
 
-import dev.edgeproxy.http.RequestHygiene;
-import dev.edgeproxy.http.RequestTarget;
-import dev.edgeproxy.pipeline.IncomingRequest;
+import dev.edgeproxy.pipeline.Arrival;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -80,17 +78,13 @@ record ExplainRequest(String method, String target, String host, MultiMap header
                 source == null ? "127.0.0.1" : source, sourcePort);
     }
 
-    /** A fresh request each time: explaining changes it (the credential is placed, and removed again once verified). */
     /**
-     * The described request as the proxy would see it: its target canonicalised and untrusted headers
-     * removed, as for a live request.
-     *
-     * @throws dev.edgeproxy.error.GatewayError.BadRequest when the proxy would refuse the target
+     * The described request as it would arrive, with {@code target} and a copy of the headers: a fresh one each
+     * time, since evaluating changes it (untrusted headers removed, a credential placed and removed again).
      */
-    IncomingRequest toIncoming(RequestHygiene hygiene) {
-        MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(headers);
-        RequestTarget canonical = hygiene.apply(method, target, copy.get("host"), copy);
-        return IncomingRequest.described(method, canonical.originForm(), copy, scheme, source, sourcePort);
+    Arrival arrival(String target, MultiMap headers) {
+        return Arrival.described(method, target, MultiMap.caseInsensitiveMultiMap().addAll(headers),
+                scheme.equals("https"), source, sourcePort);
     }
 
     private static MultiMap headers(JsonObject json) {

@@ -6,6 +6,7 @@ import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.TokenLocation;
+import dev.edgeproxy.pipeline.Arrival;
 import dev.edgeproxy.pipeline.Evaluation;
 import dev.edgeproxy.pipeline.Evaluator;
 import dev.edgeproxy.pipeline.IncomingRequest;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -53,31 +53,46 @@ final class Explainer {
      */
     CompletionStage<JsonObject> explain(ExplainRequest described, Executor resume) {
         RouteTable table = routes.get();
+        Redactor redact = new Redactor(described.token());
+        return Evaluator.evaluate(table, withToken(table, described), Evaluator.Purpose.EXPLAIN, resume)
+                .thenApply(evaluation -> render(evaluation, redact));
+    }
+
+    /**
+     * The described request with its token where the route that matches without it expects it; the evaluation
+     * then matches again, as the proxy would see the request with the token in it (a route could match on that
+     * header). Without a token, or when no route takes one, the request as described.
+     */
+    private static Arrival withToken(RouteTable table, ExplainRequest described) {
+        if (described.token() == null) {
+            return described.arrival(described.target(), described.headers());
+        }
         IncomingRequest request;
         try {
-            request = described.toIncoming(table.hygiene());
-        } catch (GatewayError.BadRequest refused) {
-            return CompletableFuture.completedFuture(new JsonObject()
+            request = Evaluator.canonicalise(table.hygiene(), described.arrival(described.target(), described.headers()));
+        } catch (GatewayError refused) {
+            // The evaluation refuses it the same way.
+            return described.arrival(described.target(), described.headers());
+        }
+        RouteTable.Selection first = table.selection(request);
+        if (first == null || first.route().authenticator() == null) {
+            return described.arrival(described.target(), described.headers());
+        }
+        first.route().authenticator().location().place(request, described.token());
+        return described.arrival(request.upstreamUri(), request.requestHeaders());
+    }
+
+    private static JsonObject render(Evaluation evaluation, Redactor redact) {
+        GatewayError refusal = evaluation.refusal();
+        if (evaluation.decidedAt() == Evaluation.Step.REQUEST) {
+            return new JsonObject()
                     .put("route", null)
                     .put("jwt", new JsonObject().put("mode", null).put("outcome", "none"))
                     .put("rules", new JsonArray())
-                    .put("decision", decision(false, refused.status(), "request", null, refused.body()))
-                    .putNull("upstream"));
+                    .put("decision", decision(false, refusal.status(), "request", null, refusal.body()))
+                    .putNull("upstream");
         }
-        // The token goes where the route that matches without it expects it; the evaluation then matches
-        // again, as the proxy would see the request with the token in it (a route could match on that header).
-        RouteTable.Selection first = table.selection(request);
-        if (first != null && described.token() != null && first.route().authenticator() != null) {
-            first.route().authenticator().location().place(request, described.token());
-        }
-        Redactor redact = new Redactor(described.token());
-        return Evaluator.evaluate(table, request, Evaluator.Purpose.EXPLAIN, resume)
-                .thenApply(evaluation -> render(evaluation, request, redact));
-    }
-
-    private static JsonObject render(Evaluation evaluation, IncomingRequest request, Redactor redact) {
-        GatewayError refusal = evaluation.refusal();
-        if (evaluation.selection() == null) {
+        if (evaluation.decidedAt() == Evaluation.Step.ROUTE) {
             return new JsonObject()
                     .put("route", null)
                     .put("jwt", new JsonObject().put("mode", null).put("outcome", "none"))
@@ -90,9 +105,9 @@ final class Explainer {
                 .put("route", route(evaluation.selection()))
                 .put("jwt", jwt(route.authenticator(), evaluation.authentication()));
         Decision d = evaluation.decision();
-        if (d == null) {
-            // Refused before the rules: by the JWT policy, or (a declared body over the limit) before it.
-            boolean byJwt = evaluation.authentication() != null;
+        if (evaluation.decidedAt() != Evaluation.Step.AUTHORIZATION) {
+            // Refused before the rules: by the JWT policy, or by the route's limits before it.
+            boolean byJwt = evaluation.decidedAt() == Evaluation.Step.AUTHENTICATION;
             JsonArray rules = new JsonArray();
             route.authorizer().rules().forEach(rule -> rules.add(new JsonObject()
                     .put("kind", rule.kind().key())
@@ -125,7 +140,7 @@ final class Explainer {
         route.upstreams().upstreams().stream().map(Upstream::toString).forEach(backends::add);
         return answer.put("upstream", new JsonObject()
                 .put("backends", backends)
-                .put("uri", redact.apply(request.upstreamUri()))
+                .put("uri", redact.apply(evaluation.request().upstreamUri()))
                 .put("headers", forwarded));
     }
 

@@ -1,14 +1,11 @@
 package dev.edgeproxy.pipeline;
 
 import dev.edgeproxy.cel.RequestVariables;
-import dev.edgeproxy.http.ClientCertificate;
 import dev.edgeproxy.http.QueryString;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.route.MatchInput;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,17 +13,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * A request as the pipeline sees it: route-selection input, the carrier of its credential, and the
- * source of CEL variables. It is either {@linkplain #of live} (a Vert.x request, whose headers are the
- * very map a verified credential is removed from before forwarding) or {@linkplain #described described}
- * by a user asking for an explanation; both go through the same selection, credential and variable code.
- * Derived values (host without port, decoded query, header map) are computed on first use only.
- *
- * <p>Public only for {@link #described}, which the route-selection benchmark uses so that it measures this
- * adapter rather than a copy of it.
+ * A request as the pipeline sees it after step 1: route-selection input, the carrier of its credential, and the
+ * source of CEL variables, made by {@link Evaluator#canonicalise} from an {@link Arrival}, live or described to
+ * {@code /explain}; both go through the same selection, credential and variable code. Its headers are the very
+ * map a verified credential is removed from. Derived values (host without port, decoded query, header map) are
+ * computed on first use only.
  */
 public final class IncomingRequest implements MatchInput, RequestVariables.Source, CredentialCarrier {
 
@@ -35,8 +28,8 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
     private final String uri;
     private final MultiMap headers;
     private final String scheme;
-    /** {@code :authority}, asked for only when there is no Host header. */
-    private final Supplier<String> authority;
+    /** The checked {@code Host} (or {@code :authority}); empty for an HTTP/1.0 request without one. */
+    private final String authority;
     private final String sourceAddress;
     private final long sourcePort;
     /** The verified client certificate's description, read from the TLS session only when a rule asks. */
@@ -48,61 +41,24 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
     private String query;
     private boolean queryChanged;
 
-    private IncomingRequest(String method, String path, String uri, String query, MultiMap headers, String scheme,
-            Supplier<String> authority, String sourceAddress, long sourcePort,
-            Supplier<Map<String, Object>> certificateSource) {
-        this.method = method;
-        this.path = path == null ? "/" : path;
-        this.uri = uri;
-        this.query = query;
-        this.headers = headers;
-        this.scheme = scheme == null ? "http" : scheme;
-        this.authority = authority;
-        this.sourceAddress = sourceAddress;
-        this.sourcePort = sourcePort;
-        this.certificateSource = certificateSource;
-    }
-
     /**
-     * The request the user agent sent, as canonicalised.
+     * The request after step 1 ({@link Evaluator#canonicalise}).
      *
      * @param target    its canonical target: what every step decides on and the origin receives
      * @param authority its checked {@code Host} (or {@code :authority})
      * @param scheme    the listener's scheme, never the client's {@code :scheme}
      */
-    static IncomingRequest of(HttpServerRequest request, RequestTarget target, String authority, String scheme) {
-        SocketAddress remote = request.remoteAddress();
-        return new IncomingRequest(request.method().name(), target.path(), target.originForm(), target.query(),
-                request.headers(), scheme, () -> authority,
-                remote == null ? "" : remote.hostAddress(), remote == null ? 0 : remote.port(),
-                () -> clientCertificate(request));
-    }
-
-    private static Map<String, Object> clientCertificate(HttpServerRequest request) {
-        if (!request.connection().isSsl()) {
-            return Map.of();
-        }
-        try {
-            return ClientCertificate.describe(request.connection().peerCertificates());
-        } catch (SSLPeerUnverifiedException e) {
-            // No client certificate asked for or none sent (quarkus.http.ssl.client-auth none or request).
-            return Map.of();
-        }
-    }
-
-    /**
-     * A request as a user describes it, to be explained rather than forwarded.
-     *
-     * @param target  path with optional query, as it would appear in the request line
-     * @param headers as the user agent would send them, {@code host} included
-     */
-    public static IncomingRequest described(String method, String target, MultiMap headers, String scheme,
-            String sourceAddress, long sourcePort) {
-        int q = target.indexOf('?');
-        String path = q < 0 ? target : target.substring(0, q);
-        String query = q < 0 ? null : target.substring(q + 1);
-        return new IncomingRequest(method, path, target, query, headers, scheme, () -> null, sourceAddress, sourcePort,
-                Map::of);
+    IncomingRequest(Arrival arrival, RequestTarget target, String authority, String scheme) {
+        this.method = arrival.method();
+        this.path = target.path() == null ? "/" : target.path();
+        this.uri = target.originForm();
+        this.query = target.query();
+        this.headers = arrival.headers();
+        this.scheme = scheme;
+        this.authority = authority;
+        this.sourceAddress = arrival.sourceAddress();
+        this.sourcePort = arrival.sourcePort();
+        this.certificateSource = arrival.certificate();
     }
 
     @Override
@@ -136,8 +92,7 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
 
     /** The Host header as the user agent sent it (with port), or {@code :authority} for HTTP/2. */
     String hostHeader() {
-        String checked = authority.get();
-        return checked != null ? checked : headers.get("host");
+        return authority;
     }
 
     @Override

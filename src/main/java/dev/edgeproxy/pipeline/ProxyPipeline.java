@@ -3,13 +3,10 @@ package dev.edgeproxy.pipeline;
 import dev.edgeproxy.accesslog.AccessLog;
 import dev.edgeproxy.error.ErrorResponder;
 import dev.edgeproxy.error.GatewayError;
-import dev.edgeproxy.http.RequestHead;
-import dev.edgeproxy.http.RequestHygiene;
-import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.proxy.Forwarder;
 import dev.edgeproxy.proxy.TunnelLifetime;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Outbound;
 import dev.edgeproxy.proxy.WebSocketTunnel;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
@@ -19,7 +16,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
@@ -65,19 +61,12 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         ctx.addEndHandler(end -> record.end(request.response(), end.succeeded()));
         // The table is read once, so a request keeps the routes (and the canonicalisation) it started with.
         RouteTable table = routes.get();
-        IncomingRequest live;
         CompletionStage<Evaluation> evaluation;
         try {
-            // 1. Canonicalise: one authority, unambiguous framing, valid header fields, the listener's scheme, one
-            //    canonical target, and none of the headers a client must not supply. Every later step, and the
-            //    origin, sees only this view.
-            live = canonical(request, table.hygiene());
-            record.request(live);
-
-            // 2.–5. Match, authenticate, authorize, prepare the origin's headers.
+            // 1.–5. Canonicalise, match, authenticate, authorize, prepare the origin's headers.
             Context context = Vertx.currentContext();
             Executor eventLoop = task -> context.runOnContext(v -> task.run());
-            evaluation = Evaluator.evaluate(table, live, Evaluator.Purpose.FORWARD, eventLoop);
+            evaluation = Evaluator.evaluate(table, Arrival.of(request), Evaluator.Purpose.FORWARD, eventLoop);
         } catch (RuntimeException e) {
             fail(request, record, e);
             return;
@@ -88,7 +77,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
                 if (failure != null) {
                     fail(request, record, failure instanceof CompletionException c ? c.getCause() : failure);
                 } else {
-                    act(request, live, record, result);
+                    act(request, record, result);
                 }
             } catch (RuntimeException e) {
                 fail(request, record, e);
@@ -102,7 +91,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
      * route allows (403, the origin never asked); on any other route it is forwarded as a plain request (its
      * {@code Upgrade} removed with the other hop-by-hop headers).
      */
-    private void act(HttpServerRequest request, IncomingRequest live, RequestRecord record, Evaluation evaluation) {
+    private void act(HttpServerRequest request, RequestRecord record, Evaluation evaluation) {
         record.evaluated(evaluation);
         if (!evaluation.forwarded()) {
             fail(request, record, evaluation.refusal());
@@ -116,18 +105,16 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             fail(request, record, new GatewayError.Forbidden("origin not allowed"));
             return;
         }
-        Upstream upstream = route.upstreams().pick();
-        record.forwarding(upstream, evaluation.upstreamHeaders());
+        Outbound outbound = evaluation.outbound(route.upstreams().pick());
+        record.forwarding(outbound.upstream(), outbound.headers());
         if (tunnelled) {
             // Ends at the route's cap or the verified token's exp, whichever comes first.
             TunnelLifetime lifetime = TunnelLifetime.of(websocket.maxLifetime(), evaluation.identity().claims());
-            tunnel.open(request, upstream, live.upstreamUri(), evaluation.upstreamHeaders(), route.requestTimeout(),
-                    websocket.idleTimeout(), lifetime, new TunnelSession(request, record, route.name()));
+            tunnel.open(request, outbound, websocket.idleTimeout(), lifetime,
+                    new TunnelSession(request, record, route.name()));
             return;
         }
-        forwarder.forward(request, upstream, live.upstreamUri(), evaluation.upstreamHeaders(),
-                route.requestTimeout(), route.maxRequestBody(), record::upstreamTook,
-                failure -> fail(request, record, failure));
+        forwarder.forward(request, outbound, record::upstreamTook, failure -> fail(request, record, failure));
     }
 
     /** Reports a tunnel to the request's record and the WebSocket meters. */
@@ -163,21 +150,6 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         public void failed(GatewayError error) {
             fail(request, record, error);
         }
-    }
-
-    /** Step 1: the request as every later step sees it, or a {@link GatewayError} refusing it. */
-    private static IncomingRequest canonical(HttpServerRequest request, RequestHygiene hygiene) {
-        String h2Authority = request.version() == HttpVersion.HTTP_2 && request.authority() != null
-                ? request.authority().toString() : null;
-        String authority = RequestHead.authority(request.version(), request.headers(), h2Authority);
-        RequestHead.checkFraming(request.version(), request.headers());
-        RequestHead.checkFields(request.headers());
-        // The connection's, not request.isSSL(): behind Quarkus' request wrapper that one follows the scheme a
-        // client claims (an HTTP/2 :scheme of https on cleartext).
-        String scheme = RequestHead.scheme(request.connection().isSsl(),
-                request.version() == HttpVersion.HTTP_2 ? request.scheme() : null);
-        RequestTarget target = hygiene.apply(request.method().name(), request.uri(), authority, request.headers());
-        return IncomingRequest.of(request, target, authority, scheme);
     }
 
     private static void fail(HttpServerRequest request, RequestRecord record, Throwable failure) {

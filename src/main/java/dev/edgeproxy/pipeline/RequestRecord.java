@@ -41,13 +41,12 @@ final class RequestRecord {
         this.trace = trace;
     }
 
-    /** The request as canonicalised; a refused request never gets one, and is logged without a path. */
-    void request(IncomingRequest canonical) {
-        this.request = canonical;
-    }
-
-    /** What the proxy decided: the route, the subject, and the refusals operators watch. */
+    /**
+     * What the proxy decided: the canonical request (a request refused at step 1 has none, and is logged without
+     * a path), the route, the subject, and the refusals operators watch.
+     */
     void evaluated(Evaluation evaluation) {
+        request = evaluation.request();
         if (evaluation.route() != null) {
             routeName = evaluation.route().name();
             meters = null;

@@ -79,16 +79,18 @@ public final class Forwarder {
     }
 
     /**
-     * @param uri        the canonical request target (less a credential taken out of its query)
-     * @param headers    the end-to-end headers to send upstream (already filtered and transformed)
-     * @param maxBody    the route's request body limit in bytes
+     * @param outbound   what the origin receives; its headers are changed here (framing, {@code expect})
      * @param onUpstream called once when the exchange with the origin is over (its response complete, or
      *                   the exchange failed or timed out); before the user agent's response ends
      * @param onFailure  called at most once, with a {@link GatewayError}, if the exchange fails
      */
-    public void forward(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers, Duration timeout,
-            long maxBody, ExchangeOver onUpstream, Consumer<GatewayError> onFailure) {
-        OriginExchange exchange = new OriginExchange(vertx, leases, request, onUpstream, onFailure, timeout, maxBody);
+    public void forward(HttpServerRequest request, Outbound outbound, ExchangeOver onUpstream,
+            Consumer<GatewayError> onFailure) {
+        Upstream upstream = outbound.upstream();
+        MultiMap headers = outbound.headers();
+        long maxBody = outbound.maxBody();
+        OriginExchange exchange = new OriginExchange(vertx, leases, request, onUpstream, onFailure, outbound.timeout(),
+                maxBody);
         exchange.startTimer();
         long declared = RequestHead.declaredLength(request.headers());
         boolean hasBody = mayHaveBody(request, declared);
@@ -122,7 +124,7 @@ public final class Forwarder {
                 .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
                 .setHost(upstream.serverName() == null ? upstream.host() : upstream.serverName())
                 .setPort(upstream.port())
-                .setURI(uri)
+                .setURI(outbound.uri())
                 .setHeaders(headers);
         OriginClient origin = upstream.origin();
         HttpClient originClient = origin == null ? client : origin.client(maker);

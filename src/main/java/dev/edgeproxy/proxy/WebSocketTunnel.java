@@ -106,16 +106,17 @@ public final class WebSocketTunnel {
      * Opens the tunnel. The request must arrive paused; on a refused or failed upgrade
      * {@link Session#failed} is called before the user agent has been answered.
      *
-     * @param uri              the canonical request target (less a credential taken out of its query)
-     * @param headers          the origin headers the evaluation prepared (end-to-end, forwarding headers,
-     *                         transformations; the credential removed)
-     * @param handshakeTimeout the origin must have upgraded within it (the route's request timeout); then 504
+     * @param outbound         the origin, target and headers the evaluation prepared (end-to-end, forwarding
+     *                         headers, transformations; the credential removed); the origin must have upgraded
+     *                         within its timeout (the route's request timeout), else 504
      * @param idleTimeout      the tunnel closes after this long without a frame in either direction
      * @param lifetime         when the tunnel must close whatever its traffic (route cap, token exp), counted from
      *                         the user agent's upgrade
      */
-    public void open(HttpServerRequest request, Upstream upstream, String uri, MultiMap headers,
-            Duration handshakeTimeout, Duration idleTimeout, TunnelLifetime lifetime, Session session) {
+    public void open(HttpServerRequest request, Outbound outbound, Duration idleTimeout, TunnelLifetime lifetime,
+            Session session) {
+        Upstream upstream = outbound.upstream();
+        Duration handshakeTimeout = outbound.timeout();
         if (!validHandshake(request.headers())) {
             session.failed(new GatewayError.BadRequest("invalid WebSocket handshake"));
             return;
@@ -123,9 +124,9 @@ public final class WebSocketTunnel {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(upstream.host())
                 .setPort(upstream.port())
-                .setURI(uri)
+                .setURI(outbound.uri())
                 .setSubProtocols(subProtocols(request.headers()));
-        MultiMap originHeaders = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        MultiMap originHeaders = MultiMap.caseInsensitiveMultiMap().addAll(outbound.headers());
         // The origin sees the user agent's Origin as sent, or none, to decide on it as it would without us. Vert.x
         // keeps an Origin given but invents one (the origin's own address) when there is none, unless told not
         // to add any, which also strips a given one.

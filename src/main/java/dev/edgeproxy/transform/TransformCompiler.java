@@ -6,7 +6,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.Problems;
-import dev.edgeproxy.http.HopByHop;
+import dev.edgeproxy.http.ManagedHeaders;
 import dev.edgeproxy.http.HttpToken;
 
 import java.time.Duration;
@@ -68,7 +68,7 @@ public final class TransformCompiler {
             problems.at(field, "'" + name + "' is not a valid header name");
             return Optional.empty();
         }
-        if (HopByHop.HEADERS.contains(n) || n.equals("host") || n.equals("content-length")) {
+        if (ManagedHeaders.isManaged(n)) {
             problems.at(field, "'" + name + "' is managed by the proxy and cannot be transformed");
             return Optional.empty();
         }

@@ -73,7 +73,8 @@ class RequestHygieneConfigTest {
             "requestTarget: {escapedSlash: sometimes} | gateway | requestTarget.escapedSlash | unknown action 'sometimes'",
             "requestTarget: {escapedNul: decode}      | gateway | requestTarget.escapedNul   | 'decode' is not possible",
             "untrustedHeaders: ['x bad']              | gateway | untrustedHeaders[0]        | not a valid header name",
-            "untrustedHeaders: [host]                 | gateway | untrustedHeaders[0]        | frames the request",
+            "untrustedHeaders: [host]                 | gateway | untrustedHeaders[0]        | managed by the proxy",
+            "untrustedHeaders: [Upgrade]              | gateway | untrustedHeaders[0]        | managed by the proxy",
             "limits: {maxRequestBody: lots}           | gateway | limits.maxRequestBody      | is not a size",
     })
     void globalErrorsNameTheField(String yaml, String where, String field, String reason) {

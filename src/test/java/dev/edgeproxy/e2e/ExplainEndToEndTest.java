@@ -109,6 +109,20 @@ class ExplainEndToEndTest {
         assertEquals("bad request: encoded slash (%2F)", refused.getString("decision.reason"));
     }
 
+    /** Step 1 is the proxy's own, head checks included: explain refuses what the proxy would refuse. */
+    @Test
+    void theHeadIsCheckedAsTheProxyChecksIt() {
+        JsonPath invalid = explain("GET", "/open/x", null, Map.of("x-a", "v\u0001"));
+        assertNull(invalid.get("route"));
+        assertEquals("request", invalid.getString("decision.decidedBy"));
+        assertEquals(400, invalid.getInt("decision.status"));
+        assertEquals("bad request: invalid header field", invalid.getString("decision.reason"));
+
+        JsonPath coding = explain("POST", "/open/x", null, Map.of("transfer-encoding", "gzip, chunked"));
+        assertEquals("request", coding.getString("decision.decidedBy"));
+        assertEquals(501, coding.getInt("decision.status"));
+    }
+
     @Test
     void userTokenOnAdminIsDeniedBecauseTheAllowRuleIsFalse() {
         JsonPath e = explain("/admin", gateway.token("bob", "users"));

@@ -66,24 +66,32 @@ class EvaluatorTest {
 
     static Stream<Arguments> outcomes() {
         return Stream.of(
-                // target, authorization, content-length, status (0: forwarded), route, jwt failure
-                Arguments.of("/nowhere", null, null, 404, null, null),
-                Arguments.of("/strict/a", null, "101", 413, "strict", null),
-                Arguments.of("/strict/a", "Bearer not.a.token", "101", 413, "strict", null),
-                Arguments.of("/strict/a", null, "100", 401, "strict", AuthFailure.MISSING_TOKEN),
-                Arguments.of("/strict/a", "Bearer x.y.z", null, 401, "strict", AuthFailure.MALFORMED),
-                Arguments.of("/strict/deny", "VALID", null, 403, "strict", null),
-                Arguments.of("/strict/a", "VALID", "100", 0, "strict", null),
-                Arguments.of("/permissive/a", "Bearer x.y.z", null, 0, "permissive", AuthFailure.MALFORMED),
-                Arguments.of("/permissive/a", null, null, 0, "permissive", AuthFailure.MISSING_TOKEN));
+                // target, authorization, content-length, status (0: forwarded), route, jwt failure, decided at
+                Arguments.of("/strict/%2Fa", "VALID", null, 400, null, null, Evaluation.Step.REQUEST),
+                Arguments.of("/strict/a", "Bearer v\u0001", null, 400, null, null, Evaluation.Step.REQUEST),
+                Arguments.of("/nowhere", null, null, 404, null, null, Evaluation.Step.ROUTE),
+                Arguments.of("/strict/a", null, "101", 413, "strict", null, Evaluation.Step.LIMITS),
+                Arguments.of("/strict/a", "Bearer not.a.token", "101", 413, "strict", null, Evaluation.Step.LIMITS),
+                Arguments.of("/strict/a", null, "100", 401, "strict", AuthFailure.MISSING_TOKEN,
+                        Evaluation.Step.AUTHENTICATION),
+                Arguments.of("/strict/a", "Bearer x.y.z", null, 401, "strict", AuthFailure.MALFORMED,
+                        Evaluation.Step.AUTHENTICATION),
+                Arguments.of("/strict/deny", "VALID", null, 403, "strict", null, Evaluation.Step.AUTHORIZATION),
+                Arguments.of("/strict/a", "VALID", "100", 0, "strict", null, Evaluation.Step.AUTHORIZATION),
+                Arguments.of("/permissive/a", "Bearer x.y.z", null, 0, "permissive", AuthFailure.MALFORMED,
+                        Evaluation.Step.AUTHORIZATION),
+                Arguments.of("/permissive/a", null, null, 0, "permissive", AuthFailure.MISSING_TOKEN,
+                        Evaluation.Step.AUTHORIZATION));
     }
 
     @ParameterizedTest(name = "{0} auth={1} length={2} -> {3}")
     @MethodSource("outcomes")
     void eachStepRefusesWithItsAnswerOrTheRequestIsForwarded(String target, String authorization, String length,
-            int status, String route, AuthFailure failure) {
+            int status, String route, AuthFailure failure, Evaluation.Step decidedAt) {
         for (Evaluator.Purpose rules : Evaluator.Purpose.values()) {
             Evaluation e = evaluate(target, authorization, length, rules);
+            assertEquals(decidedAt, e.decidedAt(), rules::name);
+            assertEquals(decidedAt == Evaluation.Step.REQUEST, e.request() == null, "only step 1 leaves no request");
             assertEquals(route, e.route() == null ? null : e.route().name(), rules::name);
             if (status == 0) {
                 assertTrue(e.forwarded(), () -> "refused: " + e.refusal());
@@ -149,7 +157,7 @@ class EvaluatorTest {
             headers.add("content-length", length);
         }
         extra.forEach(headers::add);
-        IncomingRequest request = IncomingRequest.described("POST", target, headers, "http", "192.0.2.1", 4000);
+        Arrival request = Arrival.described("POST", target, headers, false, "192.0.2.1", 4000);
         CompletableFuture<Evaluation> result = Evaluator.evaluate(table, request, rules, Runnable::run)
                 .toCompletableFuture();
         assertTrue(result.isDone(), "keys that never change complete the evaluation at once");

@@ -115,8 +115,8 @@ class WebSocketTunnelTest {
     private void open(WebSocketTunnel tunnel, HttpServerRequest request, int originPort, TunnelLifetime lifetime) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         HopByHop.copyEndToEnd(request.headers(), headers);
-        tunnel.open(request, new Upstream("127.0.0.1", originPort), request.uri(), headers, Duration.ofMillis(500),
-                Duration.ofMinutes(1), lifetime, new WebSocketTunnel.Session() {
+        tunnel.open(request, new Outbound(new Upstream("127.0.0.1", originPort), request.uri(), headers,
+                Duration.ofMillis(500), Route.UNLIMITED), Duration.ofMinutes(1), lifetime, new WebSocketTunnel.Session() {
                     @Override
                     public void upstreamTook(long nanos, int status) {
                         events.add("upstream");
