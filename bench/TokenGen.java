@@ -5,6 +5,9 @@
 // keys that can stand side by side in one JWKS), rs256.tokens and es256.tokens (<n> distinct tokens each:
 // sub user-<i>, groups [admins], exp an hour ahead), and per algorithm one token with groups [users]
 // (*.users.token, expected 403) and one that expired an hour ago (*.expired.token, expected 401).
+// Not built on the tests' minter (src/test/java/dev/edgeproxy/testing/Tokens.java, jose4j) on purpose: this file
+// runs as `java bench/TokenGen.java` with a JDK alone, before any Maven build of the test classes, and writes
+// what the tests never need (PEM keys for HAProxy, tens of thousands of tokens signed in parallel). CI compiles it.
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

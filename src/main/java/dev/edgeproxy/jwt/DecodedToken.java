@@ -14,9 +14,9 @@ import java.util.Map;
  * A compact JWS split and decoded but <em>not verified</em>: used only to pick candidate keys and,
  * after smallrye-jwt has verified the signature over exactly these bytes, as the claim set.
  *
- * <p>Parsed with Jackson rather than jose4j's JSON reader: jose4j's lexer allocates a 32 KB buffer per
- * document, most of what an uncached verification allocated (JMH {@code -prof gc}; figures in
- * bench/README.md, "Microbenchmarks"). Strict like jose4j: a duplicate member name, trailing content or anything but an
+ * <p>Parsed with Jackson rather than jose4j's JSON reader: jose4j's lexer allocates a large buffer per
+ * document, most of what an uncached verification allocated (JMH {@code -prof gc}; the figures are in
+ * bench/README.md#microbenchmarks). Strict like jose4j: a duplicate member name, trailing content or anything but an
  * object at the top level is malformed.
  */
 record DecodedToken(String compact, Map<String, Object> header, Map<String, Object> claims) {

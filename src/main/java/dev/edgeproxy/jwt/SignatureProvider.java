@@ -26,9 +26,10 @@ import java.util.Locale;
  * META-INF/native-image/dev.edgeproxy/edge-proxy).
  *
  * <p>Why: signature checking dominates the cost of an uncached request, and ACCP's native code checks
- * every algorithm edge-proxy accepts several times faster than the JDK's Java code, most of all for ES256
- * and EdDSA, and most of all in the native image, which has no JIT intrinsics for the JDK's big-number
- * arithmetic ({@code bench/jmh.sh TokenVerification}; the figures are in bench/README.md, "Microbenchmarks").
+ * every algorithm edge-proxy accepts faster than the JDK's Java code, most of all for ES256 and EdDSA, and
+ * most of all in the native image, which has no JIT intrinsics for the JDK's big-number arithmetic
+ * ({@code bench/jmh.sh TokenVerification}; the figures are in bench/README.md#microbenchmarks and
+ * bench/README.md#native-binary-accp-and-epoll).
  *
  * <p>ACCP ships a Linux x86-64 library inside its jar. Anywhere it cannot load it (another OS or CPU) or when
  * {@code edge-proxy.crypto.provider=jdk} is set, the JDK's providers do the work; the choice and the reason

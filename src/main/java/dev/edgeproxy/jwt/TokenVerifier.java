@@ -111,14 +111,14 @@ public final class TokenVerifier {
         if (cached != null) {
             // Only a token that passed the canonical-spelling check below is ever stored, and a hit means
             // these very bytes (a character outside ISO-8859-1 reads as '?', which no stored token has).
-            // So the check need not run again here, where it would cost about as much as the hit itself: it
-            // reads every character of the token, as the hash does (JMH verifyCached; bench/README.md,
-            // "Microbenchmarks").
+            // So the check need not run again here, where it would make every hit measurably slower: it reads
+            // every character of the token, as the hash does (JMH verifyCached; the figures are in
+            // bench/README.md#microbenchmarks).
             return new Verified(cached, true);
         }
-        // One spelling per token, before any parsing: DecodedToken.decode checks it first (once: in the native
-        // binary the check was 5 % of a fresh token's CPU when it also ran here), and any other spelling of a
-        // valid token is MALFORMED.
+        // One spelling per token, before any parsing: DecodedToken.decode checks it first (once: running it
+        // here as well showed up in the native binary's profile of fresh tokens; the figures are in
+        // bench/README.md#native-binary-accp-and-epoll), and any other spelling of a valid token is MALFORMED.
         Map<String, Object> claims = verifySignatureAndClaims(compact);
         cache.put(bytes, generation, claims, now);
         return new Verified(claims, false);

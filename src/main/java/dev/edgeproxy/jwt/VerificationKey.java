@@ -31,10 +31,11 @@ import java.util.stream.Collectors;
  * ({@link #verifyBySmallrye}) is the verifier of record: it is what the direct path must equal, and what
  * decides whenever a token is not of the plain shape the direct path handles (a {@code crit}, {@code b64},
  * {@code cty} or {@code zip} header, or a signature jose4j cannot even evaluate). The direct path exists
- * because the parser decodes the token a second time and builds jose4j's objects around it, which cost
- * more than the signature check on a fast provider (JMH {@code TokenVerification}; bench/README.md,
- * "Microbenchmarks"). {@code VerificationEquivalenceTest} runs every case of the verification tables
- * through both paths and requires identical outcomes.
+ * because the parser decodes the token a second time and builds jose4j's objects around it, a cost that
+ * weighs on every uncached verification once the signature check itself is fast (JMH
+ * {@code TokenVerification}; the figures are in bench/README.md#native-binary-accp-and-epoll).
+ * {@code VerificationEquivalenceTest} runs every case of the verification tables through both paths and
+ * requires identical outcomes.
  *
  * <p>Each key gets its own {@link JWTAuthContextInfo} and its own {@link DefaultJWTTokenParser}:
  * smallrye-jwt caches key resolvers per parser, and sharing one would let keys leak between

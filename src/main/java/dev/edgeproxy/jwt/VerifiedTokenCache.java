@@ -43,8 +43,8 @@ final class VerifiedTokenCache {
 
     /**
      * The JDK's own SHA-256 (provider SUN), not whatever provider ranks first: for a token-sized input the
-     * JIT-intrinsified JDK digest beats ACCP's, whose JNI call costs more than it saves on a few hundred
-     * bytes (JMH {@code verifyCached}; figures in bench/README.md, "Microbenchmarks").
+     * JIT-intrinsified JDK digest beats ACCP's, whose JNI call costs more than it saves on an input that
+     * short (JMH {@code verifyCached}; the figures are in bench/README.md#microbenchmarks).
      */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {

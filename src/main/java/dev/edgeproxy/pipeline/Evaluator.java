@@ -25,7 +25,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Steps 1 to 5 of the request path, the only copy of their order: canonicalise, match, authenticate, authorize,
- * and prepare what the origin receives (docs/reference.md#how-a-request-is-handled). The proxy forwards or
+ * and prepare what the origin receives (docs/architecture.md#the-request-path). The proxy forwards or
  * answers from the {@link Evaluation}; {@code /explain} renders the same one.
  */
 public final class Evaluator {

@@ -10,7 +10,8 @@ import io.vertx.core.net.SSLEngineOptions;
  *
  * <p>Why: terminating TLS is most of an edge's cost per connection and a large part per request, and Netty's
  * OpenSSL engine (BoringSSL, shipped by netty-tcnative in the JVM build for Linux x86-64) does handshakes and
- * record encryption several times faster than the JDK's engine ({@code TLS=1 bench/run.sh}, bench/README.md).
+ * record encryption at a fraction of the JDK engine's CPU ({@code TLS=1 bench/run.sh}; the figures are in
+ * bench/README.md#tls-termination).
  * Where tcnative cannot load (another OS or CPU, the native image, which is built without it) or when
  * {@code jdk} is set, the JDK's engine does the work. Both count failed handshakes ({@link HandshakeCounting}).
  */
