@@ -77,7 +77,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p><b>When a test fails</b> (after a Vert.x or Quarkus upgrade): do not loosen the test. Read the new Vert.x
  * source for the member named in the failure, then either adapt the gateway's use site (each carries a comment
  * pointing here) and this test together, or, better, replace the use with a public API the new version offers and
- * delete its test here and its entry in {@code ArchitectureTest}'s allow-list. {@code ArchitectureTest} keeps new
+ * delete its test here and its entry in {@code ArchitectureTest.GUARDED_INTERNAL_USES}. {@code ArchitectureTest} keeps new
  * internal uses out of the other classes.
  */
 class VertxInternalsTest {
