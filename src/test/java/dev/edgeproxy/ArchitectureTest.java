@@ -1,17 +1,26 @@
 package dev.edgeproxy;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+import java.util.Set;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The package structure of docs/architecture.md, checked on the compiled classes: no cycle between packages,
- * and the layers only look down.
+ * and the layers only look down; and no use of a library's internals beyond the guarded ones.
  */
 class ArchitectureTest {
 
@@ -59,6 +68,63 @@ class ArchitectureTest {
                 .or().haveSimpleName("Explainer")
                 .should().dependOnClassesThat().resideInAnyPackage("..edgeproxy.compile..", "..edgeproxy.reload..",
                         "..edgeproxy.server..")
+                .check(classes);
+    }
+
+    /**
+     * The gateway's uses of library internals (a package named {@code impl} or {@code internal}, as Vert.x's and
+     * Netty's are), each guarded by {@link VertxInternalsTest}: a class (with its nested classes) and the internal
+     * classes it may use. A new use fails here: prefer a public API; if there is none, guard it in
+     * VertxInternalsTest and add it here.
+     */
+    private static final Map<String, Set<String>> GUARDED_INTERNAL_USES = Map.of(
+            "dev.edgeproxy.error.ErrorResponder", Set.of("io.vertx.core.net.impl.ConnectionBase"),
+            "dev.edgeproxy.proxy.WebSocketTunnel", Set.of("io.vertx.core.net.impl.ConnectionBase"),
+            "dev.edgeproxy.server.HeadDeadline", Set.of("io.vertx.core.net.impl.ConnectionBase",
+                    "io.vertx.core.impl.VertxInternal", "io.vertx.core.net.impl.ServerID",
+                    "io.vertx.core.net.impl.TCPServerBase"),
+            "dev.edgeproxy.config.ListenerCertificates", Set.of("io.vertx.core.net.impl.KeyStoreHelper"),
+            "dev.edgeproxy.server.EpollTransport", Set.of("io.vertx.core.impl.transports.EpollTransport"));
+
+    /** The allow-list shrinks with the uses: an entry no longer used is removed (with its guard test). */
+    @Test
+    void everyGuardedInternalUseIsStillMade() {
+        GUARDED_INTERNAL_USES.forEach((user, internals) -> {
+            Set<String> used = new java.util.HashSet<>();
+            for (JavaClass origin : classes) {
+                if (origin.getName().replaceFirst("\\$.*", "").equals(user)) {
+                    origin.getDirectDependenciesFromSelf().forEach(d -> used.add(d.getTargetClass().getName()));
+                }
+            }
+            for (String internal : internals) {
+                if (!used.contains(internal)) {
+                    throw new AssertionError(user + " no longer uses " + internal + ": remove it from "
+                            + "GUARDED_INTERNAL_USES and its guard from VertxInternalsTest");
+                }
+            }
+        });
+    }
+
+    @Test
+    void libraryInternalsAreUsedOnlyWhereGuarded() {
+        classes().that().resideInAPackage("dev.edgeproxy..")
+                .should(new ArchCondition<JavaClass>("use no library internals (..impl.., ..internal..) but the "
+                        + "guarded ones of VertxInternalsTest") {
+                    @Override
+                    public void check(JavaClass origin, ConditionEvents events) {
+                        String outer = origin.getName().replaceFirst("\\$.*", "");
+                        Set<String> allowed = GUARDED_INTERNAL_USES.getOrDefault(outer, Set.of());
+                        for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+                            JavaClass target = dependency.getTargetClass().getBaseComponentType();
+                            String pkg = "." + target.getPackageName() + ".";
+                            boolean internal = !target.getName().startsWith("dev.edgeproxy.")
+                                    && (pkg.contains(".impl.") || pkg.contains(".internal."));
+                            if (internal && !allowed.contains(target.getName())) {
+                                events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
+                            }
+                        }
+                    }
+                })
                 .check(classes);
     }
 }

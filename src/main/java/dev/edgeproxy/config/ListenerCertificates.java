@@ -150,6 +150,7 @@ public final class ListenerCertificates {
             Buffer content = read(trust.property(), trust.file(), problems);
             if (content != null) {
                 try {
+                    // Vert.x internal (KeyStoreHelper#loadCA), guarded by dev.edgeproxy.VertxInternalsTest
                     if (KeyStoreHelper.loadCA(java.util.stream.Stream.of(content)).size() == 0) {
                         problems.add(trust.property() + ": no PEM certificate in " + trust.file());
                     }
@@ -199,6 +200,7 @@ public final class ListenerCertificates {
         PrivateKey privateKey;
         PublicKey publicKey;
         try {
+            // Vert.x internal (KeyStoreHelper#loadKeyCert, #DUMMY_PASSWORD), guarded by dev.edgeproxy.VertxInternalsTest
             KeyStore store = KeyStoreHelper.loadKeyCert(List.of(key), List.of(cert));
             String alias = store.aliases().nextElement();
             Key k = store.getKey(alias, KeyStoreHelper.DUMMY_PASSWORD.toCharArray());

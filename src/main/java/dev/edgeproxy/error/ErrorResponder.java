@@ -96,6 +96,7 @@ public final class ErrorResponder {
         // log a failed write (a load generator that stops mid-response left dozens of those). Vert.x marks the
         // response closed only once the close event has run; the channel knows first (a failed write to it is
         // often how the pipeline got here).
+        // Vert.x internal (ConnectionBase#channel), guarded by dev.edgeproxy.VertxInternalsTest
         if (response.ended() || response.closed()
                 || request.connection() instanceof ConnectionBase connection && !connection.channel().isActive()) {
             return;

@@ -239,6 +239,7 @@ public final class WebSocketTunnel {
                     return;
                 }
                 // The listener's idle timeout (quarkus.http.idle-timeout) is for HTTP; the tunnel has its own.
+                // Vert.x internal (ConnectionBase#channel, the "idle" handler), guarded by dev.edgeproxy.VertxInternalsTest
                 if (connection instanceof ConnectionBase base) {
                     ChannelPipeline pipeline = base.channel().pipeline();
                     if (pipeline.get("idle") != null) {

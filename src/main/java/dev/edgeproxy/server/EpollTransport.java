@@ -12,5 +12,6 @@ package dev.edgeproxy.server;
  * which transport serves. The native image's metadata for the service is in
  * META-INF/native-image/dev.edgeproxy/edge-proxy/reachability-metadata.json.
  */
+// Vert.x internal (io.vertx.core.impl.transports.EpollTransport), guarded by dev.edgeproxy.VertxInternalsTest
 public final class EpollTransport extends io.vertx.core.impl.transports.EpollTransport {
 }

@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.lang.reflect.Field;
@@ -54,9 +55,15 @@ public class HeadDeadline {
     private final Duration timeout;
     private final Acceptor acceptor = new Acceptor();
 
+    @Inject
     public HeadDeadline(Vertx vertx, GatewayConfig configured) {
+        this(vertx, ProxyLimits.from(configured.limits()).requestHeadTimeout());
+    }
+
+    /** With the deadline itself (zero: off); for VertxInternalsTest, which runs it on a plain Vert.x server. */
+    HeadDeadline(Vertx vertx, Duration timeout) {
         this.vertx = vertx;
-        this.timeout = ProxyLimits.from(configured.limits()).requestHeadTimeout();
+        this.timeout = timeout;
     }
 
     private boolean enabled() {
@@ -79,6 +86,7 @@ public class HeadDeadline {
     }
 
     private void headArrived(RoutingContext ctx) {
+        // Vert.x internal (ConnectionBase#channel), guarded by dev.edgeproxy.VertxInternalsTest
         if (ctx.request().connection() instanceof ConnectionBase connection) {
             Channel channel = connection.channel();
             HeadWatch watch = channel.attr(HeadWatch.KEY).get();
@@ -103,6 +111,7 @@ public class HeadDeadline {
         if (!enabled()) {
             return;
         }
+        // Vert.x internal (VertxInternal#sharedHttpServers, ServerID#port), guarded by dev.edgeproxy.VertxInternalsTest
         ((VertxInternal) vertx).sharedHttpServers().forEach((id, server) -> {
             if (id.port == port) {
                 Channel listener = listeningChannel(server);
@@ -123,6 +132,7 @@ public class HeadDeadline {
     @SuppressWarnings("unchecked")
     private static Channel listeningChannel(TCPServerBase server) {
         try {
+            // Vert.x internal (TCPServerBase#bindFuture), guarded by dev.edgeproxy.VertxInternalsTest
             Field field = TCPServerBase.class.getDeclaredField("bindFuture");
             field.setAccessible(true);
             Future<Channel> bound = (Future<Channel>) field.get(server);
