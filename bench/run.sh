@@ -155,7 +155,7 @@ fi
 
 # WARN, except the startup lines that say which signature provider, network transport and tracing are in use
 EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN
-    '-Dquarkus.log.category."dev.edgeproxy.jwt.SignatureProvider".level=INFO'
+    '-Dquarkus.log.category."dev.edgeproxy.crypto.SignatureProvider".level=INFO'
     '-Dquarkus.log.category."dev.edgeproxy.server.GatewayRoutes".level=INFO' "${EDGE_TLS_OPTS[@]}")
 log "starting edge-proxy (JVM, $("$JAVA" -version 2>&1 | head -1)) :$P_EDGE"
 read -r -a EDGE_JVM_OPTS <<<"$EDGE_JAVA_OPTS"

@@ -47,7 +47,7 @@ class ArchitectureTest {
                         "..edgeproxy.route..", "..edgeproxy.compile..", "..edgeproxy.pipeline..",
                         "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..",
                         "..edgeproxy.health..", "..edgeproxy.metrics..", "..edgeproxy.accesslog..",
-                        "..edgeproxy.demo..", "..edgeproxy.trace..")
+                        "..edgeproxy.demo..", "..edgeproxy.trace..", "..edgeproxy.listener..", "..edgeproxy.crypto..")
                 .check(classes);
     }
 
@@ -57,7 +57,16 @@ class ArchitectureTest {
                         "..edgeproxy.authz..", "..edgeproxy.transform..", "..edgeproxy.ratelimit..",
                         "..edgeproxy.proxy..", "..edgeproxy.route..")
                 .should().dependOnClassesThat().resideInAnyPackage("..edgeproxy.compile..", "..edgeproxy.pipeline..",
-                        "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..", "..edgeproxy.trace..")
+                        "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..", "..edgeproxy.trace..",
+                        "..edgeproxy.listener..")
+                .check(classes);
+    }
+
+    /** {@code server} is the composition root: it wires the others together, and nothing depends on it. */
+    @Test
+    void nothingDependsOnTheCompositionRoot() {
+        noClasses().that().resideOutsideOfPackage("..edgeproxy.server..")
+                .should().dependOnClassesThat().resideInAPackage("..edgeproxy.server..")
                 .check(classes);
     }
 
@@ -80,7 +89,7 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> GUARDED_INTERNAL_USES = Map.of(
             "dev.edgeproxy.error.ErrorResponder", Set.of("io.vertx.core.net.impl.ConnectionBase"),
             "dev.edgeproxy.proxy.WebSocketTunnel", Set.of("io.vertx.core.net.impl.ConnectionBase"),
-            "dev.edgeproxy.server.HeadDeadline", Set.of("io.vertx.core.net.impl.ConnectionBase",
+            "dev.edgeproxy.listener.HeadDeadline", Set.of("io.vertx.core.net.impl.ConnectionBase",
                     "io.vertx.core.impl.VertxInternal", "io.vertx.core.net.impl.ServerID",
                     "io.vertx.core.net.impl.TCPServerBase"),
             "dev.edgeproxy.config.ListenerCertificates", Set.of("io.vertx.core.net.impl.KeyStoreHelper"),

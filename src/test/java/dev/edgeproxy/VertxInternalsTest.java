@@ -1,6 +1,6 @@
 package dev.edgeproxy;
 
-import dev.edgeproxy.server.HeadDeadlineAccess;
+import dev.edgeproxy.listener.HeadDeadlineAccess;
 import dev.edgeproxy.testing.TestCertificates;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.SocketChannel;

@@ -6,7 +6,7 @@ import dev.edgeproxy.jwt.JwksSource;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.jwt.KeySetParser;
-import dev.edgeproxy.jwt.SignatureProvider;
+import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.jwt.TokenLocation;
 import dev.edgeproxy.jwt.TokenRejected;
 import dev.edgeproxy.jwt.TokenVerifier.ProviderSpec;

@@ -7,7 +7,7 @@ import dev.edgeproxy.config.ListenerSettings;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.jwt.JwksFetcher;
-import dev.edgeproxy.jwt.SignatureProvider;
+import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.route.RouteTable;
 
 import java.util.ArrayList;

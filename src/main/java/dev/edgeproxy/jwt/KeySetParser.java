@@ -1,5 +1,6 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.crypto.JwsAlgorithms;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -34,8 +35,7 @@ import java.util.regex.Pattern;
 public final class KeySetParser {
 
     /** The accepted signature algorithms (docs/reference.md#jwt-authentication); never {@code none} or HMAC. */
-    public static final Set<String> ACCEPTED_ALGORITHMS = Set.of(
-            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA");
+    public static final Set<String> ACCEPTED_ALGORITHMS = JwsAlgorithms.ACCEPTED;
 
     private static final Set<String> RSA_ALGORITHMS = orderedSet("RS256", "RS384", "RS512", "PS256", "PS384", "PS512");
     private static final int MIN_RSA_BITS = 2048;

@@ -1,5 +1,6 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.crypto.SignatureProvider;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTTokenParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -9,7 +10,6 @@ import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.JoseException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.interfaces.EdECKey;

@@ -1,5 +1,6 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import org.jose4j.base64url.Base64Url;
@@ -10,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.testing.TestKeys;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;

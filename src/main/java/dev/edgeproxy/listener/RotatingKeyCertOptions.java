@@ -1,4 +1,4 @@
-package dev.edgeproxy.server;
+package dev.edgeproxy.listener;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;

@@ -1,4 +1,4 @@
-package dev.edgeproxy.server;
+package dev.edgeproxy.listener;
 
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;

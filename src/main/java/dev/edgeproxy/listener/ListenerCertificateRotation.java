@@ -1,4 +1,4 @@
-package dev.edgeproxy.server;
+package dev.edgeproxy.listener;
 
 import dev.edgeproxy.config.KeyPairs;
 import io.quarkus.tls.TlsConfiguration;

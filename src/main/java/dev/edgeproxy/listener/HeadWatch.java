@@ -1,4 +1,4 @@
-package dev.edgeproxy.server;
+package dev.edgeproxy.listener;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;

@@ -1,4 +1,4 @@
-package dev.edgeproxy.server;
+package dev.edgeproxy.listener;
 
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.DelegatingSslContext;

@@ -1,4 +1,4 @@
-package dev.edgeproxy.server;
+package dev.edgeproxy.listener;
 
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.ProxyLimits;

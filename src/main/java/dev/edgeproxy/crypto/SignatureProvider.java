@@ -1,10 +1,9 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.crypto;
 
 import org.jboss.logging.Logger;
 import org.jose4j.jca.ProviderContext;
 import org.jose4j.jwa.AlgorithmFactoryFactory;
 import org.jose4j.lang.InvalidAlgorithmException;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.security.GeneralSecurityException;
@@ -36,7 +35,7 @@ import java.util.Locale;
  * are logged once at startup.
  *
  * <p>ACCP is added <em>last</em> in the provider list and named explicitly, per algorithm, in the jose4j
- * {@link ProviderContext} that {@link VerificationKey} passes ({@link #contextFor}). Nothing else (TLS
+ * {@link ProviderContext} that {@code jwt.VerificationKey} passes ({@link #contextFor}). Nothing else (TLS
  * ciphers, digests, HMAC) ever reaches it by default lookup: in the native image a JCE engine (Cipher, Mac)
  * refuses any provider the image build did not verify, so a first-priority ACCP would break TLS there.
  */
@@ -119,7 +118,7 @@ public final class SignatureProvider {
     }
 
     /** The jose4j provider context for checking {@code jwsAlg} signatures (the JDK's before {@link #install}). */
-    static ProviderContext contextFor(String jwsAlg) {
+    public static ProviderContext contextFor(String jwsAlg) {
         Choice c = choice;
         return c != null && c.served().contains(jwsAlg) ? c.named() : DEFAULT;
     }
@@ -131,7 +130,7 @@ public final class SignatureProvider {
      *
      * @return {@code null} while {@link #install} has not decided yet (ACCP may still be loading)
      */
-    static PublicKey nativeKey(Set<String> jwsAlgs, PublicKey key) {
+    public static PublicKey nativeKey(Set<String> jwsAlgs, PublicKey key) {
         Choice c = choice;
         if (c == null) {
             return null;
@@ -185,7 +184,7 @@ public final class SignatureProvider {
             return jdk("ACCP failed a known-answer check: " + failed);
         }
         Set<String> served = new HashSet<>();
-        for (String alg : KeySetParser.ACCEPTED_ALGORITHMS) {
+        for (String alg : JwsAlgorithms.ACCEPTED) {
             if (accp.getService("Signature", javaAlgorithm(alg)) != null) {
                 served.add(alg);
             }

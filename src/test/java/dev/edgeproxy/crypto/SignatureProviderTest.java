@@ -1,12 +1,10 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.crypto;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
 import org.jose4j.jwa.AlgorithmFactoryFactory;
-
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import java.security.MessageDigest;
@@ -23,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Which provider checks signatures. ACCP is expected exactly where it can load: its jar on the class path
  * on Linux x86-64 (the jar and the native image alike). Elsewhere the JDK's providers, with the
- * reason. {@link TokenVerifierTest} runs its whole algorithm table under the provider installed here.
+ * reason. {@code jwt.TokenVerifierTest} runs its whole algorithm table under the provider installed here.
  */
 class SignatureProviderTest {
 

@@ -1,10 +1,9 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.crypto;
 
 import org.jose4j.jca.ProviderContext;
 import org.jose4j.jwa.AlgorithmFactoryFactory;
 import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.lang.JoseException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -16,7 +15,7 @@ import java.util.List;
 /**
  * Known-answer checks of a signature provider, run once before it is trusted with tokens: one JWS per key
  * type that edge-proxy verifies, signed offline with the JDK's providers. Each must verify through the
- * provider, the way {@link VerificationKey} calls it (jose4j's algorithm with a {@link ProviderContext}
+ * provider, the way {@code jwt.VerificationKey} calls it (jose4j's algorithm with a {@link ProviderContext}
  * naming the provider), and must stop verifying once one bit of its signature is flipped.
  *
  * <p>Why not ACCP's own self-tests: they include HMAC tests through a throw-away JCE provider, which the
