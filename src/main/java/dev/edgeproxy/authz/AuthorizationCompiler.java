@@ -2,7 +2,7 @@ package dev.edgeproxy.authz;
 
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,26 +14,27 @@ import java.util.List;
  */
 public final class AuthorizationCompiler {
 
-    private static final String FIELD = "policies.authorization.rules";
-
     private final CelEnvironment cel;
-    private final Problems problems;
     private final Duration errorLogInterval;
 
     /** @param errorLogInterval at most one evaluation-error log line per rule in this interval */
-    public AuthorizationCompiler(CelEnvironment cel, Problems problems, Duration errorLogInterval) {
+    public AuthorizationCompiler(CelEnvironment cel, Duration errorLogInterval) {
         this.cel = cel;
-        this.problems = problems;
         this.errorLogInterval = errorLogInterval;
     }
 
-    /** The route's authorizer; {@link Authorizer#ALLOW_ALL} without rules. Problems go to the route's report. */
-    public Authorizer compile(String routeName, GatewayConfig.Authorization config) {
+    /**
+     * The route's authorizer; {@link Authorizer#ALLOW_ALL} without rules.
+     *
+     * @param problems scoped to the route's {@code policies.authorization}: fields are reported as
+     *                 {@code rules[0].allow}
+     */
+    public Authorizer compile(String routeName, GatewayConfig.Authorization config, ProblemSink problems) {
         List<GatewayConfig.Rule> configs = config.rules().orElse(List.of());
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
             GatewayConfig.Rule r = configs.get(i);
-            String field = FIELD + "[" + i + "]";
+            String field = "rules[" + i + "]";
             int given = (r.allow().isPresent() ? 1 : 0) + (r.deny().isPresent() ? 1 : 0) + (r.require().isPresent() ? 1 : 0);
             if (given != 1) {
                 problems.at(field, "needs exactly one of allow, deny or require");

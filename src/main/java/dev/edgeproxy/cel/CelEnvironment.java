@@ -16,7 +16,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 
 import java.util.List;
 import java.util.Optional;
@@ -97,9 +97,9 @@ public final class CelEnvironment {
     }
 
     /**
-     * As {@link #compileCondition(String)}, reporting a refusal to {@code problems} under {@code field}.
+     * As {@link #compileCondition(String)}, reporting a refusal to {@code problems} under {@code field}, relative to its scope.
      */
-    public Optional<Condition> compileCondition(Problems problems, String field, String source) {
+    public Optional<Condition> compileCondition(ProblemSink problems, String field, String source) {
         return reported(problems, field, () -> compileCondition(source));
     }
 
@@ -130,11 +130,11 @@ public final class CelEnvironment {
      * As {@link #compile(String, Set)}, reporting a refusal to {@code problems} under {@code field} instead of
      * throwing: how policy compilers, which report every problem of a configuration at once, use it.
      */
-    public Optional<CelRuntime.Program> compile(Problems problems, String field, String source, Set<CelType> resultTypes) {
+    public Optional<CelRuntime.Program> compile(ProblemSink problems, String field, String source, Set<CelType> resultTypes) {
         return reported(problems, field, () -> compile(source, resultTypes));
     }
 
-    private static <T> Optional<T> reported(Problems problems, String field, Supplier<T> compiler) {
+    private static <T> Optional<T> reported(ProblemSink problems, String field, Supplier<T> compiler) {
         try {
             return Optional.of(compiler.get());
         } catch (IllegalArgumentException e) {

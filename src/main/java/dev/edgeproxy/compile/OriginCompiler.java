@@ -1,7 +1,7 @@
 package dev.edgeproxy.compile;
 
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.proxy.OriginClients;
 import dev.edgeproxy.proxy.OriginSettings;
 import dev.edgeproxy.proxy.Upstream;
@@ -25,12 +25,7 @@ final class OriginCompiler {
 
     private static final Logger LOG = Logger.getLogger(OriginCompiler.class);
 
-    private final Problems problems;
     private final OriginClients clients = new OriginClients();
-
-    OriginCompiler(Problems problems) {
-        this.problems = problems;
-    }
 
     /** The clients of every backend compiled so far: owned by the table being compiled. */
     OriginClients clients() {
@@ -38,22 +33,24 @@ final class OriginCompiler {
     }
 
     /**
-     * @param field    {@code backends[i]}
+     * @param field    {@code backends[i]}, as the warning about an unverified certificate names it
      * @param address  the parsed {@code host}
+     * @param problems scoped to the route's {@code backends[i]}: fields are reported as {@code tls.sni}
      * @return {@code address} over its client, or {@code null} after reporting a problem
      */
-    Upstream compile(String routeName, String field, GatewayConfig.Backend backend, Upstream address) {
+    Upstream compile(String routeName, String field, GatewayConfig.Backend backend, Upstream address,
+            ProblemSink problems) {
         int before = problems.count();
-        OriginSettings.Protocol protocol = protocol(field + ".protocol", backend.protocol());
+        OriginSettings.Protocol protocol = protocol(problems, "protocol", backend.protocol());
         OriginSettings.Tls tls = null;
         String serverName = null;
         if (backend.tls().isPresent()) {
             GatewayConfig.BackendTls t = backend.tls().get();
             serverName = t.sni().map(String::strip).orElse(null);
             if (serverName != null && serverName.isEmpty()) {
-                problems.at(field + ".tls.sni", "is empty (leave it out to use the host part of host)");
+                problems.at("tls.sni", "is empty (leave it out to use the host part of host)");
             }
-            tls = tls(field + ".tls", t, !isIpLiteral(serverName == null ? address.host() : serverName));
+            tls = tls(problems, "tls", t, !isIpLiteral(serverName == null ? address.host() : serverName));
             if (tls != null && tls.insecureSkipVerify()) {
                 LOG.warnf("route '%s': %s.tls.insecureSkipVerify is true: the certificate of %s is not verified",
                         routeName, field, address);
@@ -69,7 +66,7 @@ final class OriginCompiler {
         return address.with(clients.of(settings), serverName);
     }
 
-    private OriginSettings.Protocol protocol(String field, Optional<String> value) {
+    private static OriginSettings.Protocol protocol(ProblemSink problems, String field, Optional<String> value) {
         if (value.isEmpty()) {
             return OriginSettings.Protocol.HTTP1;
         }
@@ -88,9 +85,9 @@ final class OriginCompiler {
         return host.contains(":") || host.matches("[0-9.]+");
     }
 
-    private OriginSettings.Tls tls(String field, GatewayConfig.BackendTls t, boolean sendSni) {
+    private static OriginSettings.Tls tls(ProblemSink problems, String field, GatewayConfig.BackendTls t, boolean sendSni) {
         int before = problems.count();
-        String ca = t.caCertificates().map(f -> read(field + ".caCertificates", f)).orElse(null);
+        String ca = t.caCertificates().map(f -> read(problems, field + ".caCertificates", f)).orElse(null);
         if (ca != null) {
             try {
                 Pem.certificates(ca);
@@ -105,17 +102,18 @@ final class OriginCompiler {
                     "is required when " + (t.clientKey().isPresent() ? "clientKey" : "clientCertificate")
                             + " is set (mTLS needs both)");
         } else if (t.clientCertificate().isPresent()) {
-            certificate = read(field + ".clientCertificate", t.clientCertificate().get());
-            key = read(field + ".clientKey", t.clientKey().get());
+            certificate = read(problems, field + ".clientCertificate", t.clientCertificate().get());
+            key = read(problems, field + ".clientKey", t.clientKey().get());
             if (certificate != null && key != null) {
-                checkPair(field, t, certificate, key);
+                checkPair(problems, field, t, certificate, key);
             }
         }
         boolean insecure = t.insecureSkipVerify().orElse(false);
         return problems.count() > before ? null : new OriginSettings.Tls(ca, certificate, key, insecure, sendSni);
     }
 
-    private void checkPair(String field, GatewayConfig.BackendTls t, String certificatePem, String keyPem) {
+    private static void checkPair(ProblemSink problems, String field, GatewayConfig.BackendTls t, String certificatePem,
+            String keyPem) {
         List<X509Certificate> chain;
         try {
             chain = Pem.certificates(certificatePem);
@@ -137,7 +135,7 @@ final class OriginCompiler {
         }
     }
 
-    private String read(String field, String file) {
+    private static String read(ProblemSink problems, String field, String file) {
         Path path = Path.of(file.strip());
         try {
             return Pem.text(Files.readAllBytes(path));

@@ -6,6 +6,7 @@ import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.Durations;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.config.Problems;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.config.Sizes;
@@ -60,11 +61,11 @@ public final class RouteCompiler {
     private final OriginCompiler origins;
 
     private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits) {
-        this.jwt = new JwtPolicyCompiler(problems, fetcher);
-        this.authorization = new AuthorizationCompiler(cel, problems, limits.errorLogInterval());
-        this.transformations = new TransformCompiler(cel, problems, limits.errorLogInterval());
-        this.rateLimit = new RateLimitCompiler(problems);
-        this.origins = new OriginCompiler(problems);
+        this.jwt = new JwtPolicyCompiler(fetcher);
+        this.authorization = new AuthorizationCompiler(cel, limits.errorLogInterval());
+        this.transformations = new TransformCompiler(cel, limits.errorLogInterval());
+        this.rateLimit = new RateLimitCompiler();
+        this.origins = new OriginCompiler();
     }
 
     /**
@@ -101,14 +102,15 @@ public final class RouteCompiler {
         for (int i = 0; i < configs.size(); i++) {
             GatewayConfig.Route rc = configs.get(i);
             String name = rc.name().map(String::strip).orElse("");
-            problems.route(name.isEmpty() ? "route #" + i : "route '" + name + "'");
+            String where = name.isEmpty() ? "route #" + i : "route '" + name + "'";
+            problems.route(where);
             if (name.isEmpty()) {
                 error("name", "is required");
             } else if (!names.add(name)) {
                 error("name", "is used by more than one route");
             }
             int before = problems.count();
-            Route route = compileRoute(name, rc, matching, defaultMaxBody, webSocketDefaults);
+            Route route = compileRoute(where, name, rc, matching, defaultMaxBody, webSocketDefaults);
             if (problems.count() == before) {
                 routes.add(route);
             }
@@ -137,21 +139,24 @@ public final class RouteCompiler {
         }
     }
 
-    private Route compileRoute(String name, GatewayConfig.Route rc, MatchCompiler matching, long defaultMaxBody,
-            WebSocketDefaults webSocketDefaults) {
+    /** @param where the route as problems name it: {@code route 'x'}, or {@code route #i} without a name */
+    private Route compileRoute(String where, String name, GatewayConfig.Route rc, MatchCompiler matching,
+            long defaultMaxBody, WebSocketDefaults webSocketDefaults) {
         HostMatch hosts = matching.hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matching.matches(rc.matches().orElse(List.of()));
-        UpstreamPool upstreams = backends(name, rc.backends().orElse(List.of()));
+        UpstreamPool upstreams = backends(where, name, rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
+        // Each policy compiler gets a sink scoped to its own key, and reports fields relative to it.
         JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
-                .map(j -> jwt.compile(name, j)).orElse(null);
+                .map(j -> jwt.compile(name, j, policy(where, "jwtAuth"))).orElse(null);
         List<Admission> admissions = new ArrayList<>();
-        policies.flatMap(GatewayConfig.Policies::localRateLimit).map(rateLimit::compile).ifPresent(admissions::add);
+        policies.flatMap(GatewayConfig.Policies::localRateLimit)
+                .map(l -> rateLimit.compile(l, policy(where, "localRateLimit"))).ifPresent(admissions::add);
         Authorizer authorizer = policies.flatMap(GatewayConfig.Policies::authorization)
-                .map(a -> authorization.compile(name, a)).orElse(Authorizer.ALLOW_ALL);
+                .map(a -> authorization.compile(name, a, policy(where, "authorization"))).orElse(Authorizer.ALLOW_ALL);
         HeaderTransform transform = policies.flatMap(GatewayConfig.Policies::transformations)
-                .flatMap(GatewayConfig.Transformations::request)
-                .map(t -> transformations.compile(name, t)).orElse(HeaderTransform.NONE);
+                .map(t -> transformations.compile(name, t, policy(where, "transformations")))
+                .orElse(HeaderTransform.NONE);
         Duration timeout = policies.flatMap(GatewayConfig.Policies::timeout)
                 .flatMap(GatewayConfig.Timeout::requestTimeout)
                 .map(t -> positiveDuration("policies.timeout.requestTimeout", t, DEFAULT_REQUEST_TIMEOUT))
@@ -163,7 +168,7 @@ public final class RouteCompiler {
                 websocket);
     }
 
-    private UpstreamPool backends(String routeName, List<GatewayConfig.Backend> configs) {
+    private UpstreamPool backends(String where, String routeName, List<GatewayConfig.Backend> configs) {
         if (configs.isEmpty()) {
             error("backends", "needs at least one backend with host: host:port");
             return null;
@@ -183,7 +188,9 @@ public final class RouteCompiler {
                 error(field, e.getMessage());
                 continue;
             }
-            Upstream upstream = origins.compile(routeName, "backends[" + i + "]", configs.get(i), address);
+            String backend = "backends[" + i + "]";
+            Upstream upstream = origins.compile(routeName, backend, configs.get(i), address,
+                    problems.scope(where, backend));
             if (upstream != null) {
                 upstreams.add(upstream);
             }
@@ -252,6 +259,11 @@ public final class RouteCompiler {
     }
 
     // --- helpers --------------------------------------------------------------------------------
+
+    /** The sink of one policy of the route {@code where}: {@code route 'x': policies.<key>.<field>: ...}. */
+    private ProblemSink policy(String where, String key) {
+        return problems.scope(where, "policies." + key);
+    }
 
     /** {@code text} as a duration greater than zero, or {@code fallback} (may be null) once the problem is reported. */
     private Duration positiveDuration(String field, String text, Duration fallback) {

@@ -14,8 +14,8 @@ public final class Durations {
     private Durations() {
     }
 
-    /** Parses {@code text}, or reports it against {@code field} and returns {@code fallback}. */
-    public static Duration field(Problems problems, String field, String text, Duration fallback) {
+    /** Parses {@code text}, or reports it to {@code problems} against {@code field} and returns {@code fallback}. */
+    public static Duration field(ProblemSink problems, String field, String text, Duration fallback) {
         try {
             return parse(text);
         } catch (IllegalArgumentException e) {

@@ -3,8 +3,14 @@ package dev.edgeproxy.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every configuration problem found so far, each as {@code route 'NAME': FIELD: message}. */
-public final class Problems {
+/**
+ * Every configuration problem found so far, each as {@code route 'NAME': FIELD: message}.
+ *
+ * <p>Compilers report through a {@link #scope scoped sink}, which spells the place and the field prefix
+ * once. The cursor ({@link #route} and {@link #at}) is what route-level checks still use; as a
+ * {@link ProblemSink} it reports fields as given, under the current cursor.
+ */
+public final class Problems implements ProblemSink {
 
     private final List<String> all = new ArrayList<>();
     private String route = "";
@@ -14,15 +20,60 @@ public final class Problems {
         this.route = where;
     }
 
+    @Override
     public void at(String field, String message) {
         all.add(route + ": " + field + ": " + message);
     }
 
+    /**
+     * A sink that records into this list as {@code where: fieldPrefix.field: message}, whatever the cursor.
+     *
+     * @param where       the place as it reads in messages: {@code route 'x'}, {@code gateway}
+     * @param fieldPrefix the path of the scope's configuration ({@code policies.jwtAuth}); may be empty
+     */
+    public ProblemSink scope(String where, String fieldPrefix) {
+        return new Scope(where, fieldPrefix);
+    }
+
+    /** Problems recorded so far, through the cursor and every scope. */
+    @Override
     public int count() {
         return all.size();
     }
 
     public List<String> all() {
         return List.copyOf(all);
+    }
+
+    /** {@code prefix.field}, without a dot when either is empty. */
+    private static String join(String prefix, String field) {
+        if (prefix.isEmpty()) {
+            return field;
+        }
+        return field.isEmpty() ? prefix : prefix + "." + field;
+    }
+
+    /** One scope's view of the list: it counts only what was reported through it. */
+    private final class Scope implements ProblemSink {
+
+        private final String where;
+        private final String prefix;
+        private int count;
+
+        Scope(String where, String prefix) {
+            this.where = where;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void at(String field, String message) {
+            all.add(where + ": " + join(prefix, field) + ": " + message);
+            count++;
+        }
+
+        @Override
+        public int count() {
+            return count;
+        }
     }
 }

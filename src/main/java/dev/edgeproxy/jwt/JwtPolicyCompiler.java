@@ -2,7 +2,7 @@ package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.config.Durations;
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.http.HttpToken;
 
 import java.io.IOException;
@@ -28,14 +28,12 @@ public final class JwtPolicyCompiler {
 
     static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
-    private static final String BASE = "policies.jwtAuth";
 
-    private final Problems problems;
     private final Supplier<JwksFetcher> fetcher;
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    public JwtPolicyCompiler(Problems problems, Supplier<JwksFetcher> fetcher) {
-        this.problems = problems;
+    /** @param fetcher asked only when some provider has a {@code jwks.url} */
+    public JwtPolicyCompiler(Supplier<JwksFetcher> fetcher) {
         this.fetcher = fetcher;
     }
 
@@ -44,14 +42,17 @@ public final class JwtPolicyCompiler {
         return started;
     }
 
-    /** @return the authenticator, or {@code null} when the policy has problems (already reported) */
-    public JwtAuthenticator compile(String routeName, GatewayConfig.JwtAuth j) {
+    /**
+     * @param problems scoped to the route's {@code policies.jwtAuth}: fields are reported as {@code jwks.url}
+     * @return the authenticator, or {@code null} when the policy has problems (already reported)
+     */
+    public JwtAuthenticator compile(String routeName, GatewayConfig.JwtAuth j, ProblemSink problems) {
         int before = problems.count();
-        JwtMode mode = mode(j.mode());
-        TokenLocation location = j.location().map(this::location).orElse(TokenLocation.DEFAULT);
-        Duration skew = j.clockSkew().map(s -> Durations.field(problems, BASE + ".clockSkew", s, DEFAULT_CLOCK_SKEW)).orElse(DEFAULT_CLOCK_SKEW);
+        JwtMode mode = mode(problems, j.mode());
+        TokenLocation location = j.location().map(l -> location(problems, l)).orElse(TokenLocation.DEFAULT);
+        Duration skew = j.clockSkew().map(s -> Durations.field(problems, "clockSkew", s, DEFAULT_CLOCK_SKEW)).orElse(DEFAULT_CLOCK_SKEW);
         if (skew.isNegative()) {
-            problems.at(BASE + ".clockSkew", "must not be negative");
+            problems.at("clockSkew", "must not be negative");
         }
         List<TokenVerifier.ProviderSpec> specs = new ArrayList<>();
         Duration refetchWait = Duration.ZERO;
@@ -59,20 +60,20 @@ public final class JwtPolicyCompiler {
         List<ProviderConfig> providers = new ArrayList<>();
         if (j.providers().isPresent()) {
             if (single) {
-                problems.at(BASE, "use either issuer/audiences/jwks or providers, not both");
+                problems.at("", "use either issuer/audiences/jwks or providers, not both");
             }
             if (j.providers().get().isEmpty()) {
-                problems.at(BASE + ".providers", "is empty");
+                problems.at("providers", "is empty");
             }
             for (int i = 0; i < j.providers().get().size(); i++) {
                 GatewayConfig.Provider p = j.providers().get().get(i);
-                providers.add(new ProviderConfig(BASE + ".providers[" + i + "]", p.issuer(), p.audiences(), p.jwks()));
+                providers.add(new ProviderConfig("providers[" + i + "]", p.issuer(), p.audiences(), p.jwks()));
             }
         } else {
-            providers.add(new ProviderConfig(BASE, j.issuer(), j.audiences(), j.jwks()));
+            providers.add(new ProviderConfig("", j.issuer(), j.audiences(), j.jwks()));
         }
         for (ProviderConfig p : providers) {
-            Optional<Keys> keys = provider(routeName, p);
+            Optional<Keys> keys = provider(problems, routeName, p);
             if (keys.isPresent()) {
                 specs.add(keys.get().spec());
                 if (keys.get().refetchWait().compareTo(refetchWait) > 0) {
@@ -90,24 +91,25 @@ public final class JwtPolicyCompiler {
     private record Keys(TokenVerifier.ProviderSpec spec, Duration refetchWait) {
     }
 
+    /** @param field where the provider is, relative to the policy: empty for the single provider */
     private record ProviderConfig(String field, Optional<String> issuer, Optional<List<String>> audiences,
             Optional<GatewayConfig.Jwks> jwks) {
     }
 
-    private JwtMode mode(Optional<String> configured) {
+    private static JwtMode mode(ProblemSink problems, Optional<String> configured) {
         if (configured.isEmpty()) {
             return JwtMode.OPTIONAL;
         }
         try {
             return JwtMode.valueOf(configured.get().strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            problems.at(BASE + ".mode", "unknown mode '" + configured.get() + "' (expected strict, optional or permissive)");
+            problems.at("mode", "unknown mode '" + configured.get() + "' (expected strict, optional or permissive)");
             return JwtMode.OPTIONAL;
         }
     }
 
-    private TokenLocation location(GatewayConfig.Location l) {
-        String field = BASE + ".location";
+    private static TokenLocation location(ProblemSink problems, GatewayConfig.Location l) {
+        String field = "location";
         int given = (l.header().isPresent() ? 1 : 0) + (l.queryParameter().isPresent() ? 1 : 0) + (l.cookie().isPresent() ? 1 : 0);
         if (given != 1) {
             problems.at(field, "needs exactly one of header, queryParameter or cookie (found " + given + ")");
@@ -122,16 +124,16 @@ public final class JwtPolicyCompiler {
             return new TokenLocation.Header(name, prefix);
         }
         if (l.queryParameter().isPresent()) {
-            return new TokenLocation.QueryParameter(requiredName(field + ".queryParameter.name", l.queryParameter().get()));
+            return new TokenLocation.QueryParameter(requiredName(problems, field + ".queryParameter.name", l.queryParameter().get()));
         }
-        String cookie = requiredName(field + ".cookie.name", l.cookie().get());
+        String cookie = requiredName(problems, field + ".cookie.name", l.cookie().get());
         if (!cookie.isEmpty() && !HttpToken.is(cookie)) {
             problems.at(field + ".cookie.name", "'" + cookie + "' is not a valid cookie name");
         }
         return new TokenLocation.Cookie(cookie);
     }
 
-    private String requiredName(String field, GatewayConfig.NamedLocation named) {
+    private static String requiredName(ProblemSink problems, String field, GatewayConfig.NamedLocation named) {
         String name = named.name().map(String::strip).orElse("");
         if (name.isEmpty()) {
             problems.at(field, "is required");
@@ -139,27 +141,27 @@ public final class JwtPolicyCompiler {
         return name;
     }
 
-    private Optional<Keys> provider(String routeName, ProviderConfig p) {
+    private Optional<Keys> provider(ProblemSink problems, String routeName, ProviderConfig p) {
         int before = problems.count();
         String iss = p.issuer().map(String::strip).orElse("");
         if (iss.isEmpty()) {
-            problems.at(p.field() + ".issuer", "is required");
+            problems.at(in(p.field(), "issuer"), "is required");
         }
         Set<String> auds = new LinkedHashSet<>(p.audiences().orElse(List.of()));
         if (auds.stream().anyMatch(String::isBlank)) {
-            problems.at(p.field() + ".audiences", "must not contain an empty value");
+            problems.at(in(p.field(), "audiences"), "must not contain an empty value");
         }
         if (p.jwks().isEmpty()) {
-            problems.at(p.field() + ".jwks", "is required (file, url or inline)");
+            problems.at(in(p.field(), "jwks"), "is required (file, url or inline)");
             return Optional.empty();
         }
         if (problems.count() != before) {
             return Optional.empty();
         }
-        return keys(routeName, p.field() + ".jwks", iss, auds, p.jwks().get());
+        return keys(problems, routeName, in(p.field(), "jwks"), iss, auds, p.jwks().get());
     }
 
-    private Optional<Keys> keys(String routeName, String field, String issuer, Set<String> audiences,
+    private Optional<Keys> keys(ProblemSink problems, String routeName, String field, String issuer, Set<String> audiences,
             GatewayConfig.Jwks jwks) {
         int given = (jwks.file().isPresent() ? 1 : 0) + (jwks.url().isPresent() ? 1 : 0) + (jwks.inline().isPresent() ? 1 : 0);
         if (given != 1) {
@@ -167,7 +169,7 @@ public final class JwtPolicyCompiler {
             return Optional.empty();
         }
         if (jwks.url().isPresent()) {
-            return remote(routeName, field, issuer, audiences, jwks);
+            return remote(problems, routeName, field, issuer, audiences, jwks);
         }
         if (jwks.timeout().isPresent()) {
             problems.at(field + ".timeout", "applies to url only");
@@ -197,7 +199,7 @@ public final class JwtPolicyCompiler {
         }
     }
 
-    private Optional<Keys> remote(String routeName, String field, String issuer, Set<String> audiences,
+    private Optional<Keys> remote(ProblemSink problems, String routeName, String field, String issuer, Set<String> audiences,
             GatewayConfig.Jwks jwks) {
         String text = jwks.url().get().strip();
         URI url;
@@ -226,5 +228,10 @@ public final class JwtPolicyCompiler {
             problems.at(field + ".url", e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** {@code child} under {@code parent}, which is empty for the policy itself. */
+    private static String in(String parent, String child) {
+        return parent.isEmpty() ? child : parent + "." + child;
     }
 }

@@ -2,7 +2,7 @@ package dev.edgeproxy.ratelimit;
 
 import dev.edgeproxy.config.Durations;
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -14,31 +14,33 @@ public final class RateLimitCompiler {
     /** Large enough for any real bucket, small enough that no arithmetic on tokens can overflow. */
     static final long MAX_TOKENS = 1_000_000_000L;
     static final Duration MAX_INTERVAL = Duration.ofHours(24);
-    private static final String FIELD = "policies.localRateLimit.";
 
-    private final Problems problems;
     private final LongSupplier nanoClock;
 
-    public RateLimitCompiler(Problems problems) {
-        this(problems, System::nanoTime);
+    public RateLimitCompiler() {
+        this(System::nanoTime);
     }
 
-    RateLimitCompiler(Problems problems, LongSupplier nanoClock) {
-        this.problems = problems;
+    RateLimitCompiler(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
     }
 
-    /** The route's rate limit, or {@code null} when the configuration is invalid (the problem is reported). */
-    public LocalRateLimit compile(GatewayConfig.LocalRateLimit config) {
-        long max = count("maxTokens", config.maxTokens(), null);
-        long perFill = count("tokensPerFill", config.tokensPerFill(), 1L);
+    /**
+     * The route's rate limit, or {@code null} when the configuration is invalid.
+     *
+     * @param problems scoped to the route's {@code policies.localRateLimit}: fields are reported as
+     *                 {@code fillInterval}
+     */
+    public LocalRateLimit compile(GatewayConfig.LocalRateLimit config, ProblemSink problems) {
+        long max = count(problems, "maxTokens", config.maxTokens(), null);
+        long perFill = count(problems, "tokensPerFill", config.tokensPerFill(), 1L);
         Duration interval = null;
         if (config.fillInterval().isEmpty()) {
-            problems.at(FIELD + "fillInterval", "is required (a duration such as 1s or 100ms)");
+            problems.at("fillInterval", "is required (a duration such as 1s or 100ms)");
         } else {
-            interval = Durations.field(problems, FIELD + "fillInterval", config.fillInterval().get(), null);
+            interval = Durations.field(problems, "fillInterval", config.fillInterval().get(), null);
             if (interval != null && (interval.isZero() || interval.isNegative() || interval.compareTo(MAX_INTERVAL) > 0)) {
-                problems.at(FIELD + "fillInterval", "must be greater than zero and at most 24h");
+                problems.at("fillInterval", "must be greater than zero and at most 24h");
                 interval = null;
             }
         }
@@ -49,17 +51,17 @@ public final class RateLimitCompiler {
     }
 
     /** A positive count, or -1 after reporting why not. */
-    private long count(String field, Optional<Long> value, Long fallback) {
+    private static long count(ProblemSink problems, String field, Optional<Long> value, Long fallback) {
         if (value.isEmpty()) {
             if (fallback == null) {
-                problems.at(FIELD + field, "is required (a whole number of requests, at least 1)");
+                problems.at(field, "is required (a whole number of requests, at least 1)");
                 return -1;
             }
             return fallback;
         }
         long v = value.get();
         if (v < 1 || v > MAX_TOKENS) {
-            problems.at(FIELD + field, "must be between 1 and " + MAX_TOKENS + ", got " + v);
+            problems.at(field, "must be between 1 and " + MAX_TOKENS + ", got " + v);
             return -1;
         }
         return v;

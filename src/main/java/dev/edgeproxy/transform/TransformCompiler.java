@@ -5,7 +5,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelRuntime;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.http.ManagedHeaders;
 import dev.edgeproxy.http.HttpToken;
 
@@ -18,42 +18,49 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Compiles a route's {@code policies.transformations.request} into its {@link HeaderTransform}: header names
- * the proxy does not manage itself, values as CEL expressions of a scalar type.
+ * Compiles a route's {@code policies.transformations} into its {@link HeaderTransform}: header names
+ * the proxy does not manage itself, values as CEL expressions of a scalar type. Only {@code request} exists.
  */
 public final class TransformCompiler {
 
     private static final Set<CelType> VALUE_TYPES = Set.of(SimpleType.STRING, SimpleType.INT, SimpleType.UINT,
             SimpleType.DOUBLE, SimpleType.BOOL);
-    private static final String FIELD = "policies.transformations.request";
+    private static final String REQUEST = "request";
 
     private final CelEnvironment cel;
-    private final Problems problems;
     private final Duration errorLogInterval;
 
     /** @param errorLogInterval at most one evaluation-error log line per header in this interval */
-    public TransformCompiler(CelEnvironment cel, Problems problems, Duration errorLogInterval) {
+    public TransformCompiler(CelEnvironment cel, Duration errorLogInterval) {
         this.cel = cel;
-        this.problems = problems;
         this.errorLogInterval = errorLogInterval;
     }
 
-    /** The route's transformation. Problems go to the route's report. */
-    public HeaderTransform compile(String routeName, GatewayConfig.HeaderTransform config) {
+    /**
+     * The route's transformation; {@link HeaderTransform#NONE} without {@code request}.
+     *
+     * @param problems scoped to the route's {@code policies.transformations}: fields are reported as
+     *                 {@code request.set.x-name}
+     */
+    public HeaderTransform compile(String routeName, GatewayConfig.Transformations config, ProblemSink problems) {
+        return config.request().map(request -> request(routeName, request, problems)).orElse(HeaderTransform.NONE);
+    }
+
+    private HeaderTransform request(String routeName, GatewayConfig.HeaderTransform config, ProblemSink problems) {
         List<String> remove = new ArrayList<>();
         List<String> removeConfig = config.remove().orElse(List.of());
         for (int i = 0; i < removeConfig.size(); i++) {
-            headerName(FIELD + ".remove[" + i + "]", removeConfig.get(i)).ifPresent(remove::add);
+            headerName(problems, REQUEST + ".remove[" + i + "]", removeConfig.get(i)).ifPresent(remove::add);
         }
-        return new HeaderTransform(routeName, remove, edits(FIELD + ".set", config.set()),
-                edits(FIELD + ".add", config.add()), errorLogInterval);
+        return new HeaderTransform(routeName, remove, edits(problems, REQUEST + ".set", config.set()),
+                edits(problems, REQUEST + ".add", config.add()), errorLogInterval);
     }
 
-    private List<HeaderTransform.Edit> edits(String field, Map<String, String> config) {
+    private List<HeaderTransform.Edit> edits(ProblemSink problems, String field, Map<String, String> config) {
         List<HeaderTransform.Edit> out = new ArrayList<>();
         for (Map.Entry<String, String> e : config.entrySet()) {
             String f = field + "." + e.getKey();
-            Optional<String> name = headerName(f, e.getKey());
+            Optional<String> name = headerName(problems, f, e.getKey());
             Optional<CelRuntime.Program> program = cel.compile(problems, f, e.getValue(), VALUE_TYPES);
             if (name.isPresent() && program.isPresent()) {
                 out.add(new HeaderTransform.Edit(name.get(), e.getValue(), program.get()));
@@ -62,7 +69,7 @@ public final class TransformCompiler {
         return out;
     }
 
-    private Optional<String> headerName(String field, String name) {
+    private static Optional<String> headerName(ProblemSink problems, String field, String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);
         if (!HttpToken.is(n)) {
             problems.at(field, "'" + name + "' is not a valid header name");
