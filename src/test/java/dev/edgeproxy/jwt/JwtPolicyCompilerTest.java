@@ -1,13 +1,18 @@
 package dev.edgeproxy.jwt;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.testing.Authn;
+import dev.edgeproxy.testing.Configs;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,8 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.edgeproxy.testing.Configs.assertOnlyProblem;
 import static dev.edgeproxy.testing.Configs.assertReported;
 import static dev.edgeproxy.testing.Configs.compile;
 import static dev.edgeproxy.testing.Configs.compileFails;
@@ -36,17 +44,24 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code policies.jwtAuth.location} and {@code jwks.url}/{@code jwks.timeout}, bound from YAML the real way:
- * each mistake is a configuration error naming the route and the field, and each valid location makes the
- * compiled route read its token from there.
+ * {@code policies.jwtAuth}, bound from YAML the real way: each mistake (mode, location, issuer, each kind of
+ * {@code jwks}) is one problem naming the field, reported by the compiler through its scoped sink and read
+ * the same way through the whole configuration path; each valid location makes the compiled route read its
+ * token from there.
  */
 class JwtPolicyCompilerTest {
 
     private static final String ISSUER = "test.issuer";
     private static final String KID = "test-key";
 
+    /** Replaced in the YAML of a case by {@link #keyDir} (absolute). */
+    private static final String DIR = "@DIR@";
+
     static KeyPair rsa;
     static String jwks;
+    /** Holds {@code jwks.json} ({@link #jwks}), {@code empty.json}, {@code blank.json} and {@code nokeys.json}. */
+    @TempDir
+    static Path keyDir;
     static Path jwksFile;
     /** Serves {@link #jwks} at {@code /jwks.json}. */
     static HttpServer idp;
@@ -55,8 +70,11 @@ class JwtPolicyCompilerTest {
     static void keysAndServer() throws Exception {
         rsa = dev.edgeproxy.testing.TestKeys.rsa2048();
         jwks = jwksOf(rsa, KID);
-        jwksFile = Files.createTempFile("location-jwks", ".json");
+        jwksFile = keyDir.resolve("jwks.json");
         Files.writeString(jwksFile, jwks);
+        Files.writeString(keyDir.resolve("empty.json"), "");
+        Files.writeString(keyDir.resolve("blank.json"), "  \n");
+        Files.writeString(keyDir.resolve("nokeys.json"), "{\"keys\": []}");
         idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         idp.createContext("/jwks.json", exchange -> {
             byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
@@ -72,7 +90,6 @@ class JwtPolicyCompilerTest {
     @AfterAll
     static void stop() throws IOException {
         idp.stop(0);
-        Files.deleteIfExists(jwksFile);
     }
 
     static String idpUrl() {
@@ -95,6 +112,20 @@ class JwtPolicyCompilerTest {
 
     static String locationRoute(String location) {
         return jwtRoute(fileJwks(), "location:\n" + location.indent(2));
+    }
+
+    /** Route {@code r} whose {@code policies.jwtAuth} is {@code jwtAuth} (YAML, unindented, {@code @DIR@} for {@link #keyDir}). */
+    static String policyRoute(String jwtAuth) {
+        return Configs.policyRoute("jwtAuth:\n" + jwtAuth.indent(2)).replace(DIR, keyDir.toString());
+    }
+
+    /** An optional policy with issuer {@code test.issuer} whose keys are {@code @DIR@/file}. */
+    static String issuerWithFile(String file) {
+        return """
+                issuer: test.issuer
+                jwks:
+                  file: "@DIR@/%s"
+                """.formatted(file);
     }
 
     // --- configuration errors --------------------------------------------------------------------
@@ -144,17 +175,90 @@ class JwtPolicyCompilerTest {
                 Arguments.of("bad jwks.timeout duration", jwtRoute("url: \"" + idpUrl() + "\"\ntimeout: 5 fortnights\n", ""),
                         "policies.jwtAuth.jwks.timeout", "'5 fortnights' is not a duration"),
                 Arguments.of("zero jwks.timeout", jwtRoute("url: \"" + idpUrl() + "\"\ntimeout: 0s\n", ""),
-                        "policies.jwtAuth.jwks.timeout", "greater than zero"));
+                        "policies.jwtAuth.jwks.timeout", "greater than zero"),
+                Arguments.of("unknown mode", policyRoute("mode: sometimes\n" + issuerWithFile("jwks.json")),
+                        "policies.jwtAuth.mode", "unknown mode 'sometimes'"),
+                Arguments.of("unreadable JWKS file (missing)", policyRoute(issuerWithFile("does-not-exist.json")),
+                        "policies.jwtAuth.jwks.file", "cannot read"),
+                Arguments.of("unreadable JWKS file (a directory)", policyRoute("""
+                        issuer: test.issuer
+                        jwks:
+                          file: "@DIR@"
+                        """),
+                        "policies.jwtAuth.jwks.file", "cannot read"),
+                Arguments.of("empty JWKS file", policyRoute(issuerWithFile("empty.json")),
+                        "policies.jwtAuth.jwks.file", "key document is empty"),
+                Arguments.of("blank JWKS file", policyRoute(issuerWithFile("blank.json")),
+                        "policies.jwtAuth.jwks.file", "key document is empty"),
+                Arguments.of("JWKS with no keys", policyRoute(issuerWithFile("nokeys.json")),
+                        "policies.jwtAuth.jwks.file", "no signature verification keys"),
+                Arguments.of("HMAC (oct) key", policyRoute("""
+                        issuer: test.issuer
+                        jwks:
+                          inline: '{"keys": [{"kty": "oct", "kid": "h", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}]}'
+                        """),
+                        "policies.jwtAuth.jwks.inline", "symmetric (oct)"),
+                Arguments.of("jwks with both file and inline", policyRoute("""
+                        issuer: test.issuer
+                        jwks:
+                          file: "@DIR@/jwks.json"
+                          inline: '{"keys": []}'
+                        """),
+                        "policies.jwtAuth.jwks", "found 2"),
+                Arguments.of("missing issuer", policyRoute("""
+                        mode: strict
+                        jwks:
+                          file: "@DIR@/jwks.json"
+                        """),
+                        "policies.jwtAuth.issuer", "is required"),
+                Arguments.of("missing issuer in a provider", policyRoute("""
+                        providers:
+                          - issuer: a.issuer
+                            jwks: {file: "@DIR@/jwks.json"}
+                          - jwks: {file: "@DIR@/jwks.json"}
+                        """),
+                        "policies.jwtAuth.providers[1].issuer", "is required"));
+    }
+
+    /**
+     * Compiles route {@code r}'s jwtAuth in {@code yaml} as the route compiler does, with a sink scoped to the
+     * policy, then stops whatever key refreshes it started.
+     */
+    private static List<String> problemsOf(String yaml) throws Exception {
+        GatewayConfig.JwtAuth config = Configs.policiesOf(yaml).jwtAuth().orElseThrow();
+        Problems problems = new Problems();
+        List<JwksFetcher> fetchers = new ArrayList<>();
+        JwtPolicyCompiler compiler = new JwtPolicyCompiler(() -> {
+            JwksFetcher fetcher = new JwksFetcher(ProxyLimits.DEFAULTS.jwksMaxBytes());
+            fetchers.add(fetcher);
+            return fetcher;
+        });
+        try {
+            compiler.compile("r", config, problems.scope("route 'r'", "policies.jwtAuth"));
+        } finally {
+            for (AutoCloseable started : compiler.started()) {
+                started.close();
+            }
+            for (JwksFetcher fetcher : fetchers) {
+                fetcher.close();
+            }
+        }
+        return problems.all();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configurationErrors")
-    void configurationErrorNamesRouteAndField(String description, String yaml, String field, String reason) {
+    void theCompilerReportsTheField(String description, String yaml, String field, String reason) throws Exception {
+        assertOnlyProblem(problemsOf(yaml), field, reason);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurationErrors")
+    void theWholeConfigurationPathReportsTheSameLine(String description, String yaml, String field, String reason)
+            throws Exception {
         InvalidConfigException e = compileFails(yaml);
         assertReported(e, "route 'r'", field);
-        assertTrue(e.errors().stream().anyMatch(err -> err.startsWith("route 'r': " + field + ": ") && err.contains(reason)),
-                () -> "no error for " + field + " saying \"" + reason + "\": " + e.errors());
-        assertEquals(1, e.errors().size(), () -> "expected exactly one error for " + description + ": " + e.errors());
+        assertEquals(problemsOf(yaml), e.errors());
     }
 
     @Test
@@ -173,6 +277,8 @@ class JwtPolicyCompilerTest {
         assertInstanceOf(JwtAuthenticator.class, route(compile(jwtRoute(fileJwks(), "")), "r").authenticator());
         assertInstanceOf(JwtAuthenticator.class,
                 route(compile(jwtRoute("url: \"" + idpUrl() + "\"\ntimeout: 2s\n", "")), "r").authenticator());
+        JwtAuthenticator optional = route(compile(policyRoute(issuerWithFile("jwks.json"))), "r").authenticator();
+        assertEquals(JwtMode.OPTIONAL, optional.mode());
     }
 
     // --- valid locations -------------------------------------------------------------------------

@@ -14,7 +14,9 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
 
 import java.security.KeyPair;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +72,36 @@ public final class Configs {
         String prefix = route + ": " + field + ": ";
         assertTrue(e.errors().stream().anyMatch(err -> err.startsWith(prefix)),
                 () -> "no error starting with \"" + prefix + "\" in " + e.errors());
+    }
+
+    /**
+     * Asserts that {@code errors} holds exactly one problem, reading {@code route 'r': FIELD: ...} and saying
+     * {@code reason}: a case holds one mistake, and a second error would mean it tests something else.
+     */
+    public static void assertOnlyProblem(List<String> errors, String field, String reason) {
+        String prefix = "route 'r': " + field + ": ";
+        assertTrue(errors.stream().anyMatch(err -> err.startsWith(prefix) && err.contains(reason)),
+                () -> "no error starting with \"" + prefix + "\" saying \"" + reason + "\": " + errors);
+        assertEquals(1, errors.size(), () -> "expected exactly one error: " + errors);
+    }
+
+    /** Route {@code r} with one backend and the given {@code policies} (YAML of its keys, unindented). */
+    public static String policyRoute(String policies) {
+        return """
+                gateway:
+                  routes:
+                    - name: r
+                      backends:
+                        - host: 127.0.0.1:8081
+                      policies:
+                """ + policies.indent(8);
+    }
+
+    /** The policies of route {@code r} in {@code yaml}, bound the real way: what a policy compiler is given. */
+    public static GatewayConfig.Policies policiesOf(String yaml) {
+        GatewayConfig.Route route = bind(yaml).routes().orElseThrow().stream()
+                .filter(r -> r.name().filter("r"::equals).isPresent()).findFirst().orElseThrow();
+        return route.policies().orElseThrow();
     }
 
     /** The route named {@code name}. */
