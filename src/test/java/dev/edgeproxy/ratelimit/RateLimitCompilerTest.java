@@ -1,5 +1,8 @@
 package dev.edgeproxy.ratelimit;
 
+import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.config.Problems;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.testing.Configs;
@@ -14,7 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** {@code policies.localRateLimit} through the real compiler: what is refused, naming route and field. */
+/**
+ * {@code policies.localRateLimit} through the real compiler and through its own with a scoped sink: what is
+ * refused, naming route and field.
+ */
 class RateLimitCompilerTest {
 
     private static String route(String limit) {
@@ -40,7 +46,13 @@ class RateLimitCompilerTest {
             "maxTokens: 5, fillInterval: 0s                  | fillInterval",
             "maxTokens: 5, fillInterval: 25h                 | fillInterval"})
     void invalidLimitsAreRefusedNamingTheField(String limit, String field) {
-        Configs.assertReported(Configs.compileFails(route(limit)), "route 'r'", "policies.localRateLimit." + field);
+        InvalidConfigException e = Configs.compileFails(route(limit));
+        Configs.assertReported(e, "route 'r'", "policies.localRateLimit." + field);
+        // The compiler alone, with the sink the route compiler gives it, reports the very same lines.
+        Problems problems = new Problems();
+        GatewayConfig.LocalRateLimit config = Configs.policiesOf(route(limit)).localRateLimit().orElseThrow();
+        assertNull(new RateLimitCompiler().compile(config, problems.scope("route 'r'", "policies.localRateLimit")));
+        assertEquals(e.errors(), problems.all());
     }
 
     @Test
