@@ -122,7 +122,20 @@ public class HeadDeadline {
         });
     }
 
-    private synchronized void watch(Channel listener) {
+    /**
+     * Adds the acceptor on the listening channel's own event loop and waits for it: a handler added from another
+     * thread is skipped by the pipeline until its event loop has run the addition, so a connection accepted in
+     * between would get no deadline.
+     */
+    private void watch(Channel listener) {
+        if (listener.eventLoop().inEventLoop()) {
+            addAcceptor(listener);
+        } else {
+            listener.eventLoop().submit(() -> addAcceptor(listener)).syncUninterruptibly();
+        }
+    }
+
+    private synchronized void addAcceptor(Channel listener) {
         if (listener.pipeline().get(HANDLER) == null) {
             listener.pipeline().addFirst(HANDLER, acceptor);
             LOG.infof("request-head deadline %d ms on %s", timeout.toMillis(), listener.localAddress());
