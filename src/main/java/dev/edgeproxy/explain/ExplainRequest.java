@@ -79,9 +79,14 @@ record ExplainRequest(String method, String target, String host, MultiMap header
     }
 
     /**
-     * The described request as it would arrive, with {@code target} and a copy of the headers: a fresh one each
-     * time, since evaluating changes it (untrusted headers removed, a credential placed and removed again).
+     * The described request as it would arrive, with a copy of its headers: a fresh one each time, since
+     * evaluating changes it (untrusted headers removed, a credential placed and removed again).
      */
+    Arrival arrival() {
+        return arrival(target, headers);
+    }
+
+    /** As {@link #arrival()}, with another target and headers (the described ones with the token placed). */
     Arrival arrival(String target, MultiMap headers) {
         return Arrival.described(method, target, MultiMap.caseInsensitiveMultiMap().addAll(headers),
                 scheme.equals("https"), source, sourcePort);

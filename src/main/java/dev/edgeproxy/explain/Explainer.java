@@ -65,18 +65,18 @@ final class Explainer {
      */
     private static Arrival withToken(RouteTable table, ExplainRequest described) {
         if (described.token() == null) {
-            return described.arrival(described.target(), described.headers());
+            return described.arrival();
         }
         IncomingRequest request;
         try {
-            request = Evaluator.canonicalise(table.hygiene(), described.arrival(described.target(), described.headers()));
+            request = Evaluator.canonicalise(table.hygiene(), described.arrival());
         } catch (GatewayError refused) {
             // The evaluation refuses it the same way.
-            return described.arrival(described.target(), described.headers());
+            return described.arrival();
         }
         RouteTable.Selection first = table.selection(request);
         if (first == null || first.route().authenticator() == null) {
-            return described.arrival(described.target(), described.headers());
+            return described.arrival();
         }
         first.route().authenticator().location().place(request, described.token());
         return described.arrival(request.upstreamUri(), request.requestHeaders());

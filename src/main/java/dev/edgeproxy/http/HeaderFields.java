@@ -23,37 +23,12 @@ import java.util.Map;
  */
 public final class HeaderFields {
 
-    private static final boolean[] TOKEN = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TOKEN[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TOKEN[c] = true;
-            TOKEN[c - 'a' + 'A'] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TOKEN[c] = true;
-        }
-    }
-
     private HeaderFields() {
     }
 
-    /** Whether {@code name} is a non-empty RFC 9110 token. */
+    /** Whether {@code name} is a non-empty RFC 9110 token ({@link HttpToken}). */
     public static boolean validName(CharSequence name) {
-        int length = name.length();
-        if (length == 0) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            char c = name.charAt(i);
-            if (c >= 128 || !TOKEN[c]) {
-                return false;
-            }
-        }
-        return true;
+        return HttpToken.is(name);
     }
 
     /** Whether {@code value} may be sent as a field value (see the class comment); the empty value may. */

@@ -51,10 +51,11 @@ final class CredentialOccurrences {
 
     /** Occurrences of cookie {@code name} in all these {@code Cookie} field values together. */
     static int inCookieFields(List<String> fields, String name) {
+        String key = key(name);
         int count = 0;
         for (String field : fields) {
             for (String pair : field.split(";", -1)) {
-                count += inCookiePair(pair, name);
+                count += inCookiePair(pair, name, key);
             }
         }
         return count;
@@ -66,9 +67,13 @@ final class CredentialOccurrences {
      * every cookie the exact reading finds is counted.
      */
     static int inCookiePair(String pair, String name) {
+        return inCookiePair(pair, name, key(name));
+    }
+
+    private static int inCookiePair(String pair, String name, String key) {
         int count = 0;
         for (String part : pair.split(",", -1)) {
-            if (sameNameRawOrDecoded(nameOf(part), name)) {
+            if (matchesRawOrDecoded(nameOf(part), key)) {
                 count++;
             }
         }
@@ -82,9 +87,10 @@ final class CredentialOccurrences {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return 0;
         }
+        String key = key(name);
         int count = 0;
         for (String pair : rawQuery.split("&", -1)) {
-            count += inQueryPair(pair, name);
+            count += inQueryPair(pair, name, key);
         }
         return count;
     }
@@ -97,16 +103,20 @@ final class CredentialOccurrences {
      * Decoding distributes over {@code &}, so decoding each pair is decoding the whole query.
      */
     static int inQueryPair(String pair, String name) {
+        return inQueryPair(pair, name, key(name));
+    }
+
+    private static int inQueryPair(String pair, String name, String key) {
         int raw = 0;
         for (String part : pair.split(";", -1)) {
-            if (sameNameRawOrDecoded(nameOf(part), name)) {
+            if (matchesRawOrDecoded(nameOf(part), key)) {
                 raw++;
             }
         }
         int decoded = 0;
         for (String part : decode(pair).split("[&;]", -1)) {
             // decoded again: an origin that decodes the query and then its parameters reads %255F as _
-            if (sameNameRawOrDecoded(nameOf(part), name)) {
+            if (matchesRawOrDecoded(nameOf(part), key)) {
                 decoded++;
             }
         }
@@ -122,8 +132,13 @@ final class CredentialOccurrences {
         return eq < 0 ? piece : piece.substring(0, eq);
     }
 
-    private static boolean sameNameRawOrDecoded(String candidate, String configured) {
-        return sameName(candidate, configured) || sameName(decode(candidate), configured);
+    private static boolean matchesRawOrDecoded(String candidate, String key) {
+        return matches(candidate, key) || matches(decode(candidate), key);
+    }
+
+    /** The configured name as {@link #sameName} compares it: trimmed and case-folded, once per request. */
+    private static String key(String configured) {
+        return fold(trim(configured));
     }
 
     /**
@@ -133,7 +148,10 @@ final class CredentialOccurrences {
      * reading of an unclosed one).
      */
     static boolean sameName(String candidate, String configured) {
-        String target = fold(trim(configured));
+        return matches(candidate, key(configured));
+    }
+
+    private static boolean matches(String candidate, String target) {
         String c = fold(trim(candidate));
         if (c.isEmpty()) {
             return false;

@@ -126,21 +126,19 @@ public sealed interface TokenLocation {
             if (occurrences > 1) {
                 throw ambiguous();
             }
-            String found = null;
+            // At most one occurrence by any reading, and every pair the exact reading finds is counted: the first
+            // exact pair is the only one.
             for (String pair : query.split("&")) {
                 if (!pair.isEmpty() && name.equals(QueryString.name(pair))) {
-                    if (found != null) {
-                        throw ambiguous();
-                    }
-                    found = QueryString.value(pair);
+                    return QueryString.value(pair);
                 }
             }
-            if (found == null && occurrences == 1) {
+            if (occurrences == 1) {
                 // Only a lenient origin's reading holds it (after a ';', in another case): unchecked here, it must
                 // not pass as "no credential" and reach an origin that would read it as one.
                 throw ambiguous();
             }
-            return found;
+            return null;
         }
 
         @Override
@@ -185,24 +183,22 @@ public sealed interface TokenLocation {
             if (occurrences > 1) {
                 throw ambiguous();
             }
-            String found = null;
+            // At most one occurrence by any reading, and every cookie the exact reading finds is counted: the first
+            // exact one is the only one.
             for (String header : fields) {
                 for (String pair : header.split(";")) {
                     int eq = pair.indexOf('=');
                     if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-                        if (found != null) {
-                            throw ambiguous();
-                        }
-                        found = unquote(pair.substring(eq + 1).strip());
+                        return unquote(pair.substring(eq + 1).strip());
                     }
                 }
             }
-            if (found == null && occurrences == 1) {
+            if (occurrences == 1) {
                 // Only a lenient origin's reading holds it (after a ',', in another case): unchecked here, it must
                 // not pass as "no credential" and reach an origin that would read it as one.
                 throw ambiguous();
             }
-            return found;
+            return null;
         }
 
         private static String unquote(String value) {
