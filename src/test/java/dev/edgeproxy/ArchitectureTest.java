@@ -62,6 +62,18 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /**
+     * A route holds its policies by phase ({@code RoutePolicies}), not by name: adding a policy adds a package,
+     * never a field to {@code Route}, so {@code route} knows none of them.
+     */
+    @Test
+    void theRouteKnowsNoPolicy() {
+        noClasses().that().resideInAPackage("..edgeproxy.route..")
+                .should().dependOnClassesThat().resideInAnyPackage("..edgeproxy.jwt..", "..edgeproxy.authz..",
+                        "..edgeproxy.transform..", "..edgeproxy.ratelimit..")
+                .check(classes);
+    }
+
     /** {@code server} is the composition root: it wires the others together, and nothing depends on it. */
     @Test
     void nothingDependsOnTheCompositionRoot() {

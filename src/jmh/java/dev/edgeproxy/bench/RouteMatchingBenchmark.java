@@ -1,7 +1,6 @@
 package dev.edgeproxy.bench;
 
 import com.google.re2j.Pattern;
-import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.pipeline.Arrival;
 import dev.edgeproxy.pipeline.Evaluator;
@@ -10,10 +9,10 @@ import dev.edgeproxy.proxy.UpstreamPool;
 import dev.edgeproxy.route.HostMatch;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
+import dev.edgeproxy.route.RoutePolicies;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
-import dev.edgeproxy.transform.HeaderTransform;
 import io.vertx.core.MultiMap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -98,8 +97,8 @@ public class RouteMatchingBenchmark {
 
     private static Route route(String name, List<String> hostnames, RouteMatch match) {
         return new Route(name, HostMatch.of(hostnames), List.of(match),
-                new UpstreamPool(List.of(new Upstream("127.0.0.1", 8081))), List.of(), null, Authorizer.ALLOW_ALL,
-                HeaderTransform.NONE, Duration.ofSeconds(15), Route.UNLIMITED, null);
+                new UpstreamPool(List.of(new Upstream("127.0.0.1", 8081))), RoutePolicies.NONE, Duration.ofSeconds(15),
+                Route.UNLIMITED, null);
     }
 
     private static RouteMatch exact(String path) {

@@ -4,6 +4,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
 import dev.edgeproxy.authz.Decision.Step;
 import dev.edgeproxy.logging.LogThrottle;
+import dev.edgeproxy.route.RoutePolicy;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -27,7 +28,7 @@ import java.util.stream.IntStream;
  * <p>The order is written once, in {@link #decide}: {@link #authorize} stops where it is decided,
  * {@link #explain} reports the same decision and then evaluates the remaining rules for display.
  */
-public final class Authorizer {
+public final class Authorizer implements RoutePolicy {
 
     private static final Logger LOG = Logger.getLogger(Authorizer.class);
 
@@ -60,6 +61,11 @@ public final class Authorizer {
 
     private int[] positions(Rule.Kind kind) {
         return IntStream.range(0, rules.size()).filter(i -> rules.get(i).kind() == kind).toArray();
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.AFTER_AUTHENTICATION;
     }
 
     public boolean hasRules() {

@@ -56,7 +56,7 @@ final class RequestTargetCompiler {
             }
         }
         // A header some route derives from verified claims must not come from the client on any route.
-        routes.forEach(r -> removed.addAll(r.transform().suppliedHeaders()));
+        routes.forEach(r -> r.policies().transformations().forEach(t -> removed.addAll(t.suppliedHeaders())));
         return new RequestHygiene(canonicalizer, removed);
     }
 

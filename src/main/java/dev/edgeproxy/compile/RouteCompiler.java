@@ -1,7 +1,6 @@
 package dev.edgeproxy.compile;
 
 import dev.edgeproxy.authz.AuthorizationCompiler;
-import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.Durations;
 import dev.edgeproxy.config.GatewayConfig;
@@ -13,19 +12,18 @@ import dev.edgeproxy.config.Sizes;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.TargetCanonicalizer;
 import dev.edgeproxy.jwt.JwksFetcher;
-import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtPolicyCompiler;
 import dev.edgeproxy.proxy.AllowedOrigins;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
 import dev.edgeproxy.ratelimit.RateLimitCompiler;
-import dev.edgeproxy.route.Admission;
 import dev.edgeproxy.route.HostMatch;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
+import dev.edgeproxy.route.RoutePolicies;
+import dev.edgeproxy.route.RoutePolicy;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.WebSocketUpgrade;
-import dev.edgeproxy.transform.HeaderTransform;
 import dev.edgeproxy.transform.TransformCompiler;
 
 import java.time.Duration;
@@ -146,17 +144,17 @@ public final class RouteCompiler {
         List<RouteMatch> matches = matching.matches(rc.matches().orElse(List.of()));
         UpstreamPool upstreams = backends(where, name, rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
-        // Each policy compiler gets a sink scoped to its own key, and reports fields relative to it.
-        JwtAuthenticator authenticator = policies.flatMap(GatewayConfig.Policies::jwtAuth)
-                .map(j -> jwt.compile(name, j, policy(where, "jwtAuth"))).orElse(null);
-        List<Admission> admissions = new ArrayList<>();
+        // Each policy compiler gets a sink scoped to its own key, and reports fields relative to it. The list is
+        // in configuration order; RoutePolicies orders it by phase.
+        List<RoutePolicy> compiled = new ArrayList<>();
+        policies.flatMap(GatewayConfig.Policies::jwtAuth)
+                .map(j -> jwt.compile(name, j, policy(where, "jwtAuth"))).ifPresent(compiled::add);
         policies.flatMap(GatewayConfig.Policies::localRateLimit)
-                .map(l -> rateLimit.compile(l, policy(where, "localRateLimit"))).ifPresent(admissions::add);
-        Authorizer authorizer = policies.flatMap(GatewayConfig.Policies::authorization)
-                .map(a -> authorization.compile(name, a, policy(where, "authorization"))).orElse(Authorizer.ALLOW_ALL);
-        HeaderTransform transform = policies.flatMap(GatewayConfig.Policies::transformations)
-                .map(t -> transformations.compile(name, t, policy(where, "transformations")))
-                .orElse(HeaderTransform.NONE);
+                .map(l -> rateLimit.compile(l, policy(where, "localRateLimit"))).ifPresent(compiled::add);
+        policies.flatMap(GatewayConfig.Policies::authorization)
+                .map(a -> authorization.compile(name, a, policy(where, "authorization"))).ifPresent(compiled::add);
+        policies.flatMap(GatewayConfig.Policies::transformations)
+                .map(t -> transformations.compile(name, t, policy(where, "transformations"))).ifPresent(compiled::add);
         Duration timeout = policies.flatMap(GatewayConfig.Policies::timeout)
                 .flatMap(GatewayConfig.Timeout::requestTimeout)
                 .map(t -> positiveDuration("policies.timeout.requestTimeout", t, DEFAULT_REQUEST_TIMEOUT))
@@ -164,8 +162,7 @@ public final class RouteCompiler {
         long maxBody = rc.limits().flatMap(GatewayConfig.RouteLimits::maxRequestBody)
                 .map(v -> size("limits.maxRequestBody", v)).orElse(defaultMaxBody);
         WebSocketUpgrade websocket = websocket(rc, webSocketDefaults);
-        return new Route(name, hosts, matches, upstreams, admissions, authenticator, authorizer, transform, timeout, maxBody,
-                websocket);
+        return new Route(name, hosts, matches, upstreams, new RoutePolicies(compiled), timeout, maxBody, websocket);
     }
 
     private UpstreamPool backends(String where, String routeName, List<GatewayConfig.Backend> configs) {

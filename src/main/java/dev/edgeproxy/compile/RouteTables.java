@@ -1,12 +1,14 @@
 package dev.edgeproxy.compile;
 
+import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.ConfigLoader;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
-import dev.edgeproxy.jwt.JwksFetcher;
 import dev.edgeproxy.crypto.SignatureProvider;
+import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
@@ -53,9 +55,11 @@ public class RouteTables {
         // the rest of startup. Until it is in place the JDK's providers check signatures.
         SignatureProvider.installInBackground(first.cryptoProvider());
         for (Route route : first.table().routes()) {
+            JwtAuthenticator jwt = route.policies().find(JwtAuthenticator.class);
+            Authorizer rules = route.policies().find(Authorizer.class);
             LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
-                    route.authenticator() == null ? "none" : route.authenticator().mode().name().toLowerCase(),
-                    route.authorizer().hasRules() ? "yes" : "no");
+                    jwt == null ? "none" : jwt.mode().name().toLowerCase(),
+                    rules == null || !rules.hasRules() ? "no" : "yes");
         }
         this.compiled = first;
     }

@@ -1,5 +1,6 @@
 package dev.edgeproxy.explain;
 
+import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.authz.Decision;
 import dev.edgeproxy.authz.RuleResult;
 import dev.edgeproxy.error.GatewayError;
@@ -75,10 +76,11 @@ final class Explainer {
             return described.arrival();
         }
         RouteTable.Selection first = table.selection(request);
-        if (first == null || first.route().authenticator() == null) {
+        JwtAuthenticator authenticator = first == null ? null : first.route().policies().find(JwtAuthenticator.class);
+        if (authenticator == null) {
             return described.arrival();
         }
-        first.route().authenticator().location().place(request, described.token());
+        authenticator.location().place(request, described.token());
         return described.arrival(request.upstreamUri(), request.requestHeaders());
     }
 
@@ -103,13 +105,14 @@ final class Explainer {
         Route route = evaluation.route();
         JsonObject answer = new JsonObject()
                 .put("route", route(evaluation.selection()))
-                .put("jwt", jwt(route.authenticator(), evaluation.authentication()));
+                .put("jwt", jwt(route.policies().find(JwtAuthenticator.class), evaluation.authentication()));
         Decision d = evaluation.decision();
         if (evaluation.decidedAt() != Evaluation.Step.AUTHORIZATION) {
             // Refused before the rules: by the JWT policy, or by the route's limits before it.
             boolean byJwt = evaluation.decidedAt() == Evaluation.Step.AUTHENTICATION;
             JsonArray rules = new JsonArray();
-            route.authorizer().rules().forEach(rule -> rules.add(new JsonObject()
+            Authorizer authorizer = route.policies().find(Authorizer.class);
+            (authorizer == null ? Authorizer.ALLOW_ALL : authorizer).rules().forEach(rule -> rules.add(new JsonObject()
                     .put("kind", rule.kind().key())
                     .put("index", rule.index())
                     .put("expression", rule.source())

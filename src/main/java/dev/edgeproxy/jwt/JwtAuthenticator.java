@@ -1,5 +1,6 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.route.RoutePolicy;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * token whose {@code kid} no key has, on a route with a remote JWKS, waits (at most
  * {@code refetchWait}) for one refetch of the keys before it is judged again.
  */
-public final class JwtAuthenticator {
+public final class JwtAuthenticator implements RoutePolicy {
 
     private static final Logger LOG = Logger.getLogger(JwtAuthenticator.class);
 
@@ -35,6 +36,11 @@ public final class JwtAuthenticator {
         this.location = location;
         this.verifier = verifier;
         this.refetchWait = refetchWait;
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.AUTHENTICATION;
     }
 
     public JwtMode mode() {

@@ -1,5 +1,6 @@
 package dev.edgeproxy.pipeline;
 
+import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.authz.Decision;
 import dev.edgeproxy.authz.Explanation;
 import dev.edgeproxy.authz.RuleResult;
@@ -12,9 +13,11 @@ import dev.edgeproxy.http.RequestHead;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.RequestTarget;
 import dev.edgeproxy.jwt.Authentication;
+import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.route.Admission;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
+import dev.edgeproxy.route.Transformation;
 import io.vertx.core.MultiMap;
 
 import java.util.List;
@@ -71,7 +74,7 @@ public final class Evaluator {
         }
 
         // Admit: the route's admission policies (a rate limit) may answer before any signature is checked.
-        for (Admission admission : route.admissions()) {
+        for (Admission admission : route.policies().admissions()) {
             GatewayError refusal = purpose == Purpose.FORWARD ? admission.admit(request) : admission.peek(request);
             if (refusal != null) {
                 return done(Evaluation.refused(Evaluation.Step.LIMITS, request, selection, null, refusal));
@@ -80,10 +83,11 @@ public final class Evaluator {
 
         // 3. Authenticate: verify the credential per the route's mode; a verified credential is removed from the
         //    request here, so neither rules nor the origin ever see it.
-        if (route.authenticator() == null) {
+        JwtAuthenticator authenticator = route.policies().find(JwtAuthenticator.class);
+        if (authenticator == null) {
             return done(authorize(selection, request, null, purpose));
         }
-        CompletableFuture<Authentication> authentication = route.authenticator().authenticate(request).toCompletableFuture();
+        CompletableFuture<Authentication> authentication = authenticator.authenticate(request).toCompletableFuture();
         return authentication.isDone()
                 ? authentication.thenApply(outcome -> authorize(selection, request, outcome, purpose))
                 : authentication.thenApplyAsync(outcome -> authorize(selection, request, outcome, purpose), resume);
@@ -103,14 +107,18 @@ public final class Evaluator {
 
         // 4. Authorize: CEL rules over the request and the verified claims; errors deny.
         RequestVariables variables = new RequestVariables(request);
+        Authorizer authorizer = route.policies().find(Authorizer.class);
+        if (authorizer == null) {
+            authorizer = Authorizer.ALLOW_ALL;
+        }
         Decision decision;
         List<RuleResult> results;
         if (purpose == Purpose.EXPLAIN) {
-            Explanation explanation = route.authorizer().explain(variables);
+            Explanation explanation = authorizer.explain(variables);
             decision = explanation.decision();
             results = explanation.rules();
         } else {
-            decision = route.authorizer().authorize(variables);
+            decision = authorizer.authorize(variables);
             results = List.of();
         }
         if (!decision.allowed()) {
@@ -124,7 +132,9 @@ public final class Evaluator {
         HopByHop.copyEndToEnd(request.requestHeaders(), headers);
         OriginHead.apply(headers, request.hostHeader());
         ForwardedHeaders.apply(headers, request.sourceAddress(), request.scheme(), request.hostHeader());
-        route.transform().apply(headers, variables);
+        for (Transformation transformation : route.policies().transformations()) {
+            transformation.apply(headers, variables);
+        }
         return new Evaluation(Evaluation.Step.AUTHORIZATION, request, selection, authentication, decision, results,
                 headers, null);
     }

@@ -8,7 +8,12 @@ import dev.edgeproxy.error.GatewayError;
  * credential is verified (so a refused request costs no signature check). The route runs its admissions in
  * configuration order; the first refusal is the answer. See docs/architecture.md, "How to add a policy".
  */
-public interface Admission {
+public interface Admission extends RoutePolicy {
+
+    @Override
+    default Phase phase() {
+        return Phase.BEFORE_AUTHENTICATION;
+    }
 
     /**
      * Decides for a request about to be served; may change the policy's state (a rate limit spends a token).

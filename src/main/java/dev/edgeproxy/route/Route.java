@@ -1,9 +1,6 @@
 package dev.edgeproxy.route;
 
-import dev.edgeproxy.authz.Authorizer;
-import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.proxy.UpstreamPool;
-import dev.edgeproxy.transform.HeaderTransform;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,8 +9,7 @@ import java.util.List;
  * A compiled, immutable route: everything the request path needs, built once by
  * the route compiler (compile package).
  *
- * @param admissions     what may answer the request before authentication (a rate limit), in order
- * @param authenticator  {@code null} when the route has no {@code jwtAuth} policy
+ * @param policies       the route's policies ordered by phase: a new policy is an entry there, not a field here
  * @param maxRequestBody largest request body in bytes; {@link #UNLIMITED} when there is no limit
  * @param websocket      {@code null} unless the route accepts WebSocket upgrades ({@code websocket: true})
  */
@@ -22,10 +18,7 @@ public record Route(
         HostMatch hosts,
         List<RouteMatch> matches,
         UpstreamPool upstreams,
-        List<Admission> admissions,
-        JwtAuthenticator authenticator,
-        Authorizer authorizer,
-        HeaderTransform transform,
+        RoutePolicies policies,
         Duration requestTimeout,
         long maxRequestBody,
         WebSocketUpgrade websocket) {
@@ -34,6 +27,5 @@ public record Route(
 
     public Route {
         matches = List.copyOf(matches);
-        admissions = List.copyOf(admissions);
     }
 }

@@ -5,6 +5,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
 import dev.edgeproxy.http.HeaderFields;
 import dev.edgeproxy.logging.LogThrottle;
+import dev.edgeproxy.route.Transformation;
 import io.vertx.core.MultiMap;
 import org.jboss.logging.Logger;
 
@@ -24,7 +25,7 @@ import java.util.Set;
  * <p>A {@code set} whose expression fails (an absent claim, say) still removes the user agent's
  * header of that name: a client can never supply a value that the proxy was told to set.
  */
-public final class HeaderTransform {
+public final class HeaderTransform implements Transformation {
 
     private static final Logger LOG = Logger.getLogger(HeaderTransform.class);
 
@@ -56,7 +57,7 @@ public final class HeaderTransform {
         this.add.forEach(e -> errorLog.put(e, new LogThrottle(logInterval)));
     }
 
-    /** The names this transformation sets or adds, lower case: the client must never supply them. */
+    @Override
     public Set<String> suppliedHeaders() {
         Set<String> names = new HashSet<>();
         set.forEach(e -> names.add(e.header().toLowerCase(Locale.ROOT)));
@@ -68,6 +69,7 @@ public final class HeaderTransform {
         return remove.isEmpty() && set.isEmpty() && add.isEmpty();
     }
 
+    @Override
     public void apply(MultiMap headers, CelVariableResolver variables) {
         for (String name : remove) {
             headers.remove(name);

@@ -84,7 +84,7 @@ class AuthorizationCompilerTest {
                 rules:
                   - require: 'true'
                   - deny: 'request.path == "/x"'
-                """)), "r").authorizer();
+                """)), "r").policies().find(Authorizer.class);
         assertTrue(authorizer.hasRules());
     }
 }

@@ -1,14 +1,19 @@
 package dev.edgeproxy.compile;
 
+import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.ratelimit.LocalRateLimit;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
+import dev.edgeproxy.route.RoutePolicy;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.TestKeys;
+import dev.edgeproxy.transform.HeaderTransform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -275,14 +280,14 @@ class RouteCompilerTest {
         assertEquals(List.of(new RouteMatch(new PathMatch.Prefix("/"), null, List.of(), List.of())), catchAll.matches(),
                 "absent matches means one match with path prefix /");
         assertEquals(Duration.ofSeconds(15), catchAll.requestTimeout(), "default request timeout");
-        assertNull(catchAll.authenticator(), "no jwtAuth policy, no authenticator");
-        assertFalse(catchAll.authorizer().hasRules());
-        assertTrue(catchAll.transform().isEmpty());
+        assertNull(catchAll.policies().find(JwtAuthenticator.class), "no jwtAuth policy, no authenticator");
+        assertNull(catchAll.policies().find(Authorizer.class));
+        assertNull(catchAll.policies().find(HeaderTransform.class));
         assertEquals(List.of(new Upstream("127.0.0.1", 8081)), catchAll.upstreams().upstreams());
 
         Route secured = route(table, "secured");
-        assertNotNull(secured.authenticator());
-        assertEquals(JwtMode.OPTIONAL, secured.authenticator().mode(), "default mode is optional");
+        assertNotNull(secured.policies().find(JwtAuthenticator.class));
+        assertEquals(JwtMode.OPTIONAL, secured.policies().find(JwtAuthenticator.class).mode(), "default mode is optional");
         assertEquals(Duration.ofMinutes(2), secured.requestTimeout());
         assertEquals(1, secured.matches().size());
         assertEquals(new PathMatch.Prefix("/api"), secured.matches().get(0).path(), "/api/ and /api are the same prefix");
@@ -290,8 +295,31 @@ class RouteCompilerTest {
         assertEquals(List.of(new Upstream("localhost", 8082), new Upstream("::1", 8083)), secured.upstreams().upstreams());
 
         Route strict = route(table, "strict");
-        assertEquals(JwtMode.STRICT, strict.authenticator().mode());
+        assertEquals(JwtMode.STRICT, strict.policies().find(JwtAuthenticator.class).mode());
         assertEquals(new PathMatch.Exact("/admin"), strict.matches().get(0).path());
+    }
+
+    /** Written in any order, a route's policies run by phase: admission, authentication, rules, transformation. */
+    @Test
+    void policiesAreOrderedByPhase() {
+        Route r = route(compile(policyRoute("""
+                transformations:
+                  request:
+                    set: {x-user: 'jwt.sub'}
+                authorization:
+                  rules:
+                    - allow: 'request.method == "GET"'
+                localRateLimit: {maxTokens: 5, fillInterval: 1s}
+                jwtAuth:
+                  issuer: test.issuer
+                  jwks:
+                    inline: '@JWKS@'
+                """.replace("@JWKS@", jwks))), "r");
+        assertEquals(List.of(LocalRateLimit.class, JwtAuthenticator.class, Authorizer.class, HeaderTransform.class),
+                r.policies().all().stream().map(Object::getClass).toList());
+        assertEquals(List.of(RoutePolicy.Phase.BEFORE_AUTHENTICATION, RoutePolicy.Phase.AUTHENTICATION,
+                RoutePolicy.Phase.AFTER_AUTHENTICATION, RoutePolicy.Phase.TRANSFORMATION),
+                r.policies().all().stream().map(RoutePolicy::phase).toList());
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.edgeproxy.config;
 
+import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
 import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.transform.HeaderTransform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,6 +18,7 @@ import java.util.stream.Stream;
 import static dev.edgeproxy.testing.Configs.assertReported;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +47,7 @@ class EmptyListsTest {
                 policies:
                   authorization:
                     rules: []"""));
-        assertFalse(r.authorizer().hasRules());
+        assertNull(r.policies().find(Authorizer.class), "an empty rule list is no authorization policy: all allowed");
     }
 
     @Test
@@ -67,7 +70,7 @@ class EmptyListsTest {
                     request:
                       remove: []
                       add: {x-route: '"r"'}"""));
-        assertFalse(r.transform().isEmpty(), "the rest of the transformation stays");
+        assertFalse(r.policies().find(HeaderTransform.class).isEmpty(), "the rest of the transformation stays");
         assertEquals(1, Configs.bind(route("""
                 policies:
                   transformations:
@@ -155,7 +158,7 @@ class EmptyListsTest {
                   authorization:
                     rules:
                       - allow: 'request.method == "GET"'"""));
-        assertTrue(r.authorizer().hasRules());
+        assertTrue(r.policies().find(Authorizer.class).hasRules());
         assertEquals(1, r.matches().get(0).headers().size());
         Route bare = compiled(route(""));
         assertEquals(List.of(RouteMatch.ANY), bare.matches());

@@ -1,7 +1,9 @@
 package dev.edgeproxy.config;
 
+import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.compile.RouteCompiler;
+import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.route.HostMatch;
@@ -12,6 +14,7 @@ import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.route.ValueMatch;
 import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.TestKeys;
+import dev.edgeproxy.transform.HeaderTransform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,14 +123,14 @@ class SampleConfigTest {
     void sampleCompilesIntoFourRoutesWithTheirModes() throws Exception {
         RouteTable table = RouteCompiler.compile(sample(), new CelEnvironment());
         assertEquals(List.of("public", "admin", "api", "hello"), table.routes().stream().map(Route::name).toList());
-        assertNull(route(table, "public").authenticator(), "public has no jwtAuth (mode none)");
-        assertEquals(JwtMode.STRICT, route(table, "admin").authenticator().mode());
-        assertEquals(JwtMode.OPTIONAL, route(table, "api").authenticator().mode());
-        assertEquals(JwtMode.PERMISSIVE, route(table, "hello").authenticator().mode());
-        assertTrue(route(table, "admin").authorizer().hasRules());
-        assertTrue(route(table, "api").authorizer().hasRules());
-        assertFalse(route(table, "hello").authorizer().hasRules());
-        assertFalse(route(table, "hello").transform().isEmpty());
+        assertNull(route(table, "public").policies().find(JwtAuthenticator.class), "public has no jwtAuth (mode none)");
+        assertEquals(JwtMode.STRICT, route(table, "admin").policies().find(JwtAuthenticator.class).mode());
+        assertEquals(JwtMode.OPTIONAL, route(table, "api").policies().find(JwtAuthenticator.class).mode());
+        assertEquals(JwtMode.PERMISSIVE, route(table, "hello").policies().find(JwtAuthenticator.class).mode());
+        assertTrue(route(table, "admin").policies().find(Authorizer.class).hasRules());
+        assertTrue(route(table, "api").policies().find(Authorizer.class).hasRules());
+        assertNull(route(table, "hello").policies().find(Authorizer.class), "hello has no authorization");
+        assertFalse(route(table, "hello").policies().find(HeaderTransform.class).isEmpty());
         for (Route r : table.routes()) {
             assertEquals(List.of(new Upstream("127.0.0.1", 8090)), r.upstreams().upstreams());
             assertEquals(new PathMatch.Prefix("/" + r.name()), r.matches().get(0).path());
@@ -258,13 +261,13 @@ class SampleConfigTest {
         assertFalse(regex.matches("/x/v2/items"), "regex is a full match");
         assertEquals(List.of(new Upstream("127.0.0.1", 8081), new Upstream("backend.internal", 9000)),
                 admin.upstreams().upstreams());
-        assertEquals(JwtMode.STRICT, admin.authenticator().mode());
-        assertTrue(admin.authorizer().hasRules());
-        assertFalse(admin.transform().isEmpty());
+        assertEquals(JwtMode.STRICT, admin.policies().find(JwtAuthenticator.class).mode());
+        assertTrue(admin.policies().find(Authorizer.class).hasRules());
+        assertFalse(admin.policies().find(HeaderTransform.class).isEmpty());
         assertEquals(Duration.ofSeconds(20), admin.requestTimeout());
 
         Route multi = route(table, "multi");
-        assertEquals(JwtMode.PERMISSIVE, multi.authenticator().mode());
+        assertEquals(JwtMode.PERMISSIVE, multi.policies().find(JwtAuthenticator.class).mode());
         assertEquals(RouteMatch.ANY, multi.matches().get(0));
         // Both providers' keys are loaded: a token from each issuer verifies.
         assertTrue(verifies(multi, token(rsa2, "second-key", "second.issuer")));

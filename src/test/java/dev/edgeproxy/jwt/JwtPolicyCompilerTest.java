@@ -274,10 +274,10 @@ class JwtPolicyCompilerTest {
     @Test
     void theErrorCasesAreValidWithoutTheMistake() {
         // The same routes compile when the mistake is left out: the errors above are about the mistake.
-        assertInstanceOf(JwtAuthenticator.class, route(compile(jwtRoute(fileJwks(), "")), "r").authenticator());
+        assertInstanceOf(JwtAuthenticator.class, route(compile(jwtRoute(fileJwks(), "")), "r").policies().find(JwtAuthenticator.class));
         assertInstanceOf(JwtAuthenticator.class,
-                route(compile(jwtRoute("url: \"" + idpUrl() + "\"\ntimeout: 2s\n", "")), "r").authenticator());
-        JwtAuthenticator optional = route(compile(policyRoute(issuerWithFile("jwks.json"))), "r").authenticator();
+                route(compile(jwtRoute("url: \"" + idpUrl() + "\"\ntimeout: 2s\n", "")), "r").policies().find(JwtAuthenticator.class));
+        JwtAuthenticator optional = route(compile(policyRoute(issuerWithFile("jwks.json"))), "r").policies().find(JwtAuthenticator.class);
         assertEquals(JwtMode.OPTIONAL, optional.mode());
     }
 
@@ -343,7 +343,7 @@ class JwtPolicyCompilerTest {
         String valid = token(rsa, KID, ISSUER);
 
         CredentialCarrier request = where.carry(valid);
-        Identity identity = Authn.accepted(route.authenticator(), request);
+        Identity identity = Authn.accepted(route.policies().find(JwtAuthenticator.class), request);
         assertTrue(identity.verified(), "the token is read from " + where);
         assertEquals("alice", identity.claims().get("sub"));
         assertFalse(String.valueOf(request.rawQuery()).contains(valid), "removed from the query");
@@ -355,7 +355,7 @@ class JwtPolicyCompilerTest {
                 continue;
             }
             CredentialCarrier misplaced = elsewhere.carry(valid);
-            Authentication refusal = Authn.refused(route.authenticator(), misplaced);
+            Authentication refusal = Authn.refused(route.policies().find(JwtAuthenticator.class), misplaced);
             assertEquals(AuthFailure.MISSING_TOKEN, refusal.failure(), () -> where + " route, token in " + elsewhere);
         }
     }
@@ -371,12 +371,12 @@ class JwtPolicyCompilerTest {
     void jwksUrlIsLoadedAndItsKeysVerify() throws Exception {
         Route route = route(compile(jwtRoute("url: \"" + idpUrl() + "\"\n", "location:\n  cookie: {name: session}\n")), "r");
         CredentialCarrier request = carrier(null, "Cookie", "session=" + token(rsa, KID, ISSUER) + "; a=1");
-        assertTrue(Authn.accepted(route.authenticator(), request).verified());
+        assertTrue(Authn.accepted(route.policies().find(JwtAuthenticator.class), request).verified());
         assertEquals("a=1", request.requestHeaders().get("cookie"));
 
         KeyPair other = dev.edgeproxy.testing.TestKeys.rsa2048();
         CredentialCarrier forged = carrier(null, "Cookie", "session=" + token(other, KID, ISSUER));
-        Authentication refusal = Authn.refused(route.authenticator(), forged);
+        Authentication refusal = Authn.refused(route.policies().find(JwtAuthenticator.class), forged);
         assertEquals(AuthFailure.BAD_SIGNATURE, refusal.failure());
     }
 

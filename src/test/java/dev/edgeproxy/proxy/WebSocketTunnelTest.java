@@ -3,6 +3,7 @@ package dev.edgeproxy.proxy;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.HopByHop;
 import dev.edgeproxy.jwt.CredentialCarrier;
+import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.OnContext;
@@ -315,7 +316,7 @@ class WebSocketTunnelTest {
         long exp = claims.getExpirationTime().getValue();
         String token = Tokens.sign(key.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, "k1", claims);
         CompletableFuture<String> originClosed = new CompletableFuture<>();
-        proxyTo(echoOrigin(originClosed), request -> route.authenticator()
+        proxyTo(echoOrigin(originClosed), request -> route.policies().find(JwtAuthenticator.class)
                 .authenticate(CredentialCarrier.ofHeaders(request.headers()))
                 .thenApply(outcome -> {
                     assertTrue(outcome.verified(), () -> "the token verifies: " + outcome.failure());

@@ -58,8 +58,8 @@ class RateLimitCompilerTest {
     @Test
     void aValidLimitBecomesTheRoutesAdmission() {
         Route r = Configs.route(Configs.compile(route("maxTokens: 2, tokensPerFill: 1, fillInterval: 1h")), "r");
-        assertEquals(1, r.admissions().size());
-        LocalRateLimit limit = assertInstanceOf(LocalRateLimit.class, r.admissions().get(0));
+        assertEquals(1, r.policies().admissions().size());
+        LocalRateLimit limit = assertInstanceOf(LocalRateLimit.class, r.policies().admissions().get(0));
         assertNull(limit.admit(null));
         assertNull(limit.peek(null));
         assertNull(limit.admit(null));
@@ -78,6 +78,6 @@ class RateLimitCompilerTest {
                     - name: r
                       backends: [{host: "127.0.0.1:8081"}]
                 """), "r");
-        assertEquals(0, r.admissions().size());
+        assertEquals(0, r.policies().admissions().size());
     }
 }

@@ -1,11 +1,9 @@
 package dev.edgeproxy.route;
 
 import com.google.re2j.Pattern;
-import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
-import dev.edgeproxy.transform.HeaderTransform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -80,8 +78,8 @@ class RouteTableTest {
 
     static Route route(String name, List<String> hostnames, RouteMatch... matches) {
         return new Route(name, HostMatch.of(hostnames), List.of(matches),
-                new UpstreamPool(List.of(new Upstream("127.0.0.1", 1))), List.of(), null, Authorizer.ALLOW_ALL,
-                HeaderTransform.NONE, Duration.ofSeconds(1), Route.UNLIMITED, null);
+                new UpstreamPool(List.of(new Upstream("127.0.0.1", 1))), RoutePolicies.NONE, Duration.ofSeconds(1),
+                Route.UNLIMITED, null);
     }
 
     static Route route(String name, RouteMatch... matches) {

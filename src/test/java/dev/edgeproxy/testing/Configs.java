@@ -5,6 +5,7 @@ import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.config.EmptyListInterceptor;
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -149,6 +150,6 @@ public final class Configs {
     /** Runs the route's JWT policy on a request carrying {@code token}; true when the token verified. */
     public static boolean verifies(Route route, String token) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
-        return Authn.outcome(route.authenticator(), headers).verified();
+        return Authn.outcome(route.policies().find(JwtAuthenticator.class), headers).verified();
     }
 }

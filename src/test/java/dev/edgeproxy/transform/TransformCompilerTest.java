@@ -70,7 +70,7 @@ class TransformCompilerTest {
                 request:
                   set: {x-env: '"prod"'}
                   remove: [x-debug]
-                """)), "r").transform();
+                """)), "r").policies().find(HeaderTransform.class);
         assertFalse(transform.isEmpty());
     }
 }
