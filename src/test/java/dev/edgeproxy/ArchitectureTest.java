@@ -74,6 +74,14 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** Key sets are fetched and parsed without knowing what verifies with them. */
+    @Test
+    void keySetsKnowNothingOfTokens() {
+        noClasses().that().resideInAPackage("..edgeproxy.jwt.jwks..")
+                .should().dependOnClassesThat().resideInAPackage("dev.edgeproxy.jwt")
+                .check(classes);
+    }
+
     /** {@code server} is the composition root: it wires the others together, and nothing depends on it. */
     @Test
     void nothingDependsOnTheCompositionRoot() {

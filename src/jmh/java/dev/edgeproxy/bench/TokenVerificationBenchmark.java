@@ -2,15 +2,16 @@ package dev.edgeproxy.bench;
 
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.jwt.CredentialCarrier;
-import dev.edgeproxy.jwt.JwksSource;
+import dev.edgeproxy.jwt.jwks.JwksSource;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
-import dev.edgeproxy.jwt.KeySetParser;
+import dev.edgeproxy.jwt.jwks.KeySetParser;
 import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.jwt.TokenLocation;
 import dev.edgeproxy.jwt.TokenRejected;
 import dev.edgeproxy.jwt.TokenVerifier.ProviderSpec;
 import dev.edgeproxy.jwt.TokenVerifier;
+import dev.edgeproxy.testing.HeaderCarrier;
 import io.vertx.core.MultiMap;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -109,7 +110,7 @@ public class TokenVerificationBenchmark {
                 .add("accept-language", "en-GB,en;q=0.9")
                 .add("x-request-id", "4bf92f3577b34da6a3ce929d0e0e4736")
                 .add("authorization", bearer);
-        carrier = CredentialCarrier.ofHeaders(headers);
+        carrier = HeaderCarrier.of(headers);
 
         // Fail fast rather than measure a rejection.
         check(uncached.verify(token));

@@ -4,7 +4,7 @@ import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.config.ConfigLoader;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.LoadedConfig;
-import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.route.Route;
 import io.smallrye.config.ConfigValidationException;
 

@@ -6,7 +6,7 @@ import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.ListenerSettings;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
-import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.route.RouteTable;
 

@@ -11,7 +11,7 @@ import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.config.Sizes;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.TargetCanonicalizer;
-import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.jwt.JwtPolicyCompiler;
 import dev.edgeproxy.proxy.AllowedOrigins;
 import dev.edgeproxy.proxy.Upstream;

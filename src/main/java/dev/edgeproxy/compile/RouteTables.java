@@ -7,7 +7,7 @@ import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.crypto.SignatureProvider;
-import dev.edgeproxy.jwt.JwksFetcher;
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.route.Route;

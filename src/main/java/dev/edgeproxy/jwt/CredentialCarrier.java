@@ -16,26 +16,4 @@ public interface CredentialCarrier {
 
     /** Replaces the query forwarded to the origin; {@code null} or empty removes it. */
     void rawQuery(String query);
-
-    /** A carrier with headers only: for callers that have no query to offer. */
-    static CredentialCarrier ofHeaders(MultiMap headers) {
-        return new CredentialCarrier() {
-            private String query;
-
-            @Override
-            public MultiMap requestHeaders() {
-                return headers;
-            }
-
-            @Override
-            public String rawQuery() {
-                return query;
-            }
-
-            @Override
-            public void rawQuery(String q) {
-                query = q;
-            }
-        };
-    }
 }

@@ -5,6 +5,10 @@ import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.http.HttpToken;
 
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
+import dev.edgeproxy.jwt.jwks.JwksSource;
+import dev.edgeproxy.jwt.jwks.JwksSources;
+import dev.edgeproxy.jwt.jwks.KeySetParser;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,8 @@
 package dev.edgeproxy.jwt;
 
-import dev.edgeproxy.jwt.JwksSource.KeySet;
+import dev.edgeproxy.jwt.jwks.JwksSource.KeySet;
 
+import dev.edgeproxy.jwt.jwks.JwksSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.jwt.jwks.JwksSource;
+import dev.edgeproxy.jwt.jwks.KeySetParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.jwt.jwks.JwksSource;
+import dev.edgeproxy.jwt.jwks.KeySetParser;
 import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.CarrierSnapshot;
 import dev.edgeproxy.testing.TestKeys;

@@ -5,9 +5,11 @@ import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.Problems;
 import dev.edgeproxy.config.ProxyLimits;
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.testing.HeaderCarrier;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -387,7 +389,7 @@ class JwtPolicyCompilerTest {
         for (int i = 0; i < nameValue.length; i += 2) {
             headers.add(nameValue[i], nameValue[i + 1]);
         }
-        CredentialCarrier carrier = CredentialCarrier.ofHeaders(headers);
+        CredentialCarrier carrier = HeaderCarrier.of(headers);
         carrier.rawQuery(query);
         return carrier;
     }

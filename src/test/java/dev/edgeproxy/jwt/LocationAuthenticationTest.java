@@ -1,7 +1,10 @@
 package dev.edgeproxy.jwt;
 
+import dev.edgeproxy.jwt.jwks.JwksSource;
+import dev.edgeproxy.jwt.jwks.KeySetParser;
 import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.CarrierSnapshot;
+import dev.edgeproxy.testing.HeaderCarrier;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import io.vertx.core.MultiMap;
@@ -199,7 +202,7 @@ class LocationAuthenticationTest {
     }
 
     static CredentialCarrier copy(CredentialCarrier c) {
-        CredentialCarrier copy = CredentialCarrier.ofHeaders(MultiMap.caseInsensitiveMultiMap().addAll(c.requestHeaders()));
+        CredentialCarrier copy = HeaderCarrier.of(MultiMap.caseInsensitiveMultiMap().addAll(c.requestHeaders()));
         copy.rawQuery(c.rawQuery());
         return copy;
     }

@@ -1,6 +1,7 @@
 package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.testing.CarrierSnapshot;
+import dev.edgeproxy.testing.HeaderCarrier;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -329,7 +330,7 @@ class TokenLocationTest {
                 int colon = line.indexOf(':');
                 map.add(line.substring(0, colon), line.substring(colon + 1).stripLeading());
             }
-            CredentialCarrier carrier = CredentialCarrier.ofHeaders(map);
+            CredentialCarrier carrier = HeaderCarrier.of(map);
             carrier.rawQuery(query);
             return carrier;
         }

@@ -1,6 +1,8 @@
 package dev.edgeproxy.jwt;
 
 import dev.edgeproxy.crypto.SignatureProvider;
+import dev.edgeproxy.jwt.jwks.JwksSource;
+import dev.edgeproxy.jwt.jwks.KeySetParser;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import org.jose4j.base64url.Base64Url;

@@ -2,10 +2,10 @@ package dev.edgeproxy.proxy;
 
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.HopByHop;
-import dev.edgeproxy.jwt.CredentialCarrier;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.testing.Configs;
+import dev.edgeproxy.testing.HeaderCarrier;
 import dev.edgeproxy.testing.OnContext;
 import dev.edgeproxy.testing.RawHttp;
 import dev.edgeproxy.testing.TestKeys;
@@ -317,7 +317,7 @@ class WebSocketTunnelTest {
         String token = Tokens.sign(key.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, "k1", claims);
         CompletableFuture<String> originClosed = new CompletableFuture<>();
         proxyTo(echoOrigin(originClosed), request -> route.policies().find(JwtAuthenticator.class)
-                .authenticate(CredentialCarrier.ofHeaders(request.headers()))
+                .authenticate(HeaderCarrier.of(request.headers()))
                 .thenApply(outcome -> {
                     assertTrue(outcome.verified(), () -> "the token verifies: " + outcome.failure());
                     return TunnelLifetime.of(Duration.ofMinutes(1), outcome.identity().claims());

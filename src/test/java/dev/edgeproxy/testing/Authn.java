@@ -27,7 +27,7 @@ public final class Authn {
     }
 
     public static Authentication outcome(JwtAuthenticator authenticator, MultiMap headers) {
-        return outcome(authenticator, CredentialCarrier.ofHeaders(headers));
+        return outcome(authenticator, HeaderCarrier.of(headers));
     }
 
     /** Asserts the request passes (verified or anonymous) and returns its identity. */
@@ -38,7 +38,7 @@ public final class Authn {
     }
 
     public static Identity accepted(JwtAuthenticator authenticator, MultiMap headers) {
-        return accepted(authenticator, CredentialCarrier.ofHeaders(headers));
+        return accepted(authenticator, HeaderCarrier.of(headers));
     }
 
     /** Asserts the request is refused (a 401) and returns the outcome, whose failure says why. */
@@ -49,6 +49,6 @@ public final class Authn {
     }
 
     public static Authentication refused(JwtAuthenticator authenticator, MultiMap headers) {
-        return refused(authenticator, CredentialCarrier.ofHeaders(headers));
+        return refused(authenticator, HeaderCarrier.of(headers));
     }
 }

@@ -1,9 +1,15 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.jwt.jwks;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.config.InvalidConfigException;
+import dev.edgeproxy.jwt.AuthFailure;
+import dev.edgeproxy.jwt.Authentication;
+import dev.edgeproxy.jwt.JwtAuthenticator;
+import dev.edgeproxy.jwt.JwtMode;
+import dev.edgeproxy.jwt.TokenLocation;
+import dev.edgeproxy.jwt.TokenVerifier;
 import dev.edgeproxy.testing.Authn;
 import dev.edgeproxy.testing.Configs;
 import dev.edgeproxy.testing.JwksServer;

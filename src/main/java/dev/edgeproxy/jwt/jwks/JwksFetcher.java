@@ -1,4 +1,4 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.jwt.jwks;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,13 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.jwt.jwks;
 
+import dev.edgeproxy.jwt.AuthFailure;
+import dev.edgeproxy.jwt.Authentication;
+import dev.edgeproxy.jwt.Identity;
+import dev.edgeproxy.jwt.JwtAuthenticator;
+import dev.edgeproxy.jwt.JwtMode;
+import dev.edgeproxy.jwt.TokenLocation;
+import dev.edgeproxy.jwt.TokenVerifier;
+import dev.edgeproxy.testing.HeaderCarrier;
 import dev.edgeproxy.testing.JwksServer;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
@@ -365,7 +373,7 @@ class RemoteJwksTest {
 
     private static CompletableFuture<Authentication> authenticate(JwtAuthenticator auth, String token) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("authorization", "Bearer " + token);
-        return auth.authenticate(CredentialCarrier.ofHeaders(headers)).toCompletableFuture();
+        return auth.authenticate(HeaderCarrier.of(headers)).toCompletableFuture();
     }
 
     private static void assertAccepted(JwtAuthenticator auth, String token) throws Exception {

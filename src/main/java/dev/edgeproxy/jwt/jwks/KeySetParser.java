@@ -1,4 +1,4 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.jwt.jwks;
 
 import dev.edgeproxy.crypto.JwsAlgorithms;
 import org.jose4j.json.JsonUtil;

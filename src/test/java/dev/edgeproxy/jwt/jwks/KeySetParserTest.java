@@ -1,6 +1,7 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.jwt.jwks;
 
-import dev.edgeproxy.jwt.KeySetParser.ParsedKey;
+import dev.edgeproxy.jwt.TokenVerifier;
+import dev.edgeproxy.jwt.jwks.KeySetParser.ParsedKey;
 import dev.edgeproxy.testing.TestKeys;
 import dev.edgeproxy.testing.Tokens;
 import org.jose4j.jwk.JsonWebKey;

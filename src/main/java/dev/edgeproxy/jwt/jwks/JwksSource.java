@@ -1,6 +1,6 @@
-package dev.edgeproxy.jwt;
+package dev.edgeproxy.jwt.jwks;
 
-import dev.edgeproxy.jwt.KeySetParser.ParsedKey;
+import dev.edgeproxy.jwt.jwks.KeySetParser.ParsedKey;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
