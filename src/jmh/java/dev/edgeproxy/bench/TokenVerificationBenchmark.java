@@ -1,16 +1,16 @@
 package dev.edgeproxy.bench;
 
+import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.jwt.CredentialCarrier;
-import dev.edgeproxy.jwt.jwks.JwksSource;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
-import dev.edgeproxy.jwt.jwks.KeySetParser;
-import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.jwt.TokenLocation;
 import dev.edgeproxy.jwt.TokenRejected;
 import dev.edgeproxy.jwt.TokenVerifier.ProviderSpec;
 import dev.edgeproxy.jwt.TokenVerifier;
+import dev.edgeproxy.jwt.jwks.JwksSource;
+import dev.edgeproxy.jwt.jwks.KeySetParser;
 import dev.edgeproxy.testing.HeaderCarrier;
 import io.vertx.core.MultiMap;
 import org.jose4j.jwk.JsonWebKey;

@@ -6,8 +6,8 @@ import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.ListenerSettings;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
-import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.crypto.SignatureProvider;
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.route.RouteTable;
 
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.ratelimit.RateLimitRoutes;
 import dev.edgeproxy.testing.RawOrigin;
+import dev.edgeproxy.testing.RouteProps;
 import dev.edgeproxy.testing.TestCertificates;
 import dev.edgeproxy.testing.TestKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -41,6 +43,10 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
      * origins), in both test modes.
      */
     public static final Path PROXY_LOG = Path.of("target", "proxy-test.log").toAbsolutePath();
+
+    /** The routes of each policy's own end-to-end tests, from the policy's test package: one line per policy. */
+    private static final List<PolicyFixture> POLICY_FIXTURES = List.of(
+            new RateLimitRoutes());
 
     private EchoUpstream upstream;
     private RawOrigin rawOrigin;
@@ -149,7 +155,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     }
 
     /** HTTPS and gRPC origins (UpstreamTlsEndToEndTest, GrpcEndToEndTest). */
-    private static void tlsRoutes(Routes r, TlsOrigins o, Path jwksFile) {
+    private static void tlsRoutes(RouteProps r, TlsOrigins o, Path jwksFile) {
         String https = "127.0.0.1:" + o.https();
         String mtls = "127.0.0.1:" + o.mtls();
         r.route("tls-ok").prefix("/tls-ok").backend(https)
@@ -205,7 +211,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
 
     private static Map<String, String> routes(Path jwksFile, String inlineJwks, String origin, String deadOrigin,
             TlsOrigins tls, String rawOrigin) {
-        Routes r = new Routes();
+        RouteProps r = new RouteProps();
         String issuer = GatewayFixture.ISSUER;
         String audience = GatewayFixture.AUDIENCE;
 
@@ -234,11 +240,6 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         r.route("limited").prefix("/limited").backend(origin)
                 .put("limits.maxRequestBody", "1M");
         r.route("dead").prefix("/dead").backend(deadOrigin);
-        // Three requests per hour, spent before the JWT is checked; only RateLimitEndToEndTest uses it.
-        r.route("rate-limited").prefix("/rate-limited").backend(origin)
-                .jwt("strict", issuer, audience, "file", jwksFile.toString())
-                .put("policies.localRateLimit.maxTokens", "3")
-                .put("policies.localRateLimit.fillInterval", "1h");
 
         // Identity providers as they really are: keys at a URL, tokens outside the Authorization header.
         r.route("remote").prefix("/remote").backend(origin)
@@ -282,7 +283,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
                 .jwt("strict", issuer, audience, "file", jwksFile.toString())
                 .set("x-user", "jwt.sub");
         r.route("raw").prefix("/raw").backend(rawOrigin);
-        Map<String, String> props = new LinkedHashMap<>(r.props);
+        PolicyFixture.Parts parts = new PolicyFixture.Parts(origin, jwksFile);
+        POLICY_FIXTURES.forEach(fixture -> fixture.addRoutes(r, parts));
+        Map<String, String> props = new LinkedHashMap<>(r.properties());
         // Off by default; ExplainEndToEndTest needs it.
         props.put("gateway.explain.enabled", "true");
         // HTTP/2 bodies are tested over cleartext; the default (off) is tested on the packaged app.
@@ -304,68 +307,6 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** Writes routes as the indexed properties Quarkus config understands. */
-    private static final class Routes {
-        final Map<String, String> props = new LinkedHashMap<>();
-        int index = -1;
-        int rules;
-
-        Routes route(String name) {
-            index++;
-            rules = 0;
-            put("name", name);
-            return this;
-        }
-
-        Routes prefix(String prefix) {
-            return put("matches[0].path.pathPrefix", prefix);
-        }
-
-        Routes exact(String path) {
-            return put("matches[0].path.exact", path);
-        }
-
-        Routes host(String host) {
-            return put("hostnames[0]", host);
-        }
-
-        Routes backend(String hostPort) {
-            return put("backends[0].host", hostPort);
-        }
-
-        Routes jwt(String mode, String issuer, String audience, String jwksKind, String jwks) {
-            put("policies.jwtAuth.mode", mode);
-            put("policies.jwtAuth.issuer", issuer);
-            put("policies.jwtAuth.audiences[0]", audience);
-            return put("policies.jwtAuth.jwks." + jwksKind, jwks);
-        }
-
-        Routes rule(String kind, String expression) {
-            return put("policies.authorization.rules[" + rules++ + "]." + kind, expression);
-        }
-
-        Routes set(String header, String expression) {
-            return put("policies.transformations.request.set.\"" + header + "\"", expression);
-        }
-
-        Routes add(String header, String expression) {
-            return put("policies.transformations.request.add.\"" + header + "\"", expression);
-        }
-
-        Routes remove(String header) {
-            return put("policies.transformations.request.remove[0]", header);
-        }
-
-        Routes timeout(String duration) {
-            return put("policies.timeout.requestTimeout", duration);
-        }
-
-        Routes put(String key, String value) {
-            props.put("gateway.routes[" + index + "]." + key, value);
-            return this;
         }
     }
 }

@@ -1,5 +1,8 @@
-package dev.edgeproxy.e2e;
+package dev.edgeproxy.ratelimit;
 
+import dev.edgeproxy.e2e.GatewayFixture;
+import dev.edgeproxy.e2e.GatewayTestResource;
+import dev.edgeproxy.e2e.InjectGateway;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -12,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code policies.localRateLimit} on the route {@code rate-limited} of {@link GatewayTestResource} (three tokens,
+ * {@code policies.localRateLimit} on the route of {@link RateLimitRoutes} (three tokens,
  * one more per hour, strict JWT): tokens are spent before the JWT is checked, an empty bucket answers 429 with
  * {@code Retry-After} even to a valid token, and {@code /explain} reports the limit without spending a token.
  */

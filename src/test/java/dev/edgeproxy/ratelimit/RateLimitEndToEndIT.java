@@ -1,4 +1,4 @@
-package dev.edgeproxy.e2e;
+package dev.edgeproxy.ratelimit;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
