@@ -43,8 +43,8 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("..edgeproxy.config..", "..edgeproxy.error..", "..edgeproxy.logging..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "..edgeproxy.http..", "..edgeproxy.cel..", "..edgeproxy.jwt..", "..edgeproxy.authz..",
-                        "..edgeproxy.transform..", "..edgeproxy.ratelimit..", "..edgeproxy.proxy..",
-                        "..edgeproxy.route..", "..edgeproxy.compile..", "..edgeproxy.pipeline..",
+                        "..edgeproxy.transform..", "..edgeproxy.ratelimit..", "..edgeproxy.ipaccess..",
+                        "..edgeproxy.proxy..", "..edgeproxy.route..", "..edgeproxy.compile..", "..edgeproxy.pipeline..",
                         "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..",
                         "..edgeproxy.health..", "..edgeproxy.metrics..", "..edgeproxy.accesslog..",
                         "..edgeproxy.demo..", "..edgeproxy.trace..", "..edgeproxy.listener..", "..edgeproxy.crypto..")
@@ -55,7 +55,7 @@ class ArchitectureTest {
     void policiesKnowNothingOfHowRequestsArriveOrHowTablesAreBuilt() {
         noClasses().that().resideInAnyPackage("..edgeproxy.http..", "..edgeproxy.cel..", "..edgeproxy.jwt..",
                         "..edgeproxy.authz..", "..edgeproxy.transform..", "..edgeproxy.ratelimit..",
-                        "..edgeproxy.proxy..", "..edgeproxy.route..")
+                        "..edgeproxy.ipaccess..", "..edgeproxy.proxy..", "..edgeproxy.route..")
                 .should().dependOnClassesThat().resideInAnyPackage("..edgeproxy.compile..", "..edgeproxy.pipeline..",
                         "..edgeproxy.explain..", "..edgeproxy.server..", "..edgeproxy.reload..", "..edgeproxy.trace..",
                         "..edgeproxy.listener..")
@@ -70,7 +70,7 @@ class ArchitectureTest {
     void theRouteKnowsNoPolicy() {
         noClasses().that().resideInAPackage("..edgeproxy.route..")
                 .should().dependOnClassesThat().resideInAnyPackage("..edgeproxy.jwt..", "..edgeproxy.authz..",
-                        "..edgeproxy.transform..", "..edgeproxy.ratelimit..")
+                        "..edgeproxy.transform..", "..edgeproxy.ratelimit..", "..edgeproxy.ipaccess..")
                 .check(classes);
     }
 

@@ -11,8 +11,9 @@ import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.config.Sizes;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.http.TargetCanonicalizer;
-import dev.edgeproxy.jwt.jwks.JwksFetcher;
+import dev.edgeproxy.ipaccess.IpAccessCompiler;
 import dev.edgeproxy.jwt.JwtPolicyCompiler;
+import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.proxy.AllowedOrigins;
 import dev.edgeproxy.proxy.Upstream;
 import dev.edgeproxy.proxy.UpstreamPool;
@@ -56,6 +57,7 @@ public final class RouteCompiler {
     private final AuthorizationCompiler authorization;
     private final TransformCompiler transformations;
     private final RateLimitCompiler rateLimit;
+    private final IpAccessCompiler ipAccess = new IpAccessCompiler();
     private final OriginCompiler origins;
 
     private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits) {
@@ -151,6 +153,8 @@ public final class RouteCompiler {
                 .map(j -> jwt.compile(name, j, policy(where, "jwtAuth"))).ifPresent(compiled::add);
         policies.flatMap(GatewayConfig.Policies::localRateLimit)
                 .map(l -> rateLimit.compile(l, policy(where, "localRateLimit"))).ifPresent(compiled::add);
+        policies.flatMap(GatewayConfig.Policies::ipAccess)
+                .map(a -> ipAccess.compile(a, policy(where, "ipAccess"))).ifPresent(compiled::add);
         policies.flatMap(GatewayConfig.Policies::authorization)
                 .map(a -> authorization.compile(name, a, policy(where, "authorization"))).ifPresent(compiled::add);
         policies.flatMap(GatewayConfig.Policies::transformations)

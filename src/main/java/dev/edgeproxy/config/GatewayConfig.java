@@ -284,6 +284,9 @@ public interface GatewayConfig {
 
         /** A token bucket of requests per route, before authentication (docs/reference.md#local-rate-limit). */
         Optional<LocalRateLimit> localRateLimit();
+
+        /** Client addresses admitted or refused, before authentication (docs/reference.md#ip-access). */
+        Optional<IpAccess> ipAccess();
     }
 
     interface JwtAuth {
@@ -381,5 +384,13 @@ public interface GatewayConfig {
 
         /** A duration such as {@code 1s} or {@code 100ms}. */
         Optional<String> fillInterval();
+    }
+
+    interface IpAccess {
+        /** Addresses or CIDR blocks; when given, only a client in one of them is admitted. */
+        Optional<List<String>> allow();
+
+        /** Addresses or CIDR blocks refused, even when {@code allow} admits them. */
+        Optional<List<String>> deny();
     }
 }

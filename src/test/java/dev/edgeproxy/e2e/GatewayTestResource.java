@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.ipaccess.IpAccessRoutes;
 import dev.edgeproxy.ratelimit.RateLimitRoutes;
 import dev.edgeproxy.testing.RawOrigin;
 import dev.edgeproxy.testing.RouteProps;
@@ -46,7 +47,8 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
 
     /** The routes of each policy's own end-to-end tests, from the policy's test package: one line per policy. */
     private static final List<PolicyFixture> POLICY_FIXTURES = List.of(
-            new RateLimitRoutes());
+            new RateLimitRoutes(),
+            new IpAccessRoutes());
 
     private EchoUpstream upstream;
     private RawOrigin rawOrigin;
