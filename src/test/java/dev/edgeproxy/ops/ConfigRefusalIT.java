@@ -319,30 +319,29 @@ class ConfigRefusalIT {
             properties.add("quarkus.config.locations=" + config.toAbsolutePath());
         }
 
-        // --validate-only, while we hold the proxy port: binding it would fail, so none must be tried.
+        // Both runs at once (two processes, one core each), to halve the wait: --validate-only while we hold the
+        // proxy port (binding it would fail, so none must be tried), and a normal start that must stop before the
+        // HTTP server listens.
         String validation;
+        String startup;
         try (ServerSocket held = new ServerSocket(0)) {
-            List<String> props = new ArrayList<>(properties);
-            props.add("quarkus.http.port=" + held.getLocalPort());
-            try (PackagedApp app = PackagedApp.start(props, "--validate-only")) {
-                Integer exit = app.awaitExit(EXIT);
-                validation = app.output();
-                assertNotNull(exit, () -> "--validate-only still running:\n" + app.output());
-                assertEquals(1, exit, () -> "--validate-only exit code:\n" + app.output());
+            List<String> validateProps = new ArrayList<>(properties);
+            validateProps.add("quarkus.http.port=" + held.getLocalPort());
+            List<String> startProps = new ArrayList<>(properties);
+            startProps.addAll(List.of("quarkus.http.port=0", "quarkus.management.port=0"));
+            try (PackagedApp validate = PackagedApp.start(validateProps, "--validate-only");
+                    PackagedApp start = PackagedApp.start(startProps)) {
+                Integer validateExit = validate.awaitExit(EXIT);
+                validation = validate.output();
+                assertNotNull(validateExit, () -> "--validate-only still running:\n" + validate.output());
+                assertEquals(1, validateExit, () -> "--validate-only exit code:\n" + validate.output());
+                Integer startExit = start.awaitExit(EXIT);
+                startup = start.output();
+                assertNotNull(startExit, () -> "still running after " + EXIT.toSeconds() + " s:\n" + start.output());
+                assertNotEquals(0, startExit, () -> "startup exit code 0:\n" + start.output());
             }
         }
         check("--validate-only", row, validation);
-
-        // A normal start: it must stop before the HTTP server listens.
-        List<String> props = new ArrayList<>(properties);
-        props.addAll(List.of("quarkus.http.port=0", "quarkus.management.port=0"));
-        String startup;
-        try (PackagedApp app = PackagedApp.start(props)) {
-            Integer exit = app.awaitExit(EXIT);
-            startup = app.output();
-            assertNotNull(exit, () -> "still running after " + EXIT.toSeconds() + " s:\n" + app.output());
-            assertNotEquals(0, exit, () -> "startup exit code 0:\n" + app.output());
-        }
         check("startup", row, startup);
     }
 
