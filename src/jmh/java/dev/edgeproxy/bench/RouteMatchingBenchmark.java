@@ -4,8 +4,8 @@ import com.google.re2j.Pattern;
 import dev.edgeproxy.http.RequestHygiene;
 import dev.edgeproxy.pipeline.Arrival;
 import dev.edgeproxy.pipeline.Evaluator;
-import dev.edgeproxy.proxy.Upstream;
-import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.proxy.Backend;
+import dev.edgeproxy.proxy.Backends;
 import dev.edgeproxy.route.HostMatch;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
@@ -97,7 +97,7 @@ public class RouteMatchingBenchmark {
 
     private static Route route(String name, List<String> hostnames, RouteMatch match) {
         return new Route(name, HostMatch.of(hostnames), List.of(match),
-                new UpstreamPool(List.of(new Upstream("127.0.0.1", 8081))), RoutePolicies.NONE, Duration.ofSeconds(15),
+                new Backends(List.of(new Backend("127.0.0.1", 8081))), RoutePolicies.NONE, Duration.ofSeconds(15),
                 Route.UNLIMITED, null);
     }
 

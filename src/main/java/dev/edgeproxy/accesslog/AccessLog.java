@@ -75,7 +75,7 @@ public final class AccessLog {
         field(line, "path", e.path());
         field(line, "status", Integer.toString(e.status()));
         field(line, "duration_ms", millis(e.durationNanos()).toPlainString());
-        field(line, "upstream_ms", e.forwarded() ? millis(e.upstreamNanos()).toPlainString() : null);
+        field(line, "upstream_ms", e.forwarded() ? millis(e.originNanos()).toPlainString() : null);
         field(line, "jwt.sub", e.subject());
         field(line, "client", e.client());
         return line.toString();
@@ -88,7 +88,7 @@ public final class AccessLog {
                 .put("path", e.path())
                 .put("status", e.status())
                 .put("duration_ms", millis(e.durationNanos()))
-                .put("upstream_ms", e.forwarded() ? millis(e.upstreamNanos()) : null)
+                .put("upstream_ms", e.forwarded() ? millis(e.originNanos()) : null)
                 .put("jwt.sub", e.subject())
                 .put("client", e.client())
                 .encode();

@@ -9,14 +9,14 @@ package dev.edgeproxy.accesslog;
  * @param path           the request path; anything from a {@code ?} on is cut off (a query can hold a token)
  * @param status         the status code sent to the user agent
  * @param durationNanos  the whole request, from arrival to the end of the response
- * @param upstreamNanos  the exchange with the origin, or {@link #NOT_FORWARDED}
+ * @param originNanos    the exchange with the origin, or {@link #NOT_FORWARDED}
  * @param subject        the verified token's {@code sub}, or {@code null} when nothing was verified
  * @param client         the user agent's address
  */
 public record AccessLogEntry(String route, String method, String path, int status, long durationNanos,
-        long upstreamNanos, String subject, String client) {
+        long originNanos, String subject, String client) {
 
-    /** {@link #upstreamNanos()} of a request that never reached the origin. */
+    /** {@link #originNanos()} of a request that never reached the origin. */
     public static final long NOT_FORWARDED = -1;
 
     public AccessLogEntry {
@@ -29,6 +29,6 @@ public record AccessLogEntry(String route, String method, String path, int statu
     }
 
     public boolean forwarded() {
-        return upstreamNanos != NOT_FORWARDED;
+        return originNanos != NOT_FORWARDED;
     }
 }

@@ -4,7 +4,7 @@ import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.proxy.OriginClients;
 import dev.edgeproxy.proxy.OriginSettings;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -38,7 +38,7 @@ final class OriginCompiler {
      * @param problems scoped to the route's {@code backends[i]}: fields are reported as {@code tls.sni}
      * @return {@code address} over its client, or {@code null} after reporting a problem
      */
-    Upstream compile(String routeName, String field, GatewayConfig.Backend backend, Upstream address,
+    Backend compile(String routeName, String field, GatewayConfig.Backend backend, Backend address,
             ProblemSink problems) {
         int before = problems.count();
         OriginSettings.Protocol protocol = protocol(problems, "protocol", backend.protocol());

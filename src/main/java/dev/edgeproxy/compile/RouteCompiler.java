@@ -15,8 +15,8 @@ import dev.edgeproxy.ipaccess.IpAccessCompiler;
 import dev.edgeproxy.jwt.JwtPolicyCompiler;
 import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.proxy.AllowedOrigins;
-import dev.edgeproxy.proxy.Upstream;
-import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.proxy.Backend;
+import dev.edgeproxy.proxy.Backends;
 import dev.edgeproxy.ratelimit.RateLimitCompiler;
 import dev.edgeproxy.route.HostMatch;
 import dev.edgeproxy.route.Route;
@@ -144,7 +144,7 @@ public final class RouteCompiler {
             long defaultMaxBody, WebSocketDefaults webSocketDefaults) {
         HostMatch hosts = matching.hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matching.matches(rc.matches().orElse(List.of()));
-        UpstreamPool upstreams = backends(where, name, rc.backends().orElse(List.of()));
+        Backends backends = backends(where, name, rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
         // Each policy compiler gets a sink scoped to its own key, and reports fields relative to it. The list is
         // in configuration order; RoutePolicies orders it by phase.
@@ -166,15 +166,15 @@ public final class RouteCompiler {
         long maxBody = rc.limits().flatMap(GatewayConfig.RouteLimits::maxRequestBody)
                 .map(v -> size("limits.maxRequestBody", v)).orElse(defaultMaxBody);
         WebSocketUpgrade websocket = websocket(rc, webSocketDefaults);
-        return new Route(name, hosts, matches, upstreams, new RoutePolicies(compiled), timeout, maxBody, websocket);
+        return new Route(name, hosts, matches, backends, new RoutePolicies(compiled), timeout, maxBody, websocket);
     }
 
-    private UpstreamPool backends(String where, String routeName, List<GatewayConfig.Backend> configs) {
+    private Backends backends(String where, String routeName, List<GatewayConfig.Backend> configs) {
         if (configs.isEmpty()) {
             error("backends", "needs at least one backend with host: host:port");
             return null;
         }
-        List<Upstream> upstreams = new ArrayList<>();
+        List<Backend> compiled = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
             String field = "backends[" + i + "].host";
             Optional<String> host = configs.get(i).host();
@@ -182,21 +182,21 @@ public final class RouteCompiler {
                 error(field, "is required (host:port)");
                 continue;
             }
-            Upstream address;
+            Backend address;
             try {
-                address = Upstream.parse(host.get());
+                address = Backend.parse(host.get());
             } catch (IllegalArgumentException e) {
                 error(field, e.getMessage());
                 continue;
             }
-            String backend = "backends[" + i + "]";
-            Upstream upstream = origins.compile(routeName, backend, configs.get(i), address,
-                    problems.scope(where, backend));
-            if (upstream != null) {
-                upstreams.add(upstream);
+            String entry = "backends[" + i + "]";
+            Backend backend = origins.compile(routeName, entry, configs.get(i), address,
+                    problems.scope(where, entry));
+            if (backend != null) {
+                compiled.add(backend);
             }
         }
-        return upstreams.isEmpty() ? null : new UpstreamPool(upstreams);
+        return compiled.isEmpty() ? null : new Backends(compiled);
     }
 
     // --- policies -------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ public class RouteTables {
         for (Route route : first.table().routes()) {
             JwtAuthenticator jwt = route.policies().find(JwtAuthenticator.class);
             Authorizer rules = route.policies().find(Authorizer.class);
-            LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.upstreams().upstreams(),
+            LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.backends().all(),
                     jwt == null ? "none" : jwt.mode().name().toLowerCase(),
                     rules == null || !rules.hasRules() ? "no" : "yes");
         }

@@ -186,7 +186,7 @@ public abstract sealed class GatewayError extends RuntimeException {
         }
     }
 
-    /** The upstream refused, reset or broke the exchange. 502. */
+    /** The origin refused, reset or broke the exchange. 502. */
     public static final class BadGateway extends GatewayError {
         public BadGateway(Throwable cause) {
             super(502, "upstream unavailable", cause);
@@ -209,7 +209,7 @@ public abstract sealed class GatewayError extends RuntimeException {
         }
     }
 
-    /** The upstream did not answer within the route's request timeout. 504. */
+    /** The origin did not answer within the route's request timeout. 504. */
     public static final class GatewayTimeout extends GatewayError {
         public GatewayTimeout(Duration timeout) {
             super(504, "upstream timed out after " + timeout.toMillis() + " ms", null);

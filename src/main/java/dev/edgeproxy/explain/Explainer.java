@@ -11,7 +11,7 @@ import dev.edgeproxy.pipeline.Arrival;
 import dev.edgeproxy.pipeline.Evaluation;
 import dev.edgeproxy.pipeline.Evaluator;
 import dev.edgeproxy.pipeline.IncomingRequest;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteMatch;
@@ -81,7 +81,7 @@ final class Explainer {
             return described.arrival();
         }
         authenticator.location().place(request, described.token());
-        return described.arrival(request.upstreamUri(), request.requestHeaders());
+        return described.arrival(request.originUri(), request.requestHeaders());
     }
 
     private static JsonObject render(Evaluation evaluation, Redactor redact) {
@@ -131,7 +131,7 @@ final class Explainer {
 
         // What the origin would receive; nothing is sent.
         JsonObject forwarded = new JsonObject();
-        evaluation.upstreamHeaders().forEach(h -> {
+        evaluation.originHeaders().forEach(h -> {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             JsonArray values = forwarded.getJsonArray(name);
             if (values == null) {
@@ -140,10 +140,10 @@ final class Explainer {
             values.add(redact.apply(h.getValue()));
         });
         JsonArray backends = new JsonArray();
-        route.upstreams().upstreams().stream().map(Upstream::toString).forEach(backends::add);
+        route.backends().all().stream().map(Backend::toString).forEach(backends::add);
         return answer.put("upstream", new JsonObject()
                 .put("backends", backends)
-                .put("uri", redact.apply(evaluation.request().upstreamUri()))
+                .put("uri", redact.apply(evaluation.request().originUri()))
                 .put("headers", forwarded));
     }
 

@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code edgeproxy.tls.handshake.failures} [{@code edgeproxy_tls_handshake_failures_total}]: TLS
  *       handshakes with clients that failed (or that the client abandoned), counted instead of logged;</li>
  *   <li>{@code edgeproxy.upstream.leased} [{@code edgeproxy_upstream_leased}]: forwarded requests holding or
- *       waiting for a pooled origin connection ({@link #upstreamLeased});</li>
+ *       waiting for a pooled origin connection ({@link #originLeased});</li>
  *   <li>{@code edgeproxy.memory.resident} [{@code edgeproxy_memory_resident_bytes}]: the process's resident
  *       memory, the same figure for the JVM build and the native binary.</li>
  * </ul>
@@ -141,7 +141,7 @@ public class GatewayMetrics {
      * Serves {@code edgeproxy_upstream_leased}: forwarded requests holding or waiting for a pooled origin connection,
      * zero whenever no request is in flight (a count that stays up is a connection the pool lost).
      */
-    public void upstreamLeased(LongSupplier leased) {
+    public void originLeased(LongSupplier leased) {
         Gauge.builder("edgeproxy.upstream.leased", leased, LongSupplier::getAsLong)
                 .description("Forwarded requests holding or waiting for a pooled origin connection")
                 .strongReference(true)

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RouteMeters {
 
-    /** Histogram bucket bounds of both timers: from a fast local hop to a slow upstream. */
+    /** Histogram bucket bounds of both timers: from a fast local hop to a slow origin. */
     static final Duration[] BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -28,7 +28,7 @@ public final class RouteMeters {
     private final MeterRegistry registry;
     private final String route;
     private final Timer requestDuration;
-    private final Timer upstreamDuration;
+    private final Timer originDuration;
     private final Counter authzDenials;
     private final ConcurrentMap<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
     private final ConcurrentMap<AuthFailure, Counter> authFailures = new ConcurrentHashMap<>();
@@ -38,7 +38,7 @@ public final class RouteMeters {
         this.route = route;
         this.requestDuration = timer("edgeproxy.request.duration",
                 "Whole request, from arrival to the end of the response");
-        this.upstreamDuration = timer("edgeproxy.upstream.duration",
+        this.originDuration = timer("edgeproxy.upstream.duration",
                 "Exchange with the origin, from asking for its connection to the end of its response");
         this.authzDenials = Counter.builder("edgeproxy.authz.denials")
                 .description("Requests denied by the route's authorization rules")
@@ -61,8 +61,8 @@ public final class RouteMeters {
     }
 
     /** The exchange with the origin took {@code nanos}. */
-    public void upstream(long nanos) {
-        upstreamDuration.record(nanos, TimeUnit.NANOSECONDS);
+    public void origin(long nanos) {
+        originDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The JWT policy rejected a request for {@code reason}. */

@@ -6,7 +6,7 @@ import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.jwt.Identity;
 import dev.edgeproxy.proxy.Outbound;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
 import io.vertx.core.MultiMap;
@@ -23,7 +23,7 @@ import java.util.List;
  * @param authentication  the route's JWT outcome; {@code null} when the route has no {@code jwtAuth} policy
  * @param decision        the authorization decision; {@code null} when the request was refused before it
  * @param rules           every rule's result when the evaluation was asked for them, else empty
- * @param upstreamHeaders exactly the headers the origin receives; {@code null} when refused
+ * @param originHeaders exactly the headers the origin receives; {@code null} when refused
  * @param refusal         the proxy's own answer; {@code null} when the request is forwarded
  */
 public record Evaluation(
@@ -33,7 +33,7 @@ public record Evaluation(
         Authentication authentication,
         Decision decision,
         List<RuleResult> rules,
-        MultiMap upstreamHeaders,
+        MultiMap originHeaders,
         GatewayError refusal) {
 
     /** The steps of docs/architecture.md#the-request-path that can decide a request's fate. */
@@ -60,11 +60,11 @@ public record Evaluation(
     }
 
     /**
-     * What the origin receives, sent to {@code upstream} (the route's pick): only for a forwarded request.
+     * What the origin receives, sent to {@code backend} (the route's pick): only for a forwarded request.
      */
-    public Outbound outbound(Upstream upstream) {
+    public Outbound outbound(Backend backend) {
         Route route = route();
-        return new Outbound(upstream, request.upstreamUri(), upstreamHeaders, route.requestTimeout(),
+        return new Outbound(backend, request.originUri(), originHeaders, route.requestTimeout(),
                 route.maxRequestBody());
     }
 

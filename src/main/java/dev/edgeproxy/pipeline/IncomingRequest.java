@@ -78,8 +78,8 @@ public final class IncomingRequest implements MatchInput, RequestVariables.Sourc
         queryParams = null;
     }
 
-    /** The request target to send upstream: the canonical one, less a credential taken out of the query. */
-    public String upstreamUri() {
+    /** The request target to send to the origin: the canonical one, less a credential taken out of the query. */
+    public String originUri() {
         if (!queryChanged) {
             return uri;
         }

@@ -105,8 +105,8 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
             fail(request, record, new GatewayError.Forbidden("origin not allowed"));
             return;
         }
-        Outbound outbound = evaluation.outbound(route.upstreams().pick());
-        record.forwarding(outbound.upstream(), outbound.headers());
+        Outbound outbound = evaluation.outbound(route.backends().pick());
+        record.forwarding(outbound.backend(), outbound.headers());
         if (tunnelled) {
             // Ends at the route's cap or the verified token's exp, whichever comes first.
             TunnelLifetime lifetime = TunnelLifetime.of(websocket.maxLifetime(), evaluation.identity().claims());
@@ -114,7 +114,7 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
                     new TunnelSession(request, record, route.name()));
             return;
         }
-        forwarder.forward(request, outbound, record::upstreamTook, failure -> fail(request, record, failure));
+        forwarder.forward(request, outbound, record::originTook, failure -> fail(request, record, failure));
     }
 
     /** Reports a tunnel to the request's record and the WebSocket meters. */
@@ -130,8 +130,8 @@ public final class ProxyPipeline implements Handler<RoutingContext> {
         }
 
         @Override
-        public void upstreamTook(long nanos, int status) {
-            record.upstreamTook(nanos, status);
+        public void originTook(long nanos, int status) {
+            record.originTook(nanos, status);
         }
 
         @Override

@@ -6,7 +6,7 @@ import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.jwt.Authentication;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.metrics.RouteMeters;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.trace.RequestTrace;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,7 +30,7 @@ final class RequestRecord {
     private String routeName;
     private RouteMeters meters;
     private String subject;
-    private long upstreamNanos = AccessLogEntry.NOT_FORWARDED;
+    private long originNanos = AccessLogEntry.NOT_FORWARDED;
     private boolean reported;
 
     RequestRecord(String method, String client, GatewayMetrics metrics, AccessLog accessLog, RequestTrace trace) {
@@ -76,19 +76,19 @@ final class RequestRecord {
         return routeName;
     }
 
-    /** The request goes to {@code upstream} with {@code headers}, which carry its trace on. */
-    void forwarding(Upstream upstream, MultiMap headers) {
-        trace.forwarding(upstream, method, headers);
+    /** The request goes to {@code backend} with {@code headers}, which carry its trace on. */
+    void forwarding(Backend backend, MultiMap headers) {
+        trace.forwarding(backend, method, headers);
     }
 
     /**
      * The exchange with the origin is over (complete, failed or timed out) after {@code nanos}; {@code status} is
      * the origin's, 0 when it sent none.
      */
-    void upstreamTook(long nanos, int status) {
-        upstreamNanos = nanos;
-        meters().upstream(nanos);
-        trace.upstreamEnded(status);
+    void originTook(long nanos, int status) {
+        originNanos = nanos;
+        meters().origin(nanos);
+        trace.originEnded(status);
     }
 
     /** The request ends with {@code failure}: counts the requests refused for their form. */
@@ -116,7 +116,7 @@ final class RequestRecord {
         trace.end(status, request == null ? null : request.path());
         if (accessLog.enabled()) {
             accessLog.write(new AccessLogEntry(routeName, method, request == null ? null : request.path(), status,
-                    duration, upstreamNanos, subject, client));
+                    duration, originNanos, subject, client));
         }
     }
 

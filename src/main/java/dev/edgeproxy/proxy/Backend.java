@@ -7,16 +7,16 @@ package dev.edgeproxy.proxy;
  * @param origin     the client to use; {@code null}: the server's plain HTTP/1.1 client
  * @param serverName the TLS server name sent (SNI) and verified; {@code null}: {@code host}
  */
-public record Upstream(String host, int port, OriginClient origin, String serverName) {
+public record Backend(String host, int port, OriginClient origin, String serverName) {
 
     /** Plain HTTP/1.1. */
-    public Upstream(String host, int port) {
+    public Backend(String host, int port) {
         this(host, port, null, null);
     }
 
     /** The same address over {@code origin}, with the TLS server name {@code serverName} (or {@code null}). */
-    public Upstream with(OriginClient origin, String serverName) {
-        return new Upstream(host, port, origin, serverName);
+    public Backend with(OriginClient origin, String serverName) {
+        return new Backend(host, port, origin, serverName);
     }
 
     /**
@@ -24,7 +24,7 @@ public record Upstream(String host, int port, OriginClient origin, String server
      *
      * @throws IllegalArgumentException when the value is not {@code host:port} with a port in 1..65535
      */
-    public static Upstream parse(String value) {
+    public static Backend parse(String value) {
         String v = value == null ? "" : value.strip();
         int colon = v.lastIndexOf(':');
         if (colon <= 0 || colon == v.length() - 1) {
@@ -47,7 +47,7 @@ public record Upstream(String host, int port, OriginClient origin, String server
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("'" + v + "' has port out of range 1-65535");
         }
-        return new Upstream(host, port);
+        return new Backend(host, port);
     }
 
     @Override

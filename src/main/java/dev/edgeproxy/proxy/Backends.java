@@ -4,26 +4,26 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A route's backends, taken in turn (round robin). */
-public final class UpstreamPool {
+public final class Backends {
 
-    private final List<Upstream> upstreams;
+    private final List<Backend> backends;
     private final AtomicInteger next = new AtomicInteger();
 
-    public UpstreamPool(List<Upstream> upstreams) {
-        if (upstreams.isEmpty()) {
-            throw new IllegalArgumentException("no upstreams");
+    public Backends(List<Backend> backends) {
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("no backends");
         }
-        this.upstreams = List.copyOf(upstreams);
+        this.backends = List.copyOf(backends);
     }
 
-    public List<Upstream> upstreams() {
-        return upstreams;
+    public List<Backend> all() {
+        return backends;
     }
 
-    public Upstream pick() {
-        if (upstreams.size() == 1) {
-            return upstreams.get(0);
+    public Backend pick() {
+        if (backends.size() == 1) {
+            return backends.get(0);
         }
-        return upstreams.get(Math.floorMod(next.getAndIncrement(), upstreams.size()));
+        return backends.get(Math.floorMod(next.getAndIncrement(), backends.size()));
     }
 }

@@ -86,7 +86,7 @@ public final class Forwarder {
      */
     public void forward(HttpServerRequest request, Outbound outbound, ExchangeOver onUpstream,
             Consumer<GatewayError> onFailure) {
-        Upstream upstream = outbound.upstream();
+        Backend backend = outbound.backend();
         MultiMap headers = outbound.headers();
         long maxBody = outbound.maxBody();
         OriginExchange exchange = new OriginExchange(vertx, leases, request, onUpstream, onFailure, outbound.timeout(),
@@ -121,12 +121,12 @@ public final class Forwarder {
         // certificate) is the configured sni, else the host part.
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
-                .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
-                .setHost(upstream.serverName() == null ? upstream.host() : upstream.serverName())
-                .setPort(upstream.port())
+                .setServer(SocketAddress.inetSocketAddress(backend.port(), backend.host()))
+                .setHost(backend.serverName() == null ? backend.host() : backend.serverName())
+                .setPort(backend.port())
                 .setURI(outbound.uri())
                 .setHeaders(headers);
-        OriginClient origin = upstream.origin();
+        OriginClient origin = backend.origin();
         HttpClient originClient = origin == null ? client : origin.client(maker);
         exchange.leaseAsked();
         Future<HttpClientRequest> leased;
@@ -144,7 +144,7 @@ public final class Forwarder {
                     exchange.busy();
                 } else {
                     if (origin != null) {
-                        origin.logTlsFailure(upstream, ar.cause());
+                        origin.logTlsFailure(backend, ar.cause());
                     }
                     exchange.fail(ar.cause());
                 }
@@ -154,7 +154,7 @@ public final class Forwarder {
             // Every failure of the exchange reaches it through the response (answered 502/504, or the user agent's
             // response reset); our own resets (a client gone, a body too large, a timeout) are ordinary. Without a
             // handler Vert.x would log each one at ERROR ("Stream reset: 0").
-            originRequest.exceptionHandler(e -> LOG.debugf("origin request to %s: %s", upstream, e));
+            originRequest.exceptionHandler(e -> LOG.debugf("origin request to %s: %s", backend, e));
             if (!exchange.attach(originRequest)) {
                 return;
             }

@@ -58,7 +58,7 @@ public final class OriginClient {
      * per interval), never to the body, and every one is counted ({@code edgeproxy_upstream_tls_failures_total}).
      * Other failures are not logged here.
      */
-    void logTlsFailure(Object upstream, Throwable cause) {
+    void logTlsFailure(Object backend, Throwable cause) {
         if (settings.tls() == null) {
             return;
         }
@@ -81,7 +81,7 @@ public final class OriginClient {
         }
         long dropped = failureLog.acquire();
         if (dropped >= 0) {
-            LOG.warnf("upstream %s: TLS failed: %s%s", upstream, tls.getMessage(),
+            LOG.warnf("upstream %s: TLS failed: %s%s", backend, tls.getMessage(),
                     dropped > 0 ? " (" + dropped + " more since the last such line)" : "");
         }
     }

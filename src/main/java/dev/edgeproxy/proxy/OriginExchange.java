@@ -173,7 +173,7 @@ final class OriginExchange implements RequestBody.Outcome {
             originRequest.reset();
             release();
         }
-        upstreamOver();
+        originOver();
         onFailure.accept(error);
     }
 
@@ -192,10 +192,10 @@ final class OriginExchange implements RequestBody.Outcome {
         done = true;
         vertx.cancelTimer(timer);
         release();
-        upstreamOver();
+        originOver();
     }
 
-    private void upstreamOver() {
+    private void originOver() {
         onUpstream.over(System.nanoTime() - startedAt, originStatus);
     }
 }

@@ -14,5 +14,5 @@ import java.time.Duration;
  * @param timeout the route's {@code requestTimeout}: the whole exchange (a tunnel: its handshake)
  * @param maxBody the route's request body limit in bytes
  */
-public record Outbound(Upstream upstream, String uri, MultiMap headers, Duration timeout, long maxBody) {
+public record Outbound(Backend backend, String uri, MultiMap headers, Duration timeout, long maxBody) {
 }

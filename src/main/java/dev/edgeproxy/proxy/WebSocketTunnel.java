@@ -64,7 +64,7 @@ public final class WebSocketTunnel {
          * The origin's handshake is over after {@code nanos}: upgraded ({@code status} 101), or refused, failed
          * or timed out ({@code status} 0).
          */
-        void upstreamTook(long nanos, int status);
+        void originTook(long nanos, int status);
 
         /** Both sides are upgraded; {@link #closed} follows exactly once. */
         void opened();
@@ -115,15 +115,15 @@ public final class WebSocketTunnel {
      */
     public void open(HttpServerRequest request, Outbound outbound, Duration idleTimeout, TunnelLifetime lifetime,
             Session session) {
-        Upstream upstream = outbound.upstream();
+        Backend backend = outbound.backend();
         Duration handshakeTimeout = outbound.timeout();
         if (!validHandshake(request.headers())) {
             session.failed(new GatewayError.BadRequest("invalid WebSocket handshake"));
             return;
         }
         WebSocketConnectOptions options = new WebSocketConnectOptions()
-                .setHost(upstream.host())
-                .setPort(upstream.port())
+                .setHost(backend.host())
+                .setPort(backend.port())
                 .setURI(outbound.uri())
                 .setSubProtocols(subProtocols(request.headers()));
         MultiMap originHeaders = MultiMap.caseInsensitiveMultiMap().addAll(outbound.headers());
@@ -133,7 +133,7 @@ public final class WebSocketTunnel {
         options.setAllowOriginHeader(originHeaders.contains("origin"));
         HANDSHAKE_HEADERS.forEach(originHeaders::remove);
         options.setHeaders(originHeaders);
-        OriginClient origin = upstream.origin();
+        OriginClient origin = backend.origin();
         if (origin == null) {
             new Handshake(client, request, idleTimeout, lifetime, handshakeTimeout, session).start(options);
             return;
@@ -143,14 +143,14 @@ public final class WebSocketTunnel {
         WebSocketClient originClient = origin.webSocketClient(maker);
         origin.tunnelStarted();
         new Handshake(originClient, request, idleTimeout, lifetime, handshakeTimeout,
-                new Counted(session, origin, upstream)).start(options);
+                new Counted(session, origin, backend)).start(options);
     }
 
     /** Tells the origin's client when the tunnel is over, whichever way it ends, and logs a TLS failure. */
-    private record Counted(Session session, OriginClient origin, Upstream upstream) implements Session {
+    private record Counted(Session session, OriginClient origin, Backend backend) implements Session {
         @Override
-        public void upstreamTook(long nanos, int status) {
-            session.upstreamTook(nanos, status);
+        public void originTook(long nanos, int status) {
+            session.originTook(nanos, status);
         }
 
         @Override
@@ -167,7 +167,7 @@ public final class WebSocketTunnel {
         @Override
         public void failed(GatewayError error) {
             origin.tunnelEnded();
-            origin.logTlsFailure(upstream, error.getCause());
+            origin.logTlsFailure(backend, error.getCause());
             session.failed(error);
         }
     }
@@ -210,7 +210,7 @@ public final class WebSocketTunnel {
                 }
                 over = true;
                 vertx.cancelTimer(timer);
-                session.upstreamTook(System.nanoTime() - startedAt, 101);
+                session.originTook(System.nanoTime() - startedAt, 101);
                 // Nothing from the origin may be lost while the user agent is being upgraded.
                 origin.pause();
                 upgradeUserAgent(origin);
@@ -256,7 +256,7 @@ public final class WebSocketTunnel {
             }
             over = true;
             vertx.cancelTimer(timer);
-            session.upstreamTook(System.nanoTime() - startedAt, 0);
+            session.originTook(System.nanoTime() - startedAt, 0);
             LOG.debugf("WebSocket upgrade to the origin failed: %s", error.getCause() == null ? error : error.getCause());
             session.failed(error);
         }

@@ -1,6 +1,6 @@
 package dev.edgeproxy.route;
 
-import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.proxy.Backends;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +17,7 @@ public record Route(
         String name,
         HostMatch hosts,
         List<RouteMatch> matches,
-        UpstreamPool upstreams,
+        Backends backends,
         RoutePolicies policies,
         Duration requestTimeout,
         long maxRequestBody,

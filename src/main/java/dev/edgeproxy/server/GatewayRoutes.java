@@ -75,7 +75,7 @@ public class GatewayRoutes {
         // the same options and limits and owned by their route table (closed when it is retired).
         var originClients = new OriginClientFactory(vertx, options, pool, webSocketOptions, metrics::upstreamTlsFailure);
         var forwarder = new Forwarder(vertx, originClients.makeShared(), originClients, new OriginLeases());
-        metrics.upstreamLeased(forwarder.leases()::leased);
+        metrics.originLeased(forwarder.leases()::leased);
         var tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(webSocketOptions), originClients);
         // Off unless an OTLP endpoint is configured; a wrong edge-proxy.tracing.client-sampling stops startup here.
         Tracing tracing = Tracing.configured(ConfigProvider.getConfig(), openTelemetry);

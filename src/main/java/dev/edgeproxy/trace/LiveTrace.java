@@ -3,7 +3,7 @@ package dev.edgeproxy.trace;
 import dev.edgeproxy.authz.Decision;
 import dev.edgeproxy.authz.RuleResult;
 import dev.edgeproxy.jwt.Authentication;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -24,7 +24,7 @@ final class LiveTrace implements RequestTrace {
     /** The server span's context: the parent of the client span. */
     private final Context context;
     private final Span server;
-    private Span upstream;
+    private Span clientSpan;
 
     LiveTrace(Tracer tracer, TextMapPropagator propagator, Context context, Span server) {
         this.tracer = tracer;
@@ -82,8 +82,8 @@ final class LiveTrace implements RequestTrace {
     }
 
     @Override
-    public void forwarding(Upstream origin, String method, MultiMap upstreamHeaders) {
-        upstream = tracer.spanBuilder("upstream " + origin)
+    public void forwarding(Backend origin, String method, MultiMap originHeaders) {
+        clientSpan = tracer.spanBuilder("upstream " + origin)
                 .setParent(context)
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(TraceAttributes.HTTP_METHOD, method)
@@ -93,27 +93,27 @@ final class LiveTrace implements RequestTrace {
                 .startSpan();
         // The origin continues our trace, not the client's: what the client sent in these headers goes.
         for (String field : propagator.fields()) {
-            upstreamHeaders.remove(field);
+            originHeaders.remove(field);
         }
-        propagator.inject(context.with(upstream), upstreamHeaders, TraceHeaders.SETTER);
+        propagator.inject(context.with(clientSpan), originHeaders, TraceHeaders.SETTER);
     }
 
     @Override
-    public void upstreamEnded(int status) {
-        if (upstream == null) {
+    public void originEnded(int status) {
+        if (clientSpan == null) {
             return;
         }
         if (status > 0) {
-            upstream.setAttribute(TraceAttributes.HTTP_STATUS, (long) status);
+            clientSpan.setAttribute(TraceAttributes.HTTP_STATUS, (long) status);
             if (status >= 500) {
-                upstream.setStatus(StatusCode.ERROR);
+                clientSpan.setStatus(StatusCode.ERROR);
             }
         } else {
-            upstream.setAttribute(TraceAttributes.ERROR_TYPE, "no response");
-            upstream.setStatus(StatusCode.ERROR);
+            clientSpan.setAttribute(TraceAttributes.ERROR_TYPE, "no response");
+            clientSpan.setStatus(StatusCode.ERROR);
         }
-        upstream.end();
-        upstream = null;
+        clientSpan.end();
+        clientSpan = null;
     }
 
     @Override
@@ -123,11 +123,11 @@ final class LiveTrace implements RequestTrace {
 
     @Override
     public void end(int status, String path) {
-        if (upstream != null) {
+        if (clientSpan != null) {
             // The user agent went away first: the exchange was abandoned.
-            upstream.setAttribute(TraceAttributes.ERROR_TYPE, "cancelled");
-            upstream.end();
-            upstream = null;
+            clientSpan.setAttribute(TraceAttributes.ERROR_TYPE, "cancelled");
+            clientSpan.end();
+            clientSpan = null;
         }
         if (path != null) {
             server.setAttribute(TraceAttributes.URL_PATH, path);

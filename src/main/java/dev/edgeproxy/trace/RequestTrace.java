@@ -2,7 +2,7 @@ package dev.edgeproxy.trace;
 
 import dev.edgeproxy.authz.Decision;
 import dev.edgeproxy.jwt.Authentication;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import io.vertx.core.MultiMap;
 
 /**
@@ -28,13 +28,13 @@ public sealed interface RequestTrace permits RequestTrace.Off, LiveTrace {
     void subject(String subject);
 
     /**
-     * The request goes to {@code upstream}: starts the client span and writes its context into
-     * {@code upstreamHeaders} (the propagators' headers the client sent are replaced, never passed on beside it).
+     * The request goes to {@code backend}: starts the client span and writes its context into
+     * {@code originHeaders} (the propagators' headers the client sent are replaced, never passed on beside it).
      */
-    void forwarding(Upstream upstream, String method, MultiMap upstreamHeaders);
+    void forwarding(Backend backend, String method, MultiMap originHeaders);
 
     /** The exchange with the origin is over: {@code status} is the origin's, 0 when it sent none. */
-    void upstreamEnded(int status);
+    void originEnded(int status);
 
     /** The request failed with {@code errorType} (a short fixed text, never input). */
     void failed(String errorType);
@@ -66,11 +66,11 @@ public sealed interface RequestTrace permits RequestTrace.Off, LiveTrace {
         }
 
         @Override
-        public void forwarding(Upstream upstream, String method, MultiMap upstreamHeaders) {
+        public void forwarding(Backend backend, String method, MultiMap originHeaders) {
         }
 
         @Override
-        public void upstreamEnded(int status) {
+        public void originEnded(int status) {
         }
 
         @Override

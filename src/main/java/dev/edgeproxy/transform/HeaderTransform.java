@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A route's {@code transformations.request}: header edits applied to what goes upstream, after
+ * A route's {@code transformations.request}: header edits applied to what goes to the origin, after
  * authorization. Order: {@code remove}, then {@code set} (replacing whatever the user agent sent under
  * that name), then {@code add}.
  *

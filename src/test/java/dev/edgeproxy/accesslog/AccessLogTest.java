@@ -115,7 +115,7 @@ class AccessLogTest {
         // The record's components are the whole vocabulary of a line: no header, cookie or credential.
         var names = java.util.Arrays.stream(AccessLogEntry.class.getRecordComponents())
                 .map(java.lang.reflect.RecordComponent::getName).toList();
-        assertEquals(java.util.List.of("route", "method", "path", "status", "durationNanos", "upstreamNanos",
+        assertEquals(java.util.List.of("route", "method", "path", "status", "durationNanos", "originNanos",
                 "subject", "client"), names);
     }
 

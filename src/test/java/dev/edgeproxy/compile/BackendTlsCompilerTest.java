@@ -3,7 +3,7 @@ package dev.edgeproxy.compile;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.WatchedFiles;
 import dev.edgeproxy.proxy.OriginSettings;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.route.RouteTable;
 import dev.edgeproxy.testing.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,9 +116,9 @@ class BackendTlsCompilerTest {
 
     @Test
     void plainBackendUsesTheSharedClient() {
-        Upstream upstream = route(compile(backend("protocol: http1")), "r").upstreams().pick();
+        Backend upstream = route(compile(backend("protocol: http1")), "r").backends().pick();
         assertNull(upstream.origin());
-        assertEquals(new Upstream("127.0.0.1", 8443), upstream);
+        assertEquals(new Backend("127.0.0.1", 8443), upstream);
     }
 
     @Test
@@ -131,7 +131,7 @@ class BackendTlsCompilerTest {
                   clientKey: @DIR@/client.key
                 protocol: HTTP2
                 """)));
-        Upstream upstream = route(table, "r").upstreams().pick();
+        Backend upstream = route(table, "r").backends().pick();
         assertEquals("api.internal", upstream.serverName());
         OriginSettings settings = upstream.origin().settings();
         assertEquals(OriginSettings.Protocol.HTTP2, settings.protocol());
@@ -162,8 +162,8 @@ class BackendTlsCompilerTest {
                           tls: {caCertificates: @DIR@/ca.pem, sni: other.internal}
                 """);
         RouteTable table = compile(yaml);
-        List<Upstream> a = route(table, "a").upstreams().upstreams();
-        Upstream b = route(table, "b").upstreams().pick();
+        List<Backend> a = route(table, "a").backends().all();
+        Backend b = route(table, "b").backends().pick();
         assertSame(a.get(0).origin(), a.get(1).origin());
         assertSame(a.get(0).origin(), b.origin(), "the server name is per backend, not per client");
         assertFalse(a.get(0).origin() == a.get(2).origin(), "another protocol, another client");
@@ -172,7 +172,7 @@ class BackendTlsCompilerTest {
 
     @Test
     void insecureSkipVerifyCompiles() {
-        Upstream upstream = route(compile(backend("tls: {insecureSkipVerify: true}")), "r").upstreams().pick();
+        Backend upstream = route(compile(backend("tls: {insecureSkipVerify: true}")), "r").backends().pick();
         assertTrue(upstream.origin().settings().tls().insecureSkipVerify());
         assertNull(upstream.origin().settings().tls().caPem());
         assertFalse(upstream.origin().settings().tls().sendSni(), "127.0.0.1 is not a server name");

@@ -4,7 +4,7 @@ import dev.edgeproxy.authz.Authorizer;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.ratelimit.LocalRateLimit;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
@@ -283,7 +283,7 @@ class RouteCompilerTest {
         assertNull(catchAll.policies().find(JwtAuthenticator.class), "no jwtAuth policy, no authenticator");
         assertNull(catchAll.policies().find(Authorizer.class));
         assertNull(catchAll.policies().find(HeaderTransform.class));
-        assertEquals(List.of(new Upstream("127.0.0.1", 8081)), catchAll.upstreams().upstreams());
+        assertEquals(List.of(new Backend("127.0.0.1", 8081)), catchAll.backends().all());
 
         Route secured = route(table, "secured");
         assertNotNull(secured.policies().find(JwtAuthenticator.class));
@@ -292,7 +292,7 @@ class RouteCompilerTest {
         assertEquals(1, secured.matches().size());
         assertEquals(new PathMatch.Prefix("/api"), secured.matches().get(0).path(), "/api/ and /api are the same prefix");
         assertEquals("GET", secured.matches().get(0).method());
-        assertEquals(List.of(new Upstream("localhost", 8082), new Upstream("::1", 8083)), secured.upstreams().upstreams());
+        assertEquals(List.of(new Backend("localhost", 8082), new Backend("::1", 8083)), secured.backends().all());
 
         Route strict = route(table, "strict");
         assertEquals(JwtMode.STRICT, strict.policies().find(JwtAuthenticator.class).mode());

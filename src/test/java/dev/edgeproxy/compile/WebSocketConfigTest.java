@@ -2,7 +2,7 @@ package dev.edgeproxy.compile;
 
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.proxy.AllowedOrigins;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.route.Route;
 import org.junit.jupiter.api.Test;
 
@@ -195,7 +195,7 @@ class WebSocketConfigTest {
                           tls:
                             insecureSkipVerify: false
                 """), "r");
-        Upstream upstream = route.upstreams().upstreams().get(0);
+        Backend upstream = route.backends().all().get(0);
         assertEquals("api.internal", upstream.host());
         assertNotNull(upstream.origin().settings().tls(), "wss://");
         assertNull(upstream.serverName(), "the host is the name verified");

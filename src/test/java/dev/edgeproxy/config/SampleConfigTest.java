@@ -5,7 +5,7 @@ import dev.edgeproxy.cel.CelEnvironment;
 import dev.edgeproxy.compile.RouteCompiler;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.JwtMode;
-import dev.edgeproxy.proxy.Upstream;
+import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.route.HostMatch;
 import dev.edgeproxy.route.PathMatch;
 import dev.edgeproxy.route.Route;
@@ -132,7 +132,7 @@ class SampleConfigTest {
         assertNull(route(table, "hello").policies().find(Authorizer.class), "hello has no authorization");
         assertFalse(route(table, "hello").policies().find(HeaderTransform.class).isEmpty());
         for (Route r : table.routes()) {
-            assertEquals(List.of(new Upstream("127.0.0.1", 8090)), r.upstreams().upstreams());
+            assertEquals(List.of(new Backend("127.0.0.1", 8090)), r.backends().all());
             assertEquals(new PathMatch.Prefix("/" + r.name()), r.matches().get(0).path());
             assertEquals(Duration.ofSeconds(15), r.requestTimeout());
         }
@@ -259,8 +259,8 @@ class SampleConfigTest {
         assertTrue(regex instanceof PathMatch.Regex);
         assertTrue(regex.matches("/v2/items"));
         assertFalse(regex.matches("/x/v2/items"), "regex is a full match");
-        assertEquals(List.of(new Upstream("127.0.0.1", 8081), new Upstream("backend.internal", 9000)),
-                admin.upstreams().upstreams());
+        assertEquals(List.of(new Backend("127.0.0.1", 8081), new Backend("backend.internal", 9000)),
+                admin.backends().all());
         assertEquals(JwtMode.STRICT, admin.policies().find(JwtAuthenticator.class).mode());
         assertTrue(admin.policies().find(Authorizer.class).hasRules());
         assertFalse(admin.policies().find(HeaderTransform.class).isEmpty());

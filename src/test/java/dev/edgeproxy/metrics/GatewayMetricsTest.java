@@ -60,7 +60,7 @@ class GatewayMetricsTest {
 
     @Test
     void upstreamTimeIsItsOwnTimer() {
-        metrics.route("api").upstream(3_000_000);
+        metrics.route("api").origin(3_000_000);
         assertEquals(1, registry.get("edgeproxy.upstream.duration").tag("route", "api").timer().count());
     }
 

@@ -95,10 +95,10 @@ class EvaluatorTest {
             assertEquals(route, e.route() == null ? null : e.route().name(), rules::name);
             if (status == 0) {
                 assertTrue(e.forwarded(), () -> "refused: " + e.refusal());
-                assertNotNull(e.upstreamHeaders());
+                assertNotNull(e.originHeaders());
             } else {
                 assertEquals(status, e.refusal().status(), rules::name);
-                assertNull(e.upstreamHeaders());
+                assertNull(e.originHeaders());
             }
             if (failure != null) {
                 assertEquals(failure, e.authentication().failure());
@@ -112,7 +112,7 @@ class EvaluatorTest {
     @Test
     void aForwardedRequestCarriesNoCredentialAndTheRouteHeadersWinOverTheClient() {
         Evaluation e = evaluate("/strict/a", "VALID", null, Evaluator.Purpose.FORWARD, Map.of("x-user", "mallory"));
-        MultiMap headers = e.upstreamHeaders();
+        MultiMap headers = e.originHeaders();
         assertNull(headers.get("authorization"));
         assertEquals("alice", headers.get("x-user"));
         assertEquals(1, headers.getAll("x-user").size());

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** docs/reference.md#configuration (backends[].host): a backend is host:port; a route's backends are taken in turn. */
-class UpstreamTest {
+class BackendTest {
 
     @ParameterizedTest(name = "{0} -> host {1}, port {2}")
     @CsvSource({
@@ -27,7 +27,7 @@ class UpstreamTest {
             "'  host:9000  ', host, 9000",
     })
     void validBackendParses(String value, String host, int port) {
-        assertEquals(new Upstream(host, port), Upstream.parse(value));
+        assertEquals(new Backend(host, port), Backend.parse(value));
     }
 
     @ParameterizedTest(name = "{0} is refused")
@@ -51,7 +51,7 @@ class UpstreamTest {
             "host: 80",
     })
     void invalidBackendIsRefused(String value) {
-        assertThrows(IllegalArgumentException.class, () -> Upstream.parse(value));
+        assertThrows(IllegalArgumentException.class, () -> Backend.parse(value));
     }
 
     /**
@@ -61,13 +61,13 @@ class UpstreamTest {
     @ParameterizedTest(name = "{0} is refused")
     @ValueSource(strings = {"host:+80", "host:\u0668\u0660", "host:\uFF18\uFF10"})
     void portWithSignOrNonAsciiDigitsIsRefused(String value) {
-        assertThrows(IllegalArgumentException.class, () -> Upstream.parse(value));
+        assertThrows(IllegalArgumentException.class, () -> Backend.parse(value));
     }
 
     @ParameterizedTest(name = "{0} is refused")
     @NullAndEmptySource
     void nullOrEmptyBackendIsRefused(String value) {
-        assertThrows(IllegalArgumentException.class, () -> Upstream.parse(value));
+        assertThrows(IllegalArgumentException.class, () -> Backend.parse(value));
     }
 
     @ParameterizedTest(name = "{0} prints as {1}")
@@ -77,37 +77,37 @@ class UpstreamTest {
             "example.com:80, example.com:80",
     })
     void toStringRoundTrips(String value, String printed) {
-        Upstream u = Upstream.parse(value);
+        Backend u = Backend.parse(value);
         assertEquals(printed, u.toString());
-        assertEquals(u, Upstream.parse(u.toString()));
+        assertEquals(u, Backend.parse(u.toString()));
     }
 
     @Test
     void poolTakesBackendsInTurn() {
-        Upstream a = new Upstream("a", 1);
-        Upstream b = new Upstream("b", 2);
-        Upstream c = new Upstream("c", 3);
-        UpstreamPool pool = new UpstreamPool(List.of(a, b, c));
-        List<Upstream> picked = new ArrayList<>();
+        Backend a = new Backend("a", 1);
+        Backend b = new Backend("b", 2);
+        Backend c = new Backend("c", 3);
+        Backends pool = new Backends(List.of(a, b, c));
+        List<Backend> picked = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             picked.add(pool.pick());
         }
         assertEquals(List.of(a, b, c, a, b, c, a), picked);
-        assertEquals(List.of(a, b, c), pool.upstreams());
+        assertEquals(List.of(a, b, c), pool.all());
     }
 
     @Test
     void poolWithTwoBackendsAlternates() {
-        Upstream a = new Upstream("a", 1);
-        Upstream b = new Upstream("b", 2);
-        UpstreamPool pool = new UpstreamPool(List.of(a, b));
+        Backend a = new Backend("a", 1);
+        Backend b = new Backend("b", 2);
+        Backends pool = new Backends(List.of(a, b));
         assertEquals(List.of(a, b, a, b), List.of(pool.pick(), pool.pick(), pool.pick(), pool.pick()));
     }
 
     @Test
     void poolWithOneBackendAlwaysPicksIt() {
-        Upstream a = new Upstream("a", 1);
-        UpstreamPool pool = new UpstreamPool(List.of(a));
+        Backend a = new Backend("a", 1);
+        Backends pool = new Backends(List.of(a));
         for (int i = 0; i < 3; i++) {
             assertSame(a, pool.pick());
         }
@@ -115,14 +115,14 @@ class UpstreamTest {
 
     @Test
     void emptyPoolIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new UpstreamPool(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Backends(List.of()));
     }
 
     @Test
     void poolIsACopy() {
-        List<Upstream> list = new ArrayList<>(List.of(new Upstream("a", 1)));
-        UpstreamPool pool = new UpstreamPool(list);
-        list.add(new Upstream("b", 2));
-        assertEquals(1, pool.upstreams().size());
+        List<Backend> list = new ArrayList<>(List.of(new Backend("a", 1)));
+        Backends pool = new Backends(list);
+        list.add(new Backend("b", 2));
+        assertEquals(1, pool.all().size());
     }
 }

@@ -126,7 +126,7 @@ class ForwarderTest {
             boolean h2 = request.path().startsWith("/h2");
             int port = request.path().startsWith("/closed") ? closedPort() : h2 ? h2Origin.port() : originPort;
             Forwarder chosen = request.path().startsWith("/busy") ? oneConnection : h2 ? http2 : forwarder;
-            chosen.forward(request, new Outbound(new Upstream("127.0.0.1", port), request.uri(), headers, timeout, maxBody),
+            chosen.forward(request, new Outbound(new Backend("127.0.0.1", port), request.uri(), headers, timeout, maxBody),
                     (nanos, status) -> upstreamReports.add(nanos), failure -> {
                         failures.add(failure);
                         ErrorResponder.respond(request, failure, "test");

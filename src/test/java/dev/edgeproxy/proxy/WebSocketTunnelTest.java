@@ -116,10 +116,10 @@ class WebSocketTunnelTest {
     private void open(WebSocketTunnel tunnel, HttpServerRequest request, int originPort, TunnelLifetime lifetime) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         HopByHop.copyEndToEnd(request.headers(), headers);
-        tunnel.open(request, new Outbound(new Upstream("127.0.0.1", originPort), request.uri(), headers,
+        tunnel.open(request, new Outbound(new Backend("127.0.0.1", originPort), request.uri(), headers,
                 Duration.ofMillis(500), Route.UNLIMITED), Duration.ofMinutes(1), lifetime, new WebSocketTunnel.Session() {
                     @Override
-                    public void upstreamTook(long nanos, int status) {
+                    public void originTook(long nanos, int status) {
                         events.add("upstream");
                     }
 

@@ -2,8 +2,8 @@ package dev.edgeproxy.route;
 
 import com.google.re2j.Pattern;
 import dev.edgeproxy.http.RequestHygiene;
-import dev.edgeproxy.proxy.Upstream;
-import dev.edgeproxy.proxy.UpstreamPool;
+import dev.edgeproxy.proxy.Backend;
+import dev.edgeproxy.proxy.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -78,7 +78,7 @@ class RouteTableTest {
 
     static Route route(String name, List<String> hostnames, RouteMatch... matches) {
         return new Route(name, HostMatch.of(hostnames), List.of(matches),
-                new UpstreamPool(List.of(new Upstream("127.0.0.1", 1))), RoutePolicies.NONE, Duration.ofSeconds(1),
+                new Backends(List.of(new Backend("127.0.0.1", 1))), RoutePolicies.NONE, Duration.ofSeconds(1),
                 Route.UNLIMITED, null);
     }
 
