@@ -5,6 +5,7 @@ import dev.edgeproxy.config.ConfigLoader;
 import dev.edgeproxy.config.InvalidConfigException;
 import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.jwt.jwks.JwksFetcher;
+import dev.edgeproxy.proxy.OriginClient;
 import dev.edgeproxy.route.Route;
 import io.smallrye.config.ConfigValidationException;
 
@@ -28,7 +29,7 @@ public final class ConfigValidator {
         try {
             LoadedConfig loaded = ConfigLoader.standalone().load();
             GatewayCompiler.Compiled compiled = GatewayCompiler.compile(loaded, new CelEnvironment(),
-                    limits -> fetcher[0] = new JwksFetcher(limits.jwksMaxBytes()));
+                    limits -> fetcher[0] = new JwksFetcher(limits.jwksMaxBytes()), limits -> OriginClient.Maker.NONE);
             compiled.table().retire();
             out.println("configuration valid: " + compiled.table().routes().size() + " routes ("
                     + compiled.table().routes().stream().map(Route::name).collect(Collectors.joining(", ")) + ")"

@@ -8,6 +8,7 @@ import dev.edgeproxy.config.LoadedConfig;
 import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.jwt.jwks.JwksFetcher;
+import dev.edgeproxy.proxy.OriginClient;
 import dev.edgeproxy.route.RouteTable;
 
 import java.util.ArrayList;
@@ -43,10 +44,14 @@ public final class GatewayCompiler {
      * Nothing is installed: the caller decides what to put in force.
      *
      * @param fetcher gives the JWKS fetcher for the checked limits (called once, only when the limits are valid)
+     * @param makers  gives what makes the origin clients, for the checked limits: called only when nothing else
+     *                is wrong, so a refused configuration opens no client ({@link OriginClient.Maker#NONE} to
+     *                open none at all)
      * @throws InvalidConfigException listing every problem found, each naming its route (or {@code gateway}) and
      *                                field; the crypto setting as {@code edge-proxy.crypto.provider: ...}
      */
-    public static Compiled compile(LoadedConfig loaded, CelEnvironment cel, Function<ProxyLimits, JwksFetcher> fetcher) {
+    public static Compiled compile(LoadedConfig loaded, CelEnvironment cel, Function<ProxyLimits, JwksFetcher> fetcher,
+            Function<ProxyLimits, OriginClient.Maker> makers) {
         List<String> problems = new ArrayList<>();
         String crypto = null;
         try {
@@ -71,7 +76,8 @@ public final class GatewayCompiler {
         RouteTable table = null;
         try {
             limits = ProxyLimits.from(loaded.config().limits());
-            table = RouteCompiler.compile(loaded.config(), cel, fetcher.apply(limits));
+            OriginClient.Maker maker = problems.isEmpty() ? makers.apply(limits) : OriginClient.Maker.NONE;
+            table = RouteCompiler.compile(loaded.config(), cel, fetcher.apply(limits), maker);
         } catch (InvalidConfigException e) {
             // Bad limits are reported once: the route compiler would only repeat them.
             problems.addAll(e.errors());

@@ -2,9 +2,10 @@ package dev.edgeproxy.compile;
 
 import dev.edgeproxy.config.GatewayConfig;
 import dev.edgeproxy.config.ProblemSink;
+import dev.edgeproxy.proxy.Backend;
+import dev.edgeproxy.proxy.OriginClient;
 import dev.edgeproxy.proxy.OriginClients;
 import dev.edgeproxy.proxy.OriginSettings;
-import dev.edgeproxy.proxy.Backend;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -25,7 +26,12 @@ final class OriginCompiler {
 
     private static final Logger LOG = Logger.getLogger(OriginCompiler.class);
 
-    private final OriginClients clients = new OriginClients();
+    private final OriginClients clients;
+
+    /** @param maker makes the clients of the backends compiled, now ({@link OriginClient.Maker#NONE}: none) */
+    OriginCompiler(OriginClient.Maker maker) {
+        this.clients = new OriginClients(maker);
+    }
 
     /** The clients of every backend compiled so far: owned by the table being compiled. */
     OriginClients clients() {

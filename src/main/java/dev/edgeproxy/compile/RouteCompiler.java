@@ -17,6 +17,7 @@ import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.proxy.AllowedOrigins;
 import dev.edgeproxy.proxy.Backend;
 import dev.edgeproxy.proxy.Backends;
+import dev.edgeproxy.proxy.OriginClient;
 import dev.edgeproxy.ratelimit.RateLimitCompiler;
 import dev.edgeproxy.route.HostMatch;
 import dev.edgeproxy.route.Route;
@@ -60,28 +61,34 @@ public final class RouteCompiler {
     private final IpAccessCompiler ipAccess = new IpAccessCompiler();
     private final OriginCompiler origins;
 
-    private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits) {
+    private RouteCompiler(CelEnvironment cel, Supplier<JwksFetcher> fetcher, ProxyLimits limits,
+            OriginClient.Maker maker) {
         this.jwt = new JwtPolicyCompiler(fetcher);
         this.authorization = new AuthorizationCompiler(cel, limits.errorLogInterval());
         this.transformations = new TransformCompiler(cel, limits.errorLogInterval());
         this.rateLimit = new RateLimitCompiler();
-        this.origins = new OriginCompiler();
+        this.origins = new OriginCompiler(maker);
     }
 
     /**
      * @param fetcher fetches and refreshes remote JWKS ({@code jwks.url}) for the compiled routes
+     * @param maker   makes the origin clients of the routes' backends as they are compiled; the table owns them
      * @throws InvalidConfigException listing every problem, each prefixed with its route and field
      */
-    public static RouteTable compile(GatewayConfig config, CelEnvironment cel, JwksFetcher fetcher) {
-        return new RouteCompiler(cel, () -> fetcher, ProxyLimits.from(config.limits())).compileAll(config);
+    public static RouteTable compile(GatewayConfig config, CelEnvironment cel, JwksFetcher fetcher,
+            OriginClient.Maker maker) {
+        return new RouteCompiler(cel, () -> fetcher, ProxyLimits.from(config.limits()), maker).compileAll(config);
     }
 
-    /** As above, creating a fetcher only if some provider has a {@code jwks.url}. */
+    /**
+     * A table to read, not to serve: origin clients are not made ({@link OriginClient.Maker#NONE}), and a
+     * fetcher is created only if some provider has a {@code jwks.url}.
+     */
     public static RouteTable compile(GatewayConfig config, CelEnvironment cel) {
         ProxyLimits limits = ProxyLimits.from(config.limits());
         JwksFetcher[] lazy = new JwksFetcher[1];
         return new RouteCompiler(cel, () -> lazy[0] == null ? lazy[0] = new JwksFetcher(limits.jwksMaxBytes()) : lazy[0],
-                limits).compileAll(config);
+                limits, OriginClient.Maker.NONE).compileAll(config);
     }
 
     private RouteTable compileAll(GatewayConfig config) {

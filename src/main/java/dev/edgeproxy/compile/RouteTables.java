@@ -10,9 +10,12 @@ import dev.edgeproxy.crypto.SignatureProvider;
 import dev.edgeproxy.jwt.JwtAuthenticator;
 import dev.edgeproxy.jwt.jwks.JwksFetcher;
 import dev.edgeproxy.metrics.GatewayMetrics;
+import dev.edgeproxy.proxy.OriginClient;
+import dev.edgeproxy.proxy.OriginClientFactory;
 import dev.edgeproxy.route.Route;
 import dev.edgeproxy.route.RouteTable;
 import io.smallrye.config.SmallRyeConfig;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,8 +24,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The route table in force, and the one place it is made: loads the configuration ({@link ConfigLoader}),
- * compiles it ({@link GatewayCompiler}) and holds the result. Owns the one CEL environment and the one
- * JWKS fetcher that every table uses.
+ * compiles it ({@link GatewayCompiler}) and holds the result. Owns the one CEL environment, the one JWKS
+ * fetcher and the one origin client factory that every table uses; each table's origin clients are made as
+ * it is compiled, before it is put in force.
  *
  * <p>The startup table is compiled when this bean is created, before the router serves anything; an
  * invalid configuration throws there, which aborts startup with every route and field at fault.
@@ -36,21 +40,25 @@ public class RouteTables {
     private final ConfigLoader loader;
     private final GatewayMetrics metrics;
     private final CelEnvironment cel = new CelEnvironment();
+    /** {@code null}: tables are compiled without origin clients (a test that only reads them). */
+    private final Vertx vertx;
     private JwksFetcher fetcher;
+    private OriginClientFactory origins;
     private volatile GatewayCompiler.Compiled compiled;
 
     @Inject
-    public RouteTables(Config config, GatewayMetrics metrics) {
-        this(ConfigLoader.of(config.unwrap(SmallRyeConfig.class)), metrics);
+    public RouteTables(Config config, GatewayMetrics metrics, Vertx vertx) {
+        this(ConfigLoader.of(config.unwrap(SmallRyeConfig.class)), metrics, vertx);
     }
 
     /**
      * @throws InvalidConfigException when the configuration is refused (also a bad crypto provider setting)
      */
-    RouteTables(ConfigLoader loader, GatewayMetrics metrics) {
+    RouteTables(ConfigLoader loader, GatewayMetrics metrics, Vertx vertx) {
         this.loader = loader;
         this.metrics = metrics;
-        GatewayCompiler.Compiled first = GatewayCompiler.compile(loader.load(), cel, this::fetcher);
+        this.vertx = vertx;
+        GatewayCompiler.Compiled first = GatewayCompiler.compile(loader.load(), cel, this::fetcher, this::originMaker);
         // Off the startup path: loading ACCP (unpacking and linking its library, self-tests) takes longer than
         // the rest of startup. Until it is in place the JDK's providers check signatures.
         SignatureProvider.installInBackground(first.cryptoProvider());
@@ -87,7 +95,7 @@ public class RouteTables {
      * @throws RuntimeException                 from SmallRye when the content does not bind
      */
     public synchronized LoadedConfig reload() {
-        GatewayCompiler.Compiled next = GatewayCompiler.compile(loader.reload(), cel, this::fetcher);
+        GatewayCompiler.Compiled next = GatewayCompiler.compile(loader.reload(), cel, this::fetcher, this::originMaker);
         RouteTable previous = compiled.table();
         compiled = next;
         previous.retire();
@@ -109,5 +117,24 @@ public class RouteTables {
             fetcher.onFetch(metrics::jwksFetch);
         }
         return fetcher;
+    }
+
+    /**
+     * The one origin client factory, with the limits of the first configuration compiled (the user's limits
+     * also while the sample routes are in force: they protect the process, not a route).
+     */
+    private synchronized OriginClient.Maker originMaker(ProxyLimits limits) {
+        if (vertx == null) {
+            return OriginClient.Maker.NONE;
+        }
+        if (origins == null) {
+            origins = OriginClientFactory.of(vertx, limits, metrics::upstreamTlsFailure);
+        }
+        return origins;
+    }
+
+    /** What makes the origin clients (the server's shared ones too); {@code null} without Vert.x. */
+    public synchronized OriginClientFactory origins() {
+        return origins;
     }
 }

@@ -36,30 +36,22 @@ public final class Forwarder {
 
     private final Vertx vertx;
     private final HttpClient client;
-    private final OriginClient.Maker maker;
     private final OriginLeases leases;
     /** A header that fails the field check this late is the proxy's own bug: said once per interval. */
     private final LogThrottle invalidHeaderLog = new LogThrottle(Duration.ofSeconds(10));
 
-    /** Plain HTTP/1.1 origins only (a backend with {@code tls} or {@code protocol} gets default client options). */
-    public Forwarder(Vertx vertx, HttpClient client) {
-        this(vertx, client, new OriginClientFactory(vertx, new io.vertx.core.http.HttpClientOptions(),
-                new io.vertx.core.http.PoolOptions()));
-    }
-
     /**
-     * @param client the shared client of plain HTTP/1.1 origins
-     * @param maker  makes the clients of origins with TLS or HTTP/2 (owned by their route table)
+     * @param client the shared client of plain HTTP/1.1 origins; a backend with TLS or HTTP/2 brings its own
+     *               (made when its route table was compiled)
      */
-    public Forwarder(Vertx vertx, HttpClient client, OriginClient.Maker maker) {
-        this(vertx, client, maker, new OriginLeases());
+    public Forwarder(Vertx vertx, HttpClient client) {
+        this(vertx, client, new OriginLeases());
     }
 
     /** @param leases counts the origin connections this forwarder's requests hold */
-    public Forwarder(Vertx vertx, HttpClient client, OriginClient.Maker maker, OriginLeases leases) {
+    public Forwarder(Vertx vertx, HttpClient client, OriginLeases leases) {
         this.vertx = vertx;
         this.client = client;
-        this.maker = maker;
         this.leases = leases;
     }
 
@@ -127,7 +119,7 @@ public final class Forwarder {
                 .setURI(outbound.uri())
                 .setHeaders(headers);
         OriginClient origin = backend.origin();
-        HttpClient originClient = origin == null ? client : origin.client(maker);
+        HttpClient originClient = origin == null ? client : origin.client();
         exchange.leaseAsked();
         Future<HttpClientRequest> leased;
         try {

@@ -11,9 +11,10 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
- * The HTTP client of one {@link OriginSettings} within one route table, made on first use by the
- * {@link Maker} of the running server (compiling, and {@code --validate-only}, never open a connection pool).
- * Closed when its table is retired, once the requests that may still use it are over.
+ * The clients of one {@link OriginSettings} within one route table (requests, and WebSocket tunnels), made when
+ * the table is compiled by the {@link Maker} it is compiled with: the running server's, or {@link Maker#NONE}
+ * for {@code --validate-only} and tests that only compile, which opens nothing. The request path only reads
+ * them. Closed when the table is retired, once the requests and tunnels that may still use them are over.
  */
 public final class OriginClient {
 
@@ -21,6 +22,23 @@ public final class OriginClient {
 
     /** Makes and disposes of clients; the server implements it with its Vert.x instance and limits. */
     public interface Maker {
+        /** Makes no client: for compiling a configuration that will not serve ({@code --validate-only}). */
+        Maker NONE = new Maker() {
+            @Override
+            public HttpClient make(OriginClient origin) {
+                return null;
+            }
+
+            @Override
+            public WebSocketClient makeWebSocket(OriginSettings settings) {
+                return null;
+            }
+
+            @Override
+            public void closeLater(Supplier<Future<Void>> close, Duration grace) {
+            }
+        };
+
         /** The request client of {@code origin}: its settings, and its log for TLS failures. */
         HttpClient make(OriginClient origin);
 
@@ -38,15 +56,19 @@ public final class OriginClient {
     private final OriginSettings settings;
     /** One line per interval for this origin's TLS failures: a broken certificate must not flood the log. */
     private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
-    private HttpClient client;
-    private WebSocketClient webSocketClient;
-    private Maker maker;
+    private final Maker maker;
+    private final HttpClient client;
+    private final WebSocketClient webSocketClient;
     private Duration retiredGrace;
     /** WebSocket tunnels to this origin, from their handshake on, until closed. */
     private int tunnels;
 
-    public OriginClient(OriginSettings settings) {
+    /** Makes the clients of {@code settings} with {@code maker}, now. */
+    public OriginClient(OriginSettings settings, Maker maker) {
         this.settings = settings;
+        this.maker = maker;
+        this.client = maker.make(this);
+        this.webSocketClient = maker.makeWebSocket(settings);
     }
 
     public OriginSettings settings() {
@@ -72,13 +94,7 @@ public final class OriginClient {
         if (tls == null) {
             return;
         }
-        Maker madeBy;
-        synchronized (this) {
-            madeBy = maker;
-        }
-        if (madeBy != null) {
-            madeBy.tlsFailed();
-        }
+        maker.tlsFailed();
         long dropped = failureLog.acquire();
         if (dropped >= 0) {
             LOG.warnf("upstream %s: TLS failed: %s%s", backend, tls.getMessage(),
@@ -86,32 +102,20 @@ public final class OriginClient {
         }
     }
 
-    /** The client, made on first call. After retirement a late request still gets one, closed after the grace. */
-    public synchronized HttpClient client(Maker maker) {
-        if (client == null) {
-            client = maker.make(this);
-            this.maker = maker;
-            if (retiredGrace != null) {
-                maker.closeLater(client::close, retiredGrace);
-            }
-        }
+    /** The client of requests to this origin ({@code null} under {@link Maker#NONE}). */
+    public HttpClient client() {
         return client;
     }
 
-    /** The client of WebSocket tunnels, made on first call; a tunnel then calls {@link #tunnelStarted}. */
-    public synchronized WebSocketClient webSocketClient(Maker maker) {
-        if (webSocketClient == null) {
-            webSocketClient = maker.makeWebSocket(settings);
-            // Closed by retire() or by the last tunnel after it, never while a tunnel runs.
-            this.maker = maker;
-        }
+    /** The client of WebSocket tunnels; a tunnel then calls {@link #tunnelStarted}. */
+    public WebSocketClient webSocketClient() {
         return webSocketClient;
     }
 
     /**
-     * Closes the clients (those that were made) after {@code grace}, the longest a request on the retired table
-     * can run. The WebSocket client waits for its last tunnel instead: closing it would cut the connections it
-     * opened, and a tunnel may outlive any request timeout.
+     * Closes the clients after {@code grace}, the longest a request on the retired table can run. The WebSocket
+     * client waits for its last tunnel instead: closing it would cut the connections it opened, and a tunnel may
+     * outlive any request timeout.
      */
     public synchronized void retire(Duration grace) {
         retiredGrace = grace;

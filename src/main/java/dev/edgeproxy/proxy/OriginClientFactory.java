@@ -1,5 +1,6 @@
 package dev.edgeproxy.proxy;
 
+import dev.edgeproxy.config.ProxyLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,6 +38,29 @@ public final class OriginClientFactory implements OriginClient.Maker {
     private final WebSocketClientOptions webSocketBase;
     private final Runnable onTlsFailure;
 
+    /**
+     * The server's factory: keep-alive, no decompression, and {@code gateway.limits}' connect timeout, pool size
+     * and wait queue per origin (host:port), for requests and WebSocket tunnels alike.
+     */
+    public static OriginClientFactory of(Vertx vertx, ProxyLimits limits, Runnable onTlsFailure) {
+        int connectMillis = (int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis());
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setConnectTimeout(connectMillis)
+                .setDecompressionSupported(false);
+        // A full wait queue answers 503 (Forwarder).
+        PoolOptions pool = new PoolOptions()
+                .setHttp1MaxSize(limits.upstreamMaxConnections())
+                .setHttp2MaxSize(limits.upstreamMaxConnections())
+                .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue());
+        // WebSocket routes' origin side: one connection per tunnel, up to the same bound per origin.
+        WebSocketClientOptions webSocket = new WebSocketClientOptions()
+                .setConnectTimeout(connectMillis)
+                .setMaxConnections(limits.upstreamMaxConnections());
+        return new OriginClientFactory(vertx, options, pool, webSocket, onTlsFailure);
+    }
+
     public OriginClientFactory(Vertx vertx, HttpClientOptions base, PoolOptions pool) {
         this(vertx, base, pool, new WebSocketClientOptions().setConnectTimeout(base.getConnectTimeout()), () -> {
         });
@@ -64,6 +88,11 @@ public final class OriginClientFactory implements OriginClient.Maker {
     public HttpClient makeShared() {
         return build(new HttpClientOptions(base), (where, failure) -> {
         });
+    }
+
+    /** The WebSocket client that plain origins share (one per server). */
+    public WebSocketClient makeSharedWebSocket() {
+        return vertx.createWebSocketClient(new WebSocketClientOptions(webSocketBase));
     }
 
     private HttpClient build(HttpClientOptions options, BiConsumer<Object, Throwable> tlsFailure) {

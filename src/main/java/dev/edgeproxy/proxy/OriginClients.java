@@ -7,16 +7,22 @@ import java.util.Map;
 
 /**
  * The origin clients of one route table: one per distinct {@link OriginSettings}, shared by every backend that
- * has them. Filled while the table is compiled, then only read; closing it retires every client.
+ * has them, made by the table's {@link OriginClient.Maker} as the table is compiled, then only read; closing it
+ * retires every client.
  */
 public final class OriginClients implements AutoCloseable {
 
     private final Map<OriginSettings, OriginClient> clients = new LinkedHashMap<>();
+    private final OriginClient.Maker maker;
     private Duration grace = Duration.ofSeconds(60);
+
+    public OriginClients(OriginClient.Maker maker) {
+        this.maker = maker;
+    }
 
     /** The client for {@code settings}, the same one for equal settings. Compile time only. */
     public OriginClient of(OriginSettings settings) {
-        return clients.computeIfAbsent(settings, OriginClient::new);
+        return clients.computeIfAbsent(settings, s -> new OriginClient(s, maker));
     }
 
     /** How long after retirement requests on the table can still run: its longest request timeout. */

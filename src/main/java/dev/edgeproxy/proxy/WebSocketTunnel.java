@@ -78,17 +78,15 @@ public final class WebSocketTunnel {
 
     private final Vertx vertx;
     private final WebSocketClient client;
-    private final OriginClient.Maker maker;
 
     /**
      * @param client opens the origin side of plain backends; its connect timeout is
-     *               {@code gateway.limits.upstreamConnectTimeout}
-     * @param maker  makes the clients of backends with {@code tls} (owned by their route table)
+     *               {@code gateway.limits.upstreamConnectTimeout}. A backend with {@code tls} brings its own
+     *               (made when its route table was compiled).
      */
-    public WebSocketTunnel(Vertx vertx, WebSocketClient client, OriginClient.Maker maker) {
+    public WebSocketTunnel(Vertx vertx, WebSocketClient client) {
         this.vertx = vertx;
         this.client = client;
-        this.maker = maker;
     }
 
     /**
@@ -140,7 +138,7 @@ public final class WebSocketTunnel {
         }
         // wss:// to the origin: its route table's client, kept open while this tunnel runs.
         options.setSsl(origin.settings().tls() != null);
-        WebSocketClient originClient = origin.webSocketClient(maker);
+        WebSocketClient originClient = origin.webSocketClient();
         origin.tunnelStarted();
         new Handshake(originClient, request, idleTimeout, lifetime, handshakeTimeout,
                 new Counted(session, origin, backend)).start(options);

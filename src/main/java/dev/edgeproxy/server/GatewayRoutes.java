@@ -2,7 +2,6 @@ package dev.edgeproxy.server;
 
 import dev.edgeproxy.compile.GatewayCompiler;
 import dev.edgeproxy.compile.RouteTables;
-import dev.edgeproxy.config.ProxyLimits;
 import dev.edgeproxy.metrics.GatewayMetrics;
 import dev.edgeproxy.pipeline.ProxyPipeline;
 import dev.edgeproxy.proxy.Forwarder;
@@ -12,9 +11,6 @@ import dev.edgeproxy.proxy.WebSocketTunnel;
 import dev.edgeproxy.trace.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,28 +51,12 @@ public class GatewayRoutes {
             LOG.infof("network transport: NIO (%s)", why == null ? "native transport off or not in this build" : why.toString());
         }
         GatewayCompiler.Compiled startup = routes.compiled();
-        // The user's limits also while the sample routes are in force: they protect the process, not a route.
-        ProxyLimits limits = startup.limits();
-        // Pool and wait queue are per origin (host:port); a full queue answers 503 (Forwarder).
-        HttpClientOptions options = new HttpClientOptions()
-                .setKeepAlive(true)
-                .setKeepAliveTimeout(60)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
-                .setDecompressionSupported(false);
-        PoolOptions pool = new PoolOptions()
-                .setHttp1MaxSize(limits.upstreamMaxConnections())
-                .setHttp2MaxSize(limits.upstreamMaxConnections())
-                .setMaxWaitQueueSize(limits.upstreamMaxWaitQueue());
-        // WebSocket routes' origin side: one connection per tunnel, up to the same bound per origin.
-        var webSocketOptions = new WebSocketClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, limits.upstreamConnectTimeout().toMillis()))
-                .setMaxConnections(limits.upstreamMaxConnections());
-        // Plain origins share these clients; those with TLS or HTTP/2 get one per distinct settings, made with
-        // the same options and limits and owned by their route table (closed when it is retired).
-        var originClients = new OriginClientFactory(vertx, options, pool, webSocketOptions, metrics::upstreamTlsFailure);
-        var forwarder = new Forwarder(vertx, originClients.makeShared(), originClients, new OriginLeases());
+        // Plain origins share the server's clients; those with TLS or HTTP/2 have their own, made by the same
+        // factory as their route table was compiled, and closed when it is retired.
+        OriginClientFactory origins = routes.origins();
+        var forwarder = new Forwarder(vertx, origins.makeShared(), new OriginLeases());
         metrics.originLeased(forwarder.leases()::leased);
-        var tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(webSocketOptions), originClients);
+        var tunnel = new WebSocketTunnel(vertx, origins.makeSharedWebSocket());
         // Off unless an OTLP endpoint is configured; a wrong edge-proxy.tracing.client-sampling stops startup here.
         Tracing tracing = Tracing.configured(ConfigProvider.getConfig(), openTelemetry);
         LOG.info("tracing: " + tracing.description());

@@ -51,7 +51,7 @@ class RouteTablesTest {
         var config = new SmallRyeConfigBuilder()
                 .withSources(ConfigFiles.source(file, 260), new PropertiesConfigSource(properties, "overrides", 400))
                 .build();
-        return new RouteTables(ConfigLoader.of(config), new GatewayMetrics(new SimpleMeterRegistry()));
+        return new RouteTables(ConfigLoader.of(config), new GatewayMetrics(new SimpleMeterRegistry()), null);
     }
 
     private static List<String> names(RouteTable table) {

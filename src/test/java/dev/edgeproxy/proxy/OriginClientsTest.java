@@ -22,12 +22,14 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The origin clients of a route table with a real Vert.x: one per settings, made on first use with the
+ * The origin clients of a route table with a real Vert.x: one per settings, made with the table with the
  * settings' options, and closed after the grace once the table is retired.
  */
 class OriginClientsTest {
@@ -52,11 +54,13 @@ class OriginClientsTest {
 
     @Test
     void oneClientPerSettingsMadeOnce() {
-        OriginClients clients = new OriginClients();
+        OriginClients clients = new OriginClients(factory);
         OriginClient a = clients.of(TLS);
+        assertNotNull(a.client(), "made with the table, not on the first request");
+        assertNotNull(a.webSocketClient());
         assertSame(a, clients.of(new OriginSettings(OriginSettings.Protocol.HTTP2, new OriginSettings.Tls(null, null, null, false, true))));
         assertNotSame(a, clients.of(OriginSettings.PLAIN_HTTP1));
-        assertSame(a.client(factory), a.client(factory));
+        assertSame(a.client(), a.client());
         clients.grace(Duration.ofMillis(1));
         clients.close();
     }
@@ -87,18 +91,20 @@ class OriginClientsTest {
 
     @Test
     void retiredTablesClientsCloseAfterTheGrace() throws Exception {
-        OriginClients clients = new OriginClients();
-        HttpClient client = clients.of(TLS).client(factory);
+        OriginClients clients = new OriginClients(factory);
+        HttpClient client = clients.of(TLS).client();
         clients.grace(Duration.ofMillis(50));
         clients.close();
         assertTrue(eventuallyClosed(client), "client still open after retirement");
+    }
 
-        // A request that started on the retired table just before still gets a client, closed after the grace too.
-        OriginClients late = new OriginClients();
-        OriginClient origin = late.of(TLS);
-        late.grace(Duration.ofMillis(50));
-        late.close();
-        assertTrue(eventuallyClosed(origin.client(factory)));
+    @Test
+    void aTableCompiledOnlyToBeCheckedOpensNothing() {
+        OriginClients checked = new OriginClients(OriginClient.Maker.NONE);
+        OriginClient origin = checked.of(TLS);
+        assertNull(origin.client());
+        assertNull(origin.webSocketClient());
+        checked.close();
     }
 
     @Test
@@ -121,22 +127,21 @@ class OriginClientsTest {
                 factory.closeLater(close, grace);
             }
         };
-        OriginClient origin = new OriginClient(TLS);
-        origin.webSocketClient(recording);
+        OriginClient origin = new OriginClient(TLS, recording);
         origin.tunnelStarted();
         origin.tunnelStarted();
         origin.retire(Duration.ofSeconds(30));
-        assertEquals(List.of(), closes, "closing the client would cut the tunnels still open");
+        assertEquals(List.of(Duration.ofSeconds(30)), closes,
+                "the request client closes after the grace; closing the WebSocket one would cut the tunnels still open");
         origin.tunnelEnded();
-        assertEquals(List.of(), closes);
+        assertEquals(List.of(Duration.ofSeconds(30)), closes);
         origin.tunnelEnded();
-        assertEquals(List.of(Duration.ZERO), closes, "the last tunnel closes it at once");
+        assertEquals(List.of(Duration.ofSeconds(30), Duration.ZERO), closes, "the last tunnel closes it at once");
 
-        // Without tunnels, retirement closes it after the grace, as it does the request client.
-        OriginClient idle = new OriginClient(TLS);
-        idle.webSocketClient(recording);
-        idle.retire(Duration.ofSeconds(30));
-        assertEquals(List.of(Duration.ZERO, Duration.ofSeconds(30)), closes);
+        // Without tunnels, retirement closes both after the grace.
+        closes.clear();
+        new OriginClient(TLS, recording).retire(Duration.ofSeconds(30));
+        assertEquals(List.of(Duration.ofSeconds(30), Duration.ofSeconds(30)), closes);
     }
 
     @Test

@@ -13,10 +13,8 @@ import dev.edgeproxy.testing.Tokens;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -102,9 +100,7 @@ class WebSocketTunnelTest {
     /** As above, each tunnel with the lifetime {@code lifetime} gives its request (as the pipeline does). */
     private void proxyTo(int originPort, Function<HttpServerRequest, CompletionStage<TunnelLifetime>> lifetime) {
         WebSocketClientOptions options = new WebSocketClientOptions().setConnectTimeout(2_000);
-        WebSocketTunnel tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(options),
-                new OriginClientFactory(vertx, new HttpClientOptions(), new PoolOptions(), options, () -> {
-                }));
+        WebSocketTunnel tunnel = new WebSocketTunnel(vertx, vertx.createWebSocketClient(options));
         HttpServer proxy = vertx.createHttpServer().requestHandler(request -> {
             request.pause();
             lifetime.apply(request).thenAccept(l -> open(tunnel, request, originPort, l));
