@@ -1,15 +1,17 @@
-// Generates the benchmark's keys and tokens with the JDK alone (no dependencies):
-//   java bench/TokenGen.java <outdir> <tokens-per-alg> <issuer> <audience> [<kid-suffix>]
-// Writes rsa-pub.pem, ec-pub.pem (SubjectPublicKeyInfo, for HAProxy), jwks.json (both public keys, for
-// edge-proxy; kids bench-rsa and bench-ec, followed by <kid-suffix> when given, so that several runs give
-// keys that can stand side by side in one JWKS), rs256.tokens and es256.tokens (<n> distinct tokens each:
-// sub user-<i>, groups [admins], exp an hour ahead), and per algorithm one token with groups [users]
-// (*.users.token, expected 403) and one that expired an hour ago (*.expired.token, expected 401).
-// Not built on the tests' minter (src/test/java/dev/edgeproxy/testing/Tokens.java, jose4j) on purpose: this file
-// runs as `java bench/TokenGen.java` with a JDK alone, before any Maven build of the test classes, and writes
-// what the tests never need (PEM keys for HAProxy, tens of thousands of tokens signed in parallel). CI compiles it.
+// Generates the benchmark's keys and tokens:
+//   javac -d <classes> bench/TokenGen.java src/test/java/dev/edgeproxy/testing/JwsMinter.java
+//   java -cp <classes> TokenGen <outdir> <tokens-per-alg> <issuer> <audience> [<kid-suffix>]
+// (bench/lib.sh's mint_tokens does both). Writes rsa-pub.pem, ec-pub.pem (SubjectPublicKeyInfo, for HAProxy),
+// jwks.json (both public keys, for edge-proxy; kids bench-rsa and bench-ec, followed by <kid-suffix> when given,
+// so that several runs give keys that can stand side by side in one JWKS), rs256.tokens and es256.tokens (<n>
+// distinct tokens each: sub user-<i>, groups [admins], exp an hour ahead), and per algorithm one token with
+// groups [users] (*.users.token, expected 403) and one that expired an hour ago (*.expired.token, expected 401).
+// Tokens are signed by the tests' minter (dev.edgeproxy.testing.JwsMinter, the JDK alone), so the benchmarks and
+// the tests mint alike; this file adds what only the benchmarks need: PEM keys, and tens of thousands of tokens
+// signed in parallel. It needs a JDK and no Maven build. CI compiles it.
+import dev.edgeproxy.testing.JwsMinter;
+
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.*;
@@ -18,13 +20,13 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 public class TokenGen {
-    static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
-
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         int n = Integer.parseInt(args[1]);
@@ -55,40 +57,27 @@ public class TokenGen {
         long exp = now + 3600;
         for (String alg : List.of("RS256", "ES256")) {
             PrivateKey key = alg.equals("RS256") ? rsa.getPrivate() : ec.getPrivate();
-            String sigAlg = alg.equals("RS256") ? "SHA256withRSA" : "SHA256withECDSAinP1363Format";
             String kid = (alg.equals("RS256") ? "bench-rsa" : "bench-ec") + kidSuffix;
-            ThreadLocal<Signature> sig = ThreadLocal.withInitial(() -> {
-                try {
-                    Signature s = Signature.getInstance(sigAlg);
-                    s.initSign(key);
-                    return s;
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            String header = b64(("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("alg", alg);
+            header.put("typ", "JWT");
+            header.put("kid", kid);
             String tokens = IntStream.range(0, n).parallel()
-                    .mapToObj(i -> token(sig.get(), header, iss, aud, "user-" + i, "admins", now, exp))
+                    .mapToObj(i -> token(key, header, iss, aud, "user-" + i, "admins", now, exp))
                     .collect(Collectors.joining("\n", "", "\n"));
             String lower = alg.toLowerCase();
             Files.writeString(out.resolve(lower + ".tokens"), tokens);
             Files.writeString(out.resolve(lower + ".users.token"),
-                    token(sig.get(), header, iss, aud, "user-x", "users", now, exp) + "\n");
+                    token(key, header, iss, aud, "user-x", "users", now, exp) + "\n");
             Files.writeString(out.resolve(lower + ".expired.token"),
-                    token(sig.get(), header, iss, aud, "user-old", "admins", now - 7200, now - 3600) + "\n");
+                    token(key, header, iss, aud, "user-old", "admins", now - 7200, now - 3600) + "\n");
         }
     }
 
-    static String token(Signature s, String header, String iss, String aud, String sub, String group, long iat, long exp) {
-        String payload = b64(("{\"iss\":\"" + iss + "\",\"aud\":\"" + aud + "\",\"sub\":\"" + sub
-                + "\",\"groups\":[\"" + group + "\"],\"iat\":" + iat + ",\"exp\":" + exp + "}").getBytes(StandardCharsets.UTF_8));
-        String signingInput = header + "." + payload;
-        try {
-            s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + b64(s.sign());
-        } catch (SignatureException e) {
-            throw new IllegalStateException(e);
-        }
+    static String token(PrivateKey key, Map<String, Object> header, String iss, String aud, String sub, String group,
+            long iat, long exp) {
+        return JwsMinter.sign(key, header, "{\"iss\":\"" + iss + "\",\"aud\":\"" + aud + "\",\"sub\":\"" + sub
+                + "\",\"groups\":[\"" + group + "\"],\"iat\":" + iat + ",\"exp\":" + exp + "}");
     }
 
     static String pem(PublicKey k) {
@@ -97,7 +86,7 @@ public class TokenGen {
     }
 
     static String b64(byte[] b) {
-        return B64U.encodeToString(b);
+        return JwsMinter.b64(b);
     }
 
     /** Big-endian unsigned bytes, left-padded to {@code len} when len > 0. */

@@ -107,11 +107,15 @@ wait_port() {
 }
 
 # mint_tokens java outdir count issuer audience [kid-suffix]: RSA-2048 and EC P-256 keys, a JWKS of both, and
-# tokens (bench/TokenGen.java); then per algorithm the first token alone (*.same.tokens) and that token with
+# tokens (bench/TokenGen.java, compiled with the tests' minter, src/test/java/dev/edgeproxy/testing/JwsMinter.java);
+# then per algorithm the first token alone (*.same.tokens) and that token with
 # one character of its signature changed (*.badsig.token)
 mint_tokens() {
     local alg
-    "$1" "$BENCH_DIR/TokenGen.java" "${@:2}"
+    local javac=javac classes="$2/.tokengen"
+    [[ $1 == */* ]] && javac="${1%/*}/javac"
+    "$javac" -d "$classes" "$BENCH_DIR/TokenGen.java" "$BENCH_DIR/../src/test/java/dev/edgeproxy/testing/JwsMinter.java"
+    "$1" -cp "$classes" TokenGen "${@:2}"
     for alg in rs256 es256; do
         head -1 "$2/$alg.tokens" >"$2/$alg.same.tokens"
         awk -F. 'NR==1 { s=$3; m=int(length(s)/2); c=substr(s,m,1); r=(c=="A")?"B":"A";

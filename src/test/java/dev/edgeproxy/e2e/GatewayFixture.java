@@ -1,5 +1,6 @@
 package dev.edgeproxy.e2e;
 
+import dev.edgeproxy.testing.JwsMinter;
 import dev.edgeproxy.testing.RawOrigin;
 import dev.edgeproxy.testing.Tokens;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -49,19 +50,13 @@ public record GatewayFixture(KeyPair signingKey, String kid, KeyPair strangerKey
 
     /** An RS256 token with extra protected header members (jku, jwk, crit, ...). */
     public String signWithHeaders(JwtClaims claims, KeyPair key, String keyId, java.util.Map<String, Object> headers) {
-        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(key.getPrivate());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        java.util.Map<String, Object> header = new java.util.LinkedHashMap<>();
+        header.put("alg", AlgorithmIdentifiers.RSA_USING_SHA256);
         if (keyId != null) {
-            jws.setKeyIdHeaderValue(keyId);
+            header.put("kid", keyId);
         }
-        headers.forEach(jws.getHeaders()::setObjectHeaderValue);
-        try {
-            return jws.getCompactSerialization();
-        } catch (org.jose4j.lang.JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        header.putAll(headers);
+        return JwsMinter.sign(key.getPrivate(), header, claims.toJson());
     }
 
     public String sign(JwtClaims claims, KeyPair key, String keyId) {

@@ -1,17 +1,16 @@
 package dev.edgeproxy.testing;
 
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 
 import java.security.Key;
 import java.security.PublicKey;
+import javax.crypto.spec.SecretKeySpec;
 
-/** Mints compact JWS tokens with jose4j: well-formed ones and the classic attack tokens. */
+/**
+ * Tokens for tests: claims a provider accepts (jose4j's {@link JwtClaims} writes them), signed by the one
+ * minter, {@link JwsMinter}; well-formed tokens and the classic attack tokens.
+ */
 public final class Tokens {
 
     private Tokens() {
@@ -51,26 +50,12 @@ public final class Tokens {
 
     /** As {@link #sign(Key, String, String, JwtClaims)} with a literal JSON payload. */
     public static String sign(Key key, String alg, String kid, String payload) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setAlgorithmHeaderValue(alg);
-        if (kid != null) {
-            jws.setKeyIdHeaderValue(kid);
-        }
-        jws.setPayload(payload);
-        jws.setKey(key);
-        return serialize(jws);
+        return JwsMinter.sign(key, alg, kid, payload);
     }
 
     /** An unsecured token: {@code alg: none}, empty signature ({@code header.payload.}). */
     public static String algNone(String kid, JwtClaims claims) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setAlgorithmConstraints(AlgorithmConstraints.NO_CONSTRAINTS);
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
-        if (kid != null) {
-            jws.setKeyIdHeaderValue(kid);
-        }
-        jws.setPayload(claims.toJson());
-        return serialize(jws);
+        return JwsMinter.sign(null, "none", kid, claims.toJson());
     }
 
     /**
@@ -78,14 +63,6 @@ public final class Tokens {
      * read from the JWKS, as the HMAC secret.
      */
     public static String hs256WithPublicKey(PublicKey publicKey, String kid, JwtClaims claims) {
-        return sign(new HmacKey(publicKey.getEncoded()), AlgorithmIdentifiers.HMAC_SHA256, kid, claims);
-    }
-
-    private static String serialize(JsonWebSignature jws) {
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        return sign(new SecretKeySpec(publicKey.getEncoded(), "HmacSHA256"), "HS256", kid, claims);
     }
 }
