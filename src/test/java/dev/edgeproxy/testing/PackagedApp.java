@@ -54,6 +54,9 @@ public final class PackagedApp implements AutoCloseable {
             properties.forEach(p -> command.add("-D" + p));
         } else {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // These processes live seconds: the C1 compiler alone starts them faster, and the tests look at what
+            // the application does, never at how fast its compiled code runs.
+            command.add("-XX:TieredStopAtLevel=1");
             properties.forEach(p -> command.add("-D" + p));
             command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         }
