@@ -1,7 +1,7 @@
 package dev.edgeproxy.compile;
 
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.error.GatewayError;
 import dev.edgeproxy.http.HttpToken;
 import dev.edgeproxy.http.TargetCanonicalizer;
@@ -26,11 +26,12 @@ final class MatchCompiler {
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
-    private final Problems problems;
+    private final ProblemSink problems;
     /** The requests' canonicalisation: route paths are checked against it. */
     private final TargetCanonicalizer canonicalizer;
 
-    MatchCompiler(Problems problems, TargetCanonicalizer canonicalizer) {
+    /** @param problems one route's: fields are reported as {@code matches[0].path.regex} */
+    MatchCompiler(ProblemSink problems, TargetCanonicalizer canonicalizer) {
         this.problems = problems;
         this.canonicalizer = canonicalizer;
     }

@@ -1,7 +1,7 @@
 package dev.edgeproxy.compile;
 
 import dev.edgeproxy.config.GatewayConfig;
-import dev.edgeproxy.config.Problems;
+import dev.edgeproxy.config.ProblemSink;
 import dev.edgeproxy.http.EscapeAction;
 import dev.edgeproxy.http.HttpToken;
 import dev.edgeproxy.http.ManagedHeaders;
@@ -22,9 +22,10 @@ import java.util.Set;
  */
 final class RequestTargetCompiler {
 
-    private final Problems problems;
+    private final ProblemSink problems;
 
-    RequestTargetCompiler(Problems problems) {
+    /** @param problems the gateway's: fields are reported as {@code requestTarget.escapedNul} */
+    RequestTargetCompiler(ProblemSink problems) {
         this.problems = problems;
     }
 

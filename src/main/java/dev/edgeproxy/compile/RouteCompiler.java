@@ -93,36 +93,35 @@ public final class RouteCompiler {
 
     private RouteTable compileAll(GatewayConfig config) {
         List<GatewayConfig.Route> configs = config.routes().orElse(List.of());
-        problems.route(GLOBAL);
-        RequestTargetCompiler requests = new RequestTargetCompiler(problems);
+        ProblemSink gateway = problems.scope(GLOBAL, "");
+        RequestTargetCompiler requests = new RequestTargetCompiler(gateway);
         TargetCanonicalizer canonicalizer = new TargetCanonicalizer(requests.targetPolicy(config.requestTarget()));
-        MatchCompiler matching = new MatchCompiler(problems, canonicalizer);
         long defaultMaxBody = config.limits().maxRequestBody()
-                .map(v -> size("limits.maxRequestBody", v)).orElse(Route.UNLIMITED);
+                .map(v -> size(gateway, "limits.maxRequestBody", v)).orElse(Route.UNLIMITED);
         WebSocketDefaults webSocketDefaults = new WebSocketDefaults(
-                positiveDuration("limits.websocketIdleTimeout", config.limits().websocketIdleTimeout(),
+                positiveDuration(gateway, "limits.websocketIdleTimeout", config.limits().websocketIdleTimeout(),
                         DEFAULT_WEBSOCKET_IDLE_TIMEOUT),
                 config.limits().websocketMaxLifetime()
-                        .map(v -> positiveDuration("limits.websocketMaxLifetime", v, null)).orElse(null));
+                        .map(v -> positiveDuration(gateway, "limits.websocketMaxLifetime", v, null)).orElse(null));
         List<Route> routes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < configs.size(); i++) {
             GatewayConfig.Route rc = configs.get(i);
             String name = rc.name().map(String::strip).orElse("");
             String where = name.isEmpty() ? "route #" + i : "route '" + name + "'";
-            problems.route(where);
+            ProblemSink here = problems.scope(where, "");
             if (name.isEmpty()) {
-                error("name", "is required");
+                here.at("name", "is required");
             } else if (!names.add(name)) {
-                error("name", "is used by more than one route");
+                here.at("name", "is used by more than one route");
             }
             int before = problems.count();
-            Route route = compileRoute(where, name, rc, matching, defaultMaxBody, webSocketDefaults);
+            Route route = compileRoute(here, where, name, rc, new MatchCompiler(here, canonicalizer), defaultMaxBody,
+                    webSocketDefaults);
             if (problems.count() == before) {
                 routes.add(route);
             }
         }
-        problems.route(GLOBAL);
         RequestHygiene hygiene = requests.hygiene(config, routes, canonicalizer);
         if (problems.count() > 0) {
             // Nothing half-configured keeps running: stop the key refreshes this attempt started.
@@ -137,21 +136,24 @@ public final class RouteCompiler {
         return new RouteTable(routes, resources, hygiene);
     }
 
-    private long size(String field, String value) {
+    private static long size(ProblemSink problems, String field, String value) {
         try {
             return Sizes.parse(value);
         } catch (IllegalArgumentException e) {
-            error(field, e.getMessage());
+            problems.at(field, e.getMessage());
             return Route.UNLIMITED;
         }
     }
 
-    /** @param where the route as problems name it: {@code route 'x'}, or {@code route #i} without a name */
-    private Route compileRoute(String where, String name, GatewayConfig.Route rc, MatchCompiler matching,
-            long defaultMaxBody, WebSocketDefaults webSocketDefaults) {
+    /**
+     * @param here  the route's problems: fields are reported as {@code backends[0].host}
+     * @param where the route as problems name it: {@code route 'x'}, or {@code route #i} without a name
+     */
+    private Route compileRoute(ProblemSink here, String where, String name, GatewayConfig.Route rc,
+            MatchCompiler matching, long defaultMaxBody, WebSocketDefaults webSocketDefaults) {
         HostMatch hosts = matching.hostnames(rc.hostnames().orElse(List.of()));
         List<RouteMatch> matches = matching.matches(rc.matches().orElse(List.of()));
-        Backends backends = backends(where, name, rc.backends().orElse(List.of()));
+        Backends backends = backends(here, where, name, rc.backends().orElse(List.of()));
         Optional<GatewayConfig.Policies> policies = rc.policies();
         // Each policy compiler gets a sink scoped to its own key, and reports fields relative to it. The list is
         // in configuration order; RoutePolicies orders it by phase.
@@ -168,17 +170,17 @@ public final class RouteCompiler {
                 .map(t -> transformations.compile(name, t, policy(where, "transformations"))).ifPresent(compiled::add);
         Duration timeout = policies.flatMap(GatewayConfig.Policies::timeout)
                 .flatMap(GatewayConfig.Timeout::requestTimeout)
-                .map(t -> positiveDuration("policies.timeout.requestTimeout", t, DEFAULT_REQUEST_TIMEOUT))
+                .map(t -> positiveDuration(here, "policies.timeout.requestTimeout", t, DEFAULT_REQUEST_TIMEOUT))
                 .orElse(DEFAULT_REQUEST_TIMEOUT);
         long maxBody = rc.limits().flatMap(GatewayConfig.RouteLimits::maxRequestBody)
-                .map(v -> size("limits.maxRequestBody", v)).orElse(defaultMaxBody);
-        WebSocketUpgrade websocket = websocket(rc, webSocketDefaults);
+                .map(v -> size(here, "limits.maxRequestBody", v)).orElse(defaultMaxBody);
+        WebSocketUpgrade websocket = websocket(here, rc, webSocketDefaults);
         return new Route(name, hosts, matches, backends, new RoutePolicies(compiled), timeout, maxBody, websocket);
     }
 
-    private Backends backends(String where, String routeName, List<GatewayConfig.Backend> configs) {
+    private Backends backends(ProblemSink here, String where, String routeName, List<GatewayConfig.Backend> configs) {
         if (configs.isEmpty()) {
-            error("backends", "needs at least one backend with host: host:port");
+            here.at("backends", "needs at least one backend with host: host:port");
             return null;
         }
         List<Backend> compiled = new ArrayList<>();
@@ -186,14 +188,14 @@ public final class RouteCompiler {
             String field = "backends[" + i + "].host";
             Optional<String> host = configs.get(i).host();
             if (host.isEmpty()) {
-                error(field, "is required (host:port)");
+                here.at(field, "is required (host:port)");
                 continue;
             }
             Backend address;
             try {
                 address = Backend.parse(host.get());
             } catch (IllegalArgumentException e) {
-                error(field, e.getMessage());
+                here.at(field, e.getMessage());
                 continue;
             }
             String entry = "backends[" + i + "]";
@@ -216,7 +218,7 @@ public final class RouteCompiler {
      * {@code websocket: true}, with the route's idle timeout, lifetime cap and allowed origins; {@code null} when
      * the route does not upgrade.
      */
-    private WebSocketUpgrade websocket(GatewayConfig.Route rc, WebSocketDefaults defaults) {
+    private static WebSocketUpgrade websocket(ProblemSink here, GatewayConfig.Route rc, WebSocketDefaults defaults) {
         Optional<String> idle = rc.limits().flatMap(GatewayConfig.RouteLimits::websocketIdleTimeout);
         Optional<String> lifetime = rc.limits().flatMap(GatewayConfig.RouteLimits::websocketMaxLifetime);
         Optional<List<String>> origins = rc.websocketAllowedOrigins();
@@ -224,9 +226,9 @@ public final class RouteCompiler {
             // A setting that can never apply is a mistake worth naming, not a silent no-op: an origin list on a
             // route that does not upgrade would look like protection and be none.
             String only = "applies to a route with websocket: true only";
-            idle.ifPresent(v -> error("limits.websocketIdleTimeout", only));
-            lifetime.ifPresent(v -> error("limits.websocketMaxLifetime", only));
-            origins.ifPresent(v -> error("websocketAllowedOrigins", only));
+            idle.ifPresent(v -> here.at("limits.websocketIdleTimeout", only));
+            lifetime.ifPresent(v -> here.at("limits.websocketMaxLifetime", only));
+            origins.ifPresent(v -> here.at("websocketAllowedOrigins", only));
             return null;
         }
         // Tunnels speak HTTP/1.1 to the origin (ws://, or wss:// with tls): an HTTP/2 backend would get a request
@@ -236,31 +238,31 @@ public final class RouteCompiler {
         for (int i = 0; i < backends.size(); i++) {
             GatewayConfig.Backend backend = backends.get(i);
             if (backend.protocol().filter(p -> !p.strip().equals("http1")).isPresent()) {
-                error("backends[" + i + "].protocol", "a websocket route tunnels over HTTP/1.1 (protocol: http2 is "
+                here.at("backends[" + i + "].protocol", "a websocket route tunnels over HTTP/1.1 (protocol: http2 is "
                         + "not supported with websocket: true)");
             }
             if (backend.tls().flatMap(GatewayConfig.BackendTls::sni).isPresent()) {
-                error("backends[" + i + "].tls.sni", "not supported with websocket: true (the name verified is the "
+                here.at("backends[" + i + "].tls.sni", "not supported with websocket: true (the name verified is the "
                         + "host's; use the certificate's name as host)");
             }
         }
         return new WebSocketUpgrade(
-                idle.map(v -> positiveDuration("limits.websocketIdleTimeout", v, defaults.idleTimeout()))
+                idle.map(v -> positiveDuration(here, "limits.websocketIdleTimeout", v, defaults.idleTimeout()))
                         .orElse(defaults.idleTimeout()),
-                lifetime.map(v -> positiveDuration("limits.websocketMaxLifetime", v, defaults.maxLifetime()))
+                lifetime.map(v -> positiveDuration(here, "limits.websocketMaxLifetime", v, defaults.maxLifetime()))
                         .orElse(defaults.maxLifetime()),
-                origins.map(this::allowedOrigins).orElse(AllowedOrigins.ANY));
+                origins.map(entries -> allowedOrigins(here, entries)).orElse(AllowedOrigins.ANY));
     }
 
     /** Each entry checked on its own, so that every bad one is named with its index. */
-    private AllowedOrigins allowedOrigins(List<String> entries) {
+    private static AllowedOrigins allowedOrigins(ProblemSink here, List<String> entries) {
         List<String> valid = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i).strip();
             try {
                 valid.add(AllowedOrigins.normalize(entry));
             } catch (IllegalArgumentException e) {
-                error("websocketAllowedOrigins[" + i + "]", e.getMessage());
+                here.at("websocketAllowedOrigins[" + i + "]", e.getMessage());
             }
         }
         return AllowedOrigins.of(valid);
@@ -274,19 +276,15 @@ public final class RouteCompiler {
     }
 
     /** {@code text} as a duration greater than zero, or {@code fallback} (may be null) once the problem is reported. */
-    private Duration positiveDuration(String field, String text, Duration fallback) {
+    private static Duration positiveDuration(ProblemSink problems, String field, String text, Duration fallback) {
         Duration d = Durations.field(problems, field, text, null);
         if (d == null) {
             return fallback;
         }
         if (d.isZero() || d.isNegative()) {
-            error(field, "must be greater than zero");
+            problems.at(field, "must be greater than zero");
             return fallback;
         }
         return d;
-    }
-
-    private void error(String field, String message) {
-        problems.at(field, message);
     }
 }

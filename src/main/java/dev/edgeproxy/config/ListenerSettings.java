@@ -21,8 +21,8 @@ public record ListenerSettings(String clientAuth, Duration certificateReload, St
      * @throws InvalidConfigException naming every field at fault ({@code gateway: listener.<field>: ...})
      */
     public static ListenerSettings from(GatewayConfig.Listener listener, ListenerCertificates certificates) {
-        Problems problems = new Problems();
-        problems.route("gateway");
+        Problems found = new Problems();
+        ProblemSink problems = found.scope("gateway", "");
         String clientAuth = listener.clientAuth().strip().toLowerCase(Locale.ROOT);
         if (!CLIENT_AUTH.contains(clientAuth)) {
             problems.at("listener.clientAuth", "unknown value '" + listener.clientAuth() + "' (expected none, request or required)");
@@ -40,7 +40,7 @@ public record ListenerSettings(String clientAuth, Duration certificateReload, St
             problems.at("listener.tlsEngine", "unknown value '" + listener.tlsEngine() + "' (expected auto, jdk or openssl)");
         }
         if (problems.count() > 0) {
-            throw new InvalidConfigException(problems.all());
+            throw new InvalidConfigException(found.all());
         }
         return new ListenerSettings(clientAuth, reload, engine);
     }

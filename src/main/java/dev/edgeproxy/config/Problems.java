@@ -4,29 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every configuration problem found so far, each as {@code route 'NAME': FIELD: message}.
- *
- * <p>Compilers report through a {@link #scope scoped sink}, which spells the place and the field prefix
- * once. The cursor ({@link #route} and {@link #at}) is what route-level checks still use; as a
- * {@link ProblemSink} it reports fields as given, under the current cursor.
+ * Every configuration problem found so far, each as {@code route 'NAME': FIELD: message}, in the order
+ * found. Compilers report through a {@link #scope scoped sink}, which spells the place and the field
+ * prefix once: a route's checks through {@code scope("route 'x'", "")}, a policy's through
+ * {@code scope("route 'x'", "policies.jwtAuth")}, the gateway's settings through {@code scope("gateway", "")}.
  */
-public final class Problems implements ProblemSink {
+public final class Problems {
 
     private final List<String> all = new ArrayList<>();
-    private String route = "";
-
-    /** Which route the following problems belong to, as it reads in messages. */
-    public void route(String where) {
-        this.route = where;
-    }
-
-    @Override
-    public void at(String field, String message) {
-        all.add(route + ": " + field + ": " + message);
-    }
 
     /**
-     * A sink that records into this list as {@code where: fieldPrefix.field: message}, whatever the cursor.
+     * A sink that records into this list as {@code where: fieldPrefix.field: message}.
      *
      * @param where       the place as it reads in messages: {@code route 'x'}, {@code gateway}
      * @param fieldPrefix the path of the scope's configuration ({@code policies.jwtAuth}); may be empty
@@ -35,8 +23,7 @@ public final class Problems implements ProblemSink {
         return new Scope(where, fieldPrefix);
     }
 
-    /** Problems recorded so far, through the cursor and every scope. */
-    @Override
+    /** Problems recorded so far, through every scope. */
     public int count() {
         return all.size();
     }

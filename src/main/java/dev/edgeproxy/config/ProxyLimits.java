@@ -26,8 +26,8 @@ public record ProxyLimits(Duration requestHeadTimeout, Duration upstreamConnectT
      * @throws InvalidConfigException naming every field at fault ({@code gateway: limits.<field>: ...})
      */
     public static ProxyLimits from(GatewayConfig.Limits config) {
-        Problems problems = new Problems();
-        problems.route("gateway");
+        Problems found = new Problems();
+        ProblemSink problems = found.scope("gateway", "");
         Duration head = duration(problems, "requestHeadTimeout", config.requestHeadTimeout(), true,
                 DEFAULTS.requestHeadTimeout());
         Duration connect = duration(problems, "upstreamConnectTimeout", config.upstreamConnectTimeout(), false,
@@ -39,12 +39,12 @@ public record ProxyLimits(Duration requestHeadTimeout, Duration upstreamConnectT
         int queue = atLeast(problems, "upstreamMaxWaitQueue", config.upstreamMaxWaitQueue(), 0);
         int jwks = atLeast(problems, "jwksMaxBytes", config.jwksMaxBytes(), 1);
         if (problems.count() > 0) {
-            throw new InvalidConfigException(problems.all());
+            throw new InvalidConfigException(found.all());
         }
         return new ProxyLimits(head, connect, connections, queue, jwks, logInterval);
     }
 
-    private static Duration duration(Problems problems, String field, String text, boolean zeroAllowed, Duration fallback) {
+    private static Duration duration(ProblemSink problems, String field, String text, boolean zeroAllowed, Duration fallback) {
         Duration d = Durations.field(problems, BASE + field, text, fallback);
         if (d.isNegative() || (!zeroAllowed && d.isZero())) {
             problems.at(BASE + field, zeroAllowed ? "must not be negative" : "must be greater than zero");
@@ -53,7 +53,7 @@ public record ProxyLimits(Duration requestHeadTimeout, Duration upstreamConnectT
         return d;
     }
 
-    private static int atLeast(Problems problems, String field, int value, int min) {
+    private static int atLeast(ProblemSink problems, String field, int value, int min) {
         if (value < min) {
             problems.at(BASE + field, "must be at least " + min + ", not " + value);
         }

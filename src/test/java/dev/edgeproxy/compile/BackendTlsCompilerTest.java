@@ -116,9 +116,9 @@ class BackendTlsCompilerTest {
 
     @Test
     void plainBackendUsesTheSharedClient() {
-        Backend upstream = route(compile(backend("protocol: http1")), "r").backends().pick();
-        assertNull(upstream.origin());
-        assertEquals(new Backend("127.0.0.1", 8443), upstream);
+        Backend backend = route(compile(backend("protocol: http1")), "r").backends().pick();
+        assertNull(backend.origin());
+        assertEquals(new Backend("127.0.0.1", 8443), backend);
     }
 
     @Test
@@ -131,9 +131,9 @@ class BackendTlsCompilerTest {
                   clientKey: @DIR@/client.key
                 protocol: HTTP2
                 """)));
-        Backend upstream = route(table, "r").backends().pick();
-        assertEquals("api.internal", upstream.serverName());
-        OriginSettings settings = upstream.origin().settings();
+        Backend backend = route(table, "r").backends().pick();
+        assertEquals("api.internal", backend.serverName());
+        OriginSettings settings = backend.origin().settings();
         assertEquals(OriginSettings.Protocol.HTTP2, settings.protocol());
         assertEquals(Files.readString(tmp.resolve("ca.pem")), settings.tls().caPem());
         assertEquals(client.certificatePem(), settings.tls().certificatePem());
@@ -172,10 +172,10 @@ class BackendTlsCompilerTest {
 
     @Test
     void insecureSkipVerifyCompiles() {
-        Backend upstream = route(compile(backend("tls: {insecureSkipVerify: true}")), "r").backends().pick();
-        assertTrue(upstream.origin().settings().tls().insecureSkipVerify());
-        assertNull(upstream.origin().settings().tls().caPem());
-        assertFalse(upstream.origin().settings().tls().sendSni(), "127.0.0.1 is not a server name");
+        Backend backend = route(compile(backend("tls: {insecureSkipVerify: true}")), "r").backends().pick();
+        assertTrue(backend.origin().settings().tls().insecureSkipVerify());
+        assertNull(backend.origin().settings().tls().caPem());
+        assertFalse(backend.origin().settings().tls().sendSni(), "127.0.0.1 is not a server name");
     }
 
     @Test

@@ -195,9 +195,9 @@ class WebSocketConfigTest {
                           tls:
                             insecureSkipVerify: false
                 """), "r");
-        Backend upstream = route.backends().all().get(0);
-        assertEquals("api.internal", upstream.host());
-        assertNotNull(upstream.origin().settings().tls(), "wss://");
-        assertNull(upstream.serverName(), "the host is the name verified");
+        Backend backend = route.backends().all().get(0);
+        assertEquals("api.internal", backend.host());
+        assertNotNull(backend.origin().settings().tls(), "wss://");
+        assertNull(backend.serverName(), "the host is the name verified");
     }
 }

@@ -26,29 +26,23 @@ class ProblemsTest {
     }
 
     @Test
-    void scopesAndTheCursorShareOneOrderedListAndEachScopeCountsItsOwn() {
+    void scopesShareOneOrderedListAndEachScopeCountsItsOwn() {
         Problems problems = new Problems();
-        problems.route("route 'a'");
-        problems.at("name", "is required");
+        ProblemSink route = problems.scope("route 'a'", "");
+        route.at("name", "is required");
         ProblemSink jwt = problems.scope("route 'a'", "policies.jwtAuth");
         ProblemSink authz = problems.scope("route 'a'", "policies.authorization");
         jwt.at("mode", "unknown");
         authz.at("rules[0]", "needs exactly one of allow, deny or require");
         jwt.at("jwks", "is required");
+        problems.scope("gateway", "").at("limits.maxRequestBody", "bad");
         assertEquals(List.of("route 'a': name: is required", "route 'a': policies.jwtAuth.mode: unknown",
                 "route 'a': policies.authorization.rules[0]: needs exactly one of allow, deny or require",
-                "route 'a': policies.jwtAuth.jwks: is required"), problems.all());
+                "route 'a': policies.jwtAuth.jwks: is required", "gateway: limits.maxRequestBody: bad"),
+                problems.all());
+        assertEquals(1, route.count());
         assertEquals(2, jwt.count());
         assertEquals(1, authz.count());
-        assertEquals(4, problems.count());
-    }
-
-    @Test
-    void aScopeIgnoresTheCursor() {
-        Problems problems = new Problems();
-        ProblemSink sink = problems.scope("route 'x'", "backends[0]");
-        problems.route("gateway");
-        sink.at("tls.sni", "is empty");
-        assertEquals(List.of("route 'x': backends[0].tls.sni: is empty"), problems.all());
+        assertEquals(5, problems.count());
     }
 }
