@@ -4,6 +4,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelVariableResolver;
 import dev.edgeproxy.authz.Decision.Step;
 import dev.edgeproxy.logging.LogThrottle;
+import dev.edgeproxy.route.RoutePolicies;
 import dev.edgeproxy.route.RoutePolicy;
 import org.jboss.logging.Logger;
 
@@ -33,6 +34,12 @@ public final class Authorizer implements RoutePolicy {
     private static final Logger LOG = Logger.getLogger(Authorizer.class);
 
     public static final Authorizer ALLOW_ALL = new Authorizer("", List.of());
+
+    /** The route's rules, or {@link #ALLOW_ALL} when it has no {@code authorization}. */
+    public static Authorizer of(RoutePolicies policies) {
+        Authorizer authorizer = policies.find(Authorizer.class);
+        return authorizer == null ? ALLOW_ALL : authorizer;
+    }
     /** Default of {@code gateway.limits.errorLogInterval}. */
     static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 

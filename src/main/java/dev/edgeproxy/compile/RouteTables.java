@@ -64,10 +64,9 @@ public class RouteTables {
         SignatureProvider.installInBackground(first.cryptoProvider());
         for (Route route : first.table().routes()) {
             JwtAuthenticator jwt = route.policies().find(JwtAuthenticator.class);
-            Authorizer rules = route.policies().find(Authorizer.class);
             LOG.infof("route %s -> %s (jwt: %s, rules: %s)", route.name(), route.backends().all(),
                     jwt == null ? "none" : jwt.mode().name().toLowerCase(),
-                    rules == null || !rules.hasRules() ? "no" : "yes");
+                    Authorizer.of(route.policies()).hasRules() ? "yes" : "no");
         }
         this.compiled = first;
     }

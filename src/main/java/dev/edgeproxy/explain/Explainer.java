@@ -111,8 +111,7 @@ final class Explainer {
             // Refused before the rules: by the JWT policy, or by the route's limits before it.
             boolean byJwt = evaluation.decidedAt() == Evaluation.Step.AUTHENTICATION;
             JsonArray rules = new JsonArray();
-            Authorizer authorizer = route.policies().find(Authorizer.class);
-            (authorizer == null ? Authorizer.ALLOW_ALL : authorizer).rules().forEach(rule -> rules.add(new JsonObject()
+            Authorizer.of(route.policies()).rules().forEach(rule -> rules.add(new JsonObject()
                     .put("kind", rule.kind().key())
                     .put("index", rule.index())
                     .put("expression", rule.source())

@@ -107,10 +107,7 @@ public final class Evaluator {
 
         // 4. Authorize: CEL rules over the request and the verified claims; errors deny.
         RequestVariables variables = new RequestVariables(request);
-        Authorizer authorizer = route.policies().find(Authorizer.class);
-        if (authorizer == null) {
-            authorizer = Authorizer.ALLOW_ALL;
-        }
+        Authorizer authorizer = Authorizer.of(route.policies());
         Decision decision;
         List<RuleResult> results;
         if (purpose == Purpose.EXPLAIN) {

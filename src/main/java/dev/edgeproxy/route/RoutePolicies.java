@@ -2,7 +2,9 @@ package dev.edgeproxy.route;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A route's policies as one list ordered by {@link RoutePolicy.Phase}, in configuration order within a phase. A new
@@ -27,12 +29,10 @@ public final class RoutePolicies {
         sorted.sort(Comparator.comparing(RoutePolicy::phase)); // stable: configuration order within a phase
         List<Admission> admit = new ArrayList<>();
         List<Transformation> transform = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            RoutePolicy policy = sorted.get(i);
-            for (int j = 0; j < i; j++) {
-                if (sorted.get(j).getClass() == policy.getClass()) {
-                    throw new IllegalArgumentException("two policies of " + policy.getClass().getSimpleName());
-                }
+        Set<Class<?>> classes = new HashSet<>();
+        for (RoutePolicy policy : sorted) {
+            if (!classes.add(policy.getClass())) {
+                throw new IllegalArgumentException("two policies of " + policy.getClass().getSimpleName());
             }
             if (policy instanceof Admission a) {
                 admit.add(a);

@@ -50,13 +50,7 @@ public record GatewayFixture(KeyPair signingKey, String kid, KeyPair strangerKey
 
     /** An RS256 token with extra protected header members (jku, jwk, crit, ...). */
     public String signWithHeaders(JwtClaims claims, KeyPair key, String keyId, java.util.Map<String, Object> headers) {
-        java.util.Map<String, Object> header = new java.util.LinkedHashMap<>();
-        header.put("alg", AlgorithmIdentifiers.RSA_USING_SHA256);
-        if (keyId != null) {
-            header.put("kid", keyId);
-        }
-        header.putAll(headers);
-        return JwsMinter.sign(key.getPrivate(), header, claims.toJson());
+        return JwsMinter.sign(key.getPrivate(), AlgorithmIdentifiers.RSA_USING_SHA256, keyId, headers, claims.toJson());
     }
 
     public String sign(JwtClaims claims, KeyPair key, String keyId) {

@@ -25,14 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IpAccessCompilerTest {
 
     private static String route(String lists) {
-        return """
-                gateway:
-                  routes:
-                    - name: r
-                      backends: [{host: "127.0.0.1:8081"}]
-                      policies:
-                        ipAccess: {%s}
-                """.formatted(lists);
+        return Configs.policyRoute("ipAccess: {" + lists + "}");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -43,11 +43,20 @@ public final class JwsMinter {
 
     /** As {@link #sign(Key, Map, String)} with the header {@code {"alg", "kid"}} ({@code kid} left out when null). */
     public static String sign(Key key, String alg, String kid, String payload) {
+        return sign(key, alg, kid, Map.of(), payload);
+    }
+
+    /**
+     * As {@link #sign(Key, String, String, String)} with {@code more} header members after {@code alg} and
+     * {@code kid}; one of them may replace either, and the final {@code alg} is the one signed with.
+     */
+    public static String sign(Key key, String alg, String kid, Map<String, ?> more, String payload) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", alg);
         if (kid != null) {
             header.put("kid", kid);
         }
+        header.putAll(more);
         return sign(key, header, payload);
     }
 
