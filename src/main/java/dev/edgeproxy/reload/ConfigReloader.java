@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,7 +19,7 @@ import java.util.List;
  * {@code jwks.file} changes, {@link RouteTables#reload()} reads the whole configuration again, compiles a
  * complete new route table and swaps it in atomically. An invalid change is refused: the error is logged
  * with route and field, and the routes in force stay as they were. Kubernetes ConfigMap updates (a symlink
- * swap) are changes like any other.
+ * swap) are changes like any other; {@link FileWatcher} says how they are seen.
  *
  * <p>Reloads run on the watcher thread, never on an event loop: compiling may read files and fetch
  * remote JWKS.
@@ -39,7 +38,7 @@ public class ConfigReloader {
         this.metrics = metrics;
     }
 
-    void start(@Observes StartupEvent event) throws IOException {
+    void start(@Observes StartupEvent event) {
         LoadedConfig current = routes.compiled().loaded();
         boolean enabled = current.config().reload().enabled();
         if (!enabled || current.sample() || current.files().isEmpty()) {
@@ -71,7 +70,7 @@ public class ConfigReloader {
         } catch (InvalidConfigException e) {
             metrics.configReload(false);
             LOG.errorf("configuration change refused; the previous routes stay in force.%n%s", e.getMessage());
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             metrics.configReload(false);
             LOG.errorf("configuration change refused; the previous routes stay in force: %s",
                     e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
