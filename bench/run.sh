@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Load benchmark: direct-to-upstream, nginx plain proxy, HAProxy with jwt_verify + equivalent ACLs, and
-# edge-proxy (JVM; native too if target/*-runner exists) with strict JWT + one CEL rule, all measured in one
-# run with the same request bytes. See bench/README.md.
+# Load benchmark: direct-to-upstream, nginx plain proxy, HAProxy with jwt_verify + equivalent ACLs, the floors
+# (a bare Vert.x proxy and a bare Netty proxy, bench/floors, on the JVM and native) and edge-proxy (JVM; native
+# too if target/*-runner exists) with strict JWT + one CEL rule, tuned (access log off, log level WARN) and in
+# its default configuration, all measured in one run with the same request bytes. See bench/README.md.
 #
 #   bench/run.sh                                  # defaults: DURATION=10 CONNS=32 REPEATS=3
 #   DURATION=8 REPEATS=2 bench/run.sh
@@ -19,7 +20,8 @@ DURATION=${DURATION:-10}        # seconds per measured run
 CONNS=${CONNS:-32}              # wrk connections
 THREADS=${THREADS:-1}           # wrk threads (all on CLIENT_CPU)
 REPEATS=${REPEATS:-3}           # runs per cell; the table shows the median
-WARMUP=${WARMUP:-20}            # seconds of load on each edge-proxy target before measuring
+WARMUP=${WARMUP:-60}            # seconds of load on each JVM target (edge-proxy, floors) before measuring
+NATIVE_WARMUP=${NATIVE_WARMUP:-8}  # ... and on each native one (no JIT: only caches and heap sizing settle)
 TOKENS=${TOKENS:-20000}         # distinct tokens per algorithm for the fresh-token workload
 TLS=${TLS:-0}                   # 1: the proxies terminate TLS (nginx, HAProxy, edge-proxy); the upstream stays plain
 ALGS=${ALGS:-"RS256 ES256"}
@@ -42,7 +44,15 @@ NATIVE_OPTS=${NATIVE_OPTS:-}
 NATIVE_B_OPTS=${NATIVE_B_OPTS:-}
 # ... or another native binary (another build) for target edge-native-b, with NATIVE_B_OPTS or else NATIVE_OPTS
 NATIVE_B_BIN=${NATIVE_B_BIN:-}
-ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt edge-jvm edge-jvm-b edge-native edge-native-b); all when empty
+# 1: the floors too (bench/floors/build.sh; their native binaries are built once, in target/floors, when
+# GRAALVM_HOME has native-image); plain HTTP only, so not with TLS=1
+FLOORS=${FLOORS:-1}
+# 1: edge-proxy in its default configuration too (access log on, log level INFO, the same JVM options):
+# targets edge-jvm-default and edge-native-default
+DEFAULTS=${DEFAULTS:-1}
+ONLY=${ONLY:-}                  # a subset of targets (direct nginx haproxy-jwt floor-netty-jvm floor-vertx-jvm edge-jvm
+                                # edge-jvm-default edge-jvm-b floor-netty-native floor-vertx-native edge-native
+                                # edge-native-default edge-native-b); all when empty
 RATE_LATENCY=${RATE_LATENCY:-1} # 1: also measure latency at half of edge-proxy's peak rate (hey, constant rate)
 # 1: run an OTLP/HTTP sink (otlp-sink.py) on 127.0.0.1:18011, on the load generator's CPU, for targets whose
 # options turn tracing on (-Dquarkus.otel.exporter.otlp.traces.endpoint=http://127.0.0.1:18011 ...)
@@ -56,6 +66,7 @@ PATH_=/bench
 EDGE_CACHE_CAPACITY=10000
 
 P_UP=18000 P_NGINX=18001 P_HAPROXY=18002 P_EDGE=18003 P_EDGE_MGMT=18004 P_NATIVE=18005 P_NATIVE_MGMT=18006 P_EDGE_B=18007 P_EDGE_B_MGMT=18008 P_NATIVE_B=18009 P_NATIVE_B_MGMT=18010 P_OTLP=18011
+P_VX=18012 P_NETTY=18013 P_VX_NATIVE=18014 P_NETTY_NATIVE=18015 P_EDGE_D=18016 P_EDGE_D_MGMT=18017 P_NATIVE_D=18018 P_NATIVE_D_MGMT=18019
 
 LOG_TAG=bench
 # shellcheck source=lib.sh
@@ -77,8 +88,22 @@ if [[ -z $NATIVE ]]; then
     log "WARNING: no native binary (target/*-runner): the table will have no edge-proxy native rows; build it with native/build.sh"
 fi
 
+((TLS && FLOORS)) && { log "TLS=1: the floors speak plain HTTP only, so they are left out"; FLOORS=0; }
+FLOOR_CP= FLOOR_NATIVE=
+if ((FLOORS)); then
+    floor_args=()
+    if [[ -x ${GRAALVM_HOME:-}/bin/native-image ]]; then
+        floor_args=(--native)
+        log "building the floors (bench/floors/build.sh --native: a few minutes the first time)"
+    else
+        log "WARNING: no GRAALVM_HOME with native-image: the floors run on the JVM only"
+    fi
+    FLOOR_CP=$("$HERE/floors/build.sh" "${floor_args[@]}" | tail -1)
+    [[ -x $ROOT/target/floors/vertx-floor && -x $ROOT/target/floors/netty-floor ]] && FLOOR_NATIVE=$ROOT/target/floors
+fi
+
 check_ports_free $P_UP $P_NGINX $P_HAPROXY $P_EDGE $P_EDGE_MGMT $P_NATIVE $P_NATIVE_MGMT $P_EDGE_B $P_EDGE_B_MGMT \
-    $P_NATIVE_B $P_NATIVE_B_MGMT
+    $P_NATIVE_B $P_NATIVE_B_MGMT $P_VX $P_NETTY $P_VX_NATIVE $P_NETTY_NATIVE $P_EDGE_D $P_EDGE_D_MGMT $P_NATIVE_D $P_NATIVE_D_MGMT
 
 TS=$(date +%Y%m%d-%H%M%S)
 OUT=$HERE/results/$TS
@@ -132,7 +157,9 @@ render_template nginx-proxy.conf.tmpl PREFIX="$WORK/nginx-proxy" PORT=$P_NGINX U
 render_template haproxy-jwt.cfg.tmpl PORT=$P_HAPROXY BIND_TLS="$BIND_TLS" UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE \
     RSA_PUB="$WORK/rsa-pub.pem" EC_PUB="$WORK/ec-pub.pem" >"$WORK/haproxy.cfg"
 render_template edge-bench.yaml.tmpl UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE JWKS="$WORK/jwks.json" \
-    >"$WORK/edge.yaml"
+    ACCESS_LOG=false >"$WORK/edge.yaml"
+render_template edge-bench.yaml.tmpl UPSTREAM_PORT=$P_UP ISSUER=$ISSUER AUDIENCE=$AUDIENCE JWKS="$WORK/jwks.json" \
+    ACCESS_LOG=true >"$WORK/edge-default.yaml"
 
 # ------------------------------------------------------------------------------------ start servers
 # started as "taskset ... &" (not through a shell function) so that $! is the server's own pid: taskset
@@ -147,6 +174,23 @@ haproxy -c -q -f "$WORK/haproxy.cfg" || die "HAProxy refuses its configuration"
 taskset -c "$SERVER_CPU" haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
 HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
 
+read -r -a EDGE_JVM_OPTS <<<"$EDGE_JAVA_OPTS"
+if ((FLOORS)); then
+    # the same JVM options as edge-proxy's: a floor differs from it only in what it does per request
+    log "starting the floors on the JVM: Vert.x :$P_VX, Netty :$P_NETTY"
+    taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" -cp "$FLOOR_CP" VertxFloor $P_VX $P_UP >"$WORK/floor-vertx-jvm.log" 2>&1 &
+    VX_PID=$!; PIDS+=("$VX_PID")
+    taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" -cp "$FLOOR_CP" NettyFloor $P_NETTY $P_UP >"$WORK/floor-netty-jvm.log" 2>&1 &
+    NETTY_PID=$!; PIDS+=("$NETTY_PID")
+    if [[ -n $FLOOR_NATIVE ]]; then
+        log "starting the native floors: Vert.x :$P_VX_NATIVE, Netty :$P_NETTY_NATIVE"
+        taskset -c "$SERVER_CPU" "$FLOOR_NATIVE/vertx-floor" $P_VX_NATIVE $P_UP >"$WORK/floor-vertx-native.log" 2>&1 &
+        VX_NATIVE_PID=$!; PIDS+=("$VX_NATIVE_PID")
+        taskset -c "$SERVER_CPU" "$FLOOR_NATIVE/netty-floor" $P_NETTY_NATIVE $P_UP >"$WORK/floor-netty-native.log" 2>&1 &
+        NETTY_NATIVE_PID=$!; PIDS+=("$NETTY_NATIVE_PID")
+    fi
+fi
+
 if ((OTLP_SINK)); then
     log "starting the OTLP sink :$P_OTLP"
     taskset -c "$CLIENT_CPU" python3 "$HERE/otlp-sink.py" "$P_OTLP" >"$WORK/otlp-sink.log" 2>&1 &
@@ -157,12 +201,20 @@ fi
 EDGE_OPTS=(-Dquarkus.config.locations="$WORK/edge.yaml" -Dquarkus.log.level=WARN
     '-Dquarkus.log.category."dev.edgeproxy.crypto.SignatureProvider".level=INFO'
     '-Dquarkus.log.category."dev.edgeproxy.server.GatewayRoutes".level=INFO' "${EDGE_TLS_OPTS[@]}")
+# the default configuration: the same routes with the access log on, and Quarkus' log level (INFO)
+EDGE_DEFAULT_OPTS=(-Dquarkus.config.locations="$WORK/edge-default.yaml" "${EDGE_TLS_OPTS[@]}")
 log "starting edge-proxy (JVM, $("$JAVA" -version 2>&1 | head -1)) :$P_EDGE"
-read -r -a EDGE_JVM_OPTS <<<"$EDGE_JAVA_OPTS"
 # shellcheck disable=SC2046 # edge_listen's words are separate options
 taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_EDGE $P_EDGE_MGMT) \
     -jar "$JAR" >"$WORK/edge-jvm.log" 2>&1 &
 EDGE_PID=$!; PIDS+=("$EDGE_PID")
+if ((DEFAULTS)); then
+    log "starting edge-proxy (JVM, default configuration) :$P_EDGE_D"
+    # shellcheck disable=SC2046
+    taskset -c "$SERVER_CPU" "$JAVA" "${EDGE_JVM_OPTS[@]}" "${EDGE_DEFAULT_OPTS[@]}" $(edge_listen $P_EDGE_D $P_EDGE_D_MGMT) \
+        -jar "$JAR" >"$WORK/edge-jvm-default.log" 2>&1 &
+    EDGE_D_PID=$!; PIDS+=("$EDGE_D_PID")
+fi
 EDGE_B=
 if [[ -n $EDGE_B_JAVA_OPTS || -n $EDGE_B_JAR ]]; then
     EDGE_B=1
@@ -182,6 +234,13 @@ if [[ -n $NATIVE ]]; then
     taskset -c "$SERVER_CPU" "$NATIVE" "${NATIVE_RUN_OPTS[@]}" "${EDGE_OPTS[@]}" $(edge_listen $P_NATIVE $P_NATIVE_MGMT) \
         >"$WORK/edge-native.log" 2>&1 &
     NATIVE_PID=$!; PIDS+=("$NATIVE_PID")
+    if ((DEFAULTS)); then
+        log "starting edge-proxy (native, default configuration) :$P_NATIVE_D"
+        # shellcheck disable=SC2046
+        taskset -c "$SERVER_CPU" "$NATIVE" "${NATIVE_RUN_OPTS[@]}" "${EDGE_DEFAULT_OPTS[@]}" $(edge_listen $P_NATIVE_D $P_NATIVE_D_MGMT) \
+            >"$WORK/edge-native-default.log" 2>&1 &
+        NATIVE_D_PID=$!; PIDS+=("$NATIVE_D_PID")
+    fi
     if [[ -n $NATIVE_B_OPTS || -n $NATIVE_B_BIN ]]; then
         NATIVE_B=1
         [[ -z $NATIVE_B_BIN || -x $NATIVE_B_BIN ]] || die "NATIVE_B_BIN $NATIVE_B_BIN is not an executable"
@@ -194,15 +253,16 @@ if [[ -n $NATIVE ]]; then
     fi
 fi
 
-for p in $P_UP $P_NGINX $P_HAPROXY $P_EDGE ${EDGE_B:+$P_EDGE_B} ${NATIVE:+$P_NATIVE} ${NATIVE_B:+$P_NATIVE_B}; do
-    wait_port "$p" 60 || { tail -20 "$WORK"/*.log "$WORK"/*/error.log 2>/dev/null >&2 || true; die "nothing answers on :$p"; }
-done
-
 # targets: name port pids-to-measure(function) auth?
-TARGETS=(direct nginx haproxy-jwt edge-jvm)
-((TLS)) && TARGETS=(nginx haproxy-jwt edge-jvm)   # the upstream itself speaks plain HTTP
+TARGETS=(direct nginx haproxy-jwt)
+((TLS)) && TARGETS=(nginx haproxy-jwt)   # the upstream itself speaks plain HTTP
+((FLOORS)) && TARGETS+=(floor-netty-jvm floor-vertx-jvm)
+TARGETS+=(edge-jvm)
+((DEFAULTS)) && TARGETS+=(edge-jvm-default)
 [[ -n $EDGE_B ]] && TARGETS+=(edge-jvm-b)
+[[ -n $FLOOR_NATIVE ]] && TARGETS+=(floor-netty-native floor-vertx-native)
 [[ -n $NATIVE ]] && TARGETS+=(edge-native)
+[[ -n $NATIVE && $DEFAULTS == 1 ]] && TARGETS+=(edge-native-default)
 [[ -n $NATIVE_B ]] && TARGETS+=(edge-native-b)
 if [[ -n $ONLY ]]; then
     kept=()
@@ -210,10 +270,19 @@ if [[ -n $ONLY ]]; then
     TARGETS=("${kept[@]}")
     ((${#TARGETS[@]})) || die "ONLY names none of the targets"
 fi
-declare -A PORT=([direct]=$P_UP [nginx]=$P_NGINX [haproxy-jwt]=$P_HAPROXY [edge-jvm]=$P_EDGE [edge-jvm-b]=$P_EDGE_B [edge-native]=$P_NATIVE [edge-native-b]=$P_NATIVE_B)
+declare -A PORT=([direct]=$P_UP [nginx]=$P_NGINX [haproxy-jwt]=$P_HAPROXY [edge-jvm]=$P_EDGE [edge-jvm-b]=$P_EDGE_B
+                 [edge-native]=$P_NATIVE [edge-native-b]=$P_NATIVE_B [floor-vertx-jvm]=$P_VX [floor-netty-jvm]=$P_NETTY
+                 [floor-vertx-native]=$P_VX_NATIVE [floor-netty-native]=$P_NETTY_NATIVE [edge-jvm-default]=$P_EDGE_D
+                 [edge-native-default]=$P_NATIVE_D)
 declare -A LABEL=([direct]="direct (upstream nginx)¹" [nginx]="nginx proxy, no auth" [haproxy-jwt]="HAProxy jwt_verify + ACLs"
                   [edge-jvm]="edge-proxy JVM" [edge-jvm-b]="edge-proxy JVM (B)" [edge-native]="edge-proxy native"
-                  [edge-native-b]="edge-proxy native (B)")
+                  [edge-native-b]="edge-proxy native (B)" [floor-vertx-jvm]="floor: bare Vert.x, JVM"
+                  [floor-netty-jvm]="floor: bare Netty, JVM" [floor-vertx-native]="floor: bare Vert.x, native"
+                  [floor-netty-native]="floor: bare Netty, native" [edge-jvm-default]="edge-proxy JVM, default config"
+                  [edge-native-default]="edge-proxy native, default config")
+for t in "${TARGETS[@]}"; do
+    wait_port "${PORT[$t]}" 60 || { tail -20 "$WORK"/*.log "$WORK"/*/error.log 2>/dev/null >&2 || true; die "nothing answers on :${PORT[$t]} ($t)"; }
+done
 # the processes whose CPU and memory count for a target
 measured_pids() {
     case $1 in
@@ -224,6 +293,12 @@ measured_pids() {
         edge-jvm-b) echo "$EDGE_B_PID" ;;
         edge-native) echo "$NATIVE_PID" ;;
         edge-native-b) echo "$NATIVE_B_PID" ;;
+        edge-jvm-default) echo "$EDGE_D_PID" ;;
+        edge-native-default) echo "$NATIVE_D_PID" ;;
+        floor-vertx-jvm) echo "$VX_PID" ;;
+        floor-netty-jvm) echo "$NETTY_PID" ;;
+        floor-vertx-native) echo "$VX_NATIVE_PID" ;;
+        floor-netty-native) echo "$NETTY_NATIVE_PID" ;;
     esac
 }
 
@@ -300,12 +375,14 @@ run_wrk() {
     RUN="$requests $p50 $p99 $non2xx $sockerr $((after - before)) $(rss_kib "${pids[@]}") $dur"
 }
 
-log "warm-up: ${WARMUP}s on each edge-proxy target, 2 s per algorithm on the others"
+log "warm-up: ${WARMUP}s on each JVM target, ${NATIVE_WARMUP}s on each native one, 1 s per cell on the others"
+ncells=$(($(wc -w <<<"$ALGS") * $(wc -w <<<"$WORKLOADS")))
 for t in "${TARGETS[@]}"; do
     for alg in $ALGS; do
         for w in $WORKLOADS; do
             case $t in
-                edge-*) secs=$(((WARMUP + 3) / 4)) ;;
+                edge-jvm* | floor-*-jvm) secs=$(((WARMUP + ncells - 1) / ncells)) ;;
+                edge-native* | floor-*-native) secs=$(((NATIVE_WARMUP + ncells - 1) / ncells)) ;;
                 *) secs=1 ;;
             esac
             run_wrk "$t" "$w" "$alg" "$secs" "$RAW/warmup-$t-$alg-$w.txt"
@@ -349,6 +426,21 @@ TABLE=$OUT/table.md
             done
         done
     done
+    if ((FLOORS)); then
+        echo
+        echo "How far edge-proxy is from the floor of the layer it stands on: req/s (CPU-µs per request), medians as above."
+        echo
+        echo "| build | workload | alg | bare Netty | bare Vert.x | edge-proxy tuned | edge-proxy default | Vert.x ÷ Netty CPU | tuned ÷ Vert.x CPU | default ÷ tuned CPU |"
+        echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        for b in jvm native; do
+            for w in $WORKLOADS; do
+                for alg in $ALGS; do
+                    awk -F'\t' -v b="$b" -v w="$w" -v alg="$alg" -v tck="$CLK_TCK" \
+                        -f "$HERE/stats.awk" -f "$HERE/floor-table.awk" "$RES"
+                done
+            done
+        done
+    fi
     echo
     echo "Median of $REPEATS runs of ${DURATION}s each; wrk $THREADS thread(s), $CONNS connections, on CPU $CLIENT_CPU;"
     echo "upstream and proxies on CPU $SERVER_CPU. Latency at that fixed connection count (closed loop, no wrk2)."
@@ -408,15 +500,13 @@ if ((RATE_LATENCY)); then
             echo
             echo "| target | req/s | p50 ms | p90 ms | p99 ms | p99 − direct p99 | CPU-µs/req | non-200 |"
             echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-            awk -F'\t' '
+            awk -F'\t' -v keys="$(IFS='|'; echo "${!LABEL[*]}")" -v labels="$(IFS='|'; echo "${LABEL[*]}" | tr -d '¹')" '
                 NR > 1 { n++; t[n] = $1; r[n] = $2; a[n] = $3; b[n] = $4; c[n] = $5; bad[n] = $6; cpu[n] = $7
                          if ($1 == "direct") d = $5 }
                 END { for (i = 1; i <= n; i++)
                         printf "| %s | %s | %.2f | %.2f | %.2f | %s | %.1f | %d |\n", lbl[t[i]], r[i], a[i], b[i], c[i],
                             (d == "") ? "-" : sprintf("%+.2f ms", c[i] - d), cpu[i], bad[i] }
-                BEGIN { split("direct|nginx|haproxy-jwt|edge-jvm|edge-jvm-b|edge-native|edge-native-b", k, "|")
-                        split("direct (upstream nginx)|nginx proxy, no auth|HAProxy jwt_verify + ACLs|edge-proxy JVM|edge-proxy JVM (B)|edge-proxy native|edge-proxy native (B)", v, "|")
-                        for (i in k) lbl[k[i]] = v[i] }' "$LAT"
+                BEGIN { nk = split(keys, k, "|"); split(labels, v, "|"); for (i = 1; i <= nk; i++) lbl[k[i]] = v[i] }' "$LAT"
         } >>"$TABLE"
     fi
   done

@@ -56,7 +56,7 @@ expect "nginx-proxy.conf.tmpl renders" "complete" "$(rendered nginx-proxy.conf.t
 expect "haproxy-jwt.cfg.tmpl renders" "complete" "$(rendered haproxy-jwt.cfg.tmpl PORT=1 BIND_TLS= UPSTREAM_PORT=2 ISSUER=i AUDIENCE=a \
     RSA_PUB=$w/r.pem EC_PUB=$w/e.pem)"
 expect "edge-bench.yaml.tmpl renders" "complete" "$(rendered edge-bench.yaml.tmpl UPSTREAM_PORT=2 ISSUER=i AUDIENCE=a \
-    JWKS=$w/jwks.json)"
+    JWKS=$w/jwks.json ACCESS_LOG=false)"
 expect "soak-routes.yaml.tmpl renders, keeping @GEN@" "complete @GEN@" "$(rendered soak-routes.yaml.tmpl ORIGIN_PORT=1 \
     ISSUER=i AUDIENCE=a JWKS=$w/jwks.json GEN)"
 expect "measure-gateway.yaml.tmpl renders" "complete" "$(rendered measure-gateway.yaml.tmpl UPSTREAM_PORT=2 \

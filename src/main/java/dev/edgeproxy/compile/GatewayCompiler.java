@@ -68,7 +68,7 @@ public final class GatewayCompiler {
         AccessLog accessLog = null;
         try {
             var config = loaded.config().accessLog();
-            accessLog = AccessLog.create(config.enabled(), config.format());
+            accessLog = AccessLog.create(config.enabled(), config.format(), config.output());
         } catch (InvalidConfigException e) {
             problems.addAll(e.errors());
         }

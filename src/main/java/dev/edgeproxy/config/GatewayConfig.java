@@ -172,7 +172,7 @@ public interface GatewayConfig {
         Optional<String> websocketMaxLifetime();
     }
 
-    /** One line per request on the logger category {@code edgeproxy.access}. */
+    /** One line per request, to standard output or on the logger category {@code edgeproxy.access}. */
     AccessLog accessLog();
 
     interface AccessLog {
@@ -182,6 +182,10 @@ public interface GatewayConfig {
         /** {@code plain} ({@code key=value} pairs) or {@code json}. */
         @WithDefault("plain")
         String format();
+
+        /** {@code stdout} (batched, off the event loops) or {@code logger} (the category {@code edgeproxy.access}). */
+        @WithDefault("stdout")
+        String output();
     }
 
     interface Demo {

@@ -25,7 +25,7 @@ class AccessLogTest {
             180_000, AccessLogEntry.NOT_FORWARDED, null, "127.0.0.1");
 
     private static AccessLog log(String format) {
-        return AccessLog.create(true, format);
+        return AccessLog.create(true, format, "logger");
     }
 
     // --- plain ------------------------------------------------------------------------------------
@@ -56,6 +56,16 @@ class AccessLogTest {
         AccessLogEntry slow = new AccessLogEntry("r", "GET", "/", 200, 3_600_000_000_000L, 3_600_000_000_000L,
                 null, "::1");
         assertTrue(log("plain").line(slow).contains("duration_ms=3600000.000 upstream_ms=3600000.000"));
+    }
+
+    @Test
+    void plain_millisecondsAreWrittenAsTheJsonNumberIs() {
+        for (long nanos : new long[] {0, 1, 499, 500, 999_499, 999_500, 1_000_000, 3_412_000, 2_107_499, 12_345_678_901L,
+                3_600_000_000_000L, Long.MAX_VALUE / 2}) {
+            StringBuilder plain = new StringBuilder();
+            AccessLog.appendMillis(plain, nanos);
+            assertEquals(AccessLog.millis(nanos).toPlainString(), plain.toString(), () -> nanos + " ns");
+        }
     }
 
     // --- json -------------------------------------------------------------------------------------
@@ -125,7 +135,9 @@ class AccessLogTest {
     void config_defaultsArePlainAndEnabled() {
         GatewayConfig.AccessLog config = bind("gateway: {}").accessLog();
         assertTrue(config.enabled());
-        assertEquals(AccessLog.Format.PLAIN, AccessLog.create(config.enabled(), config.format()).format());
+        AccessLog log = AccessLog.create(config.enabled(), config.format(), config.output());
+        assertEquals(AccessLog.Format.PLAIN, log.format());
+        assertEquals(AccessLog.Output.STDOUT, log.output());
     }
 
     @Test
@@ -137,14 +149,14 @@ class AccessLogTest {
                     format: json
                 """).accessLog();
         assertFalse(config.enabled());
-        AccessLog log = AccessLog.create(config.enabled(), config.format());
+        AccessLog log = AccessLog.create(config.enabled(), config.format(), config.output());
         assertEquals(AccessLog.Format.JSON, log.format());
         assertFalse(log.enabled());
     }
 
     @Test
     void config_unknownFormatIsAConfigurationError() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> AccessLog.create(true, "xml"));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> AccessLog.create(true, "xml", "stdout"));
         assertEquals("gateway.accessLog.format: unknown format 'xml' (expected plain or json)", e.errors().get(0));
     }
 

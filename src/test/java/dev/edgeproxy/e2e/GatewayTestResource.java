@@ -294,6 +294,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         props.put("gateway.listener.h2c", "true");
         props.put("quarkus.management.port", String.valueOf(MANAGEMENT_PORT));
         props.put("quarkus.management.test-port", String.valueOf(MANAGEMENT_PORT));
+        // The access log through a log handler of its own (output logger); the default output, standard
+        // output, is read by AccessLogOutputIT from the packaged application.
+        props.put("gateway.accessLog.output", "logger");
         props.put("quarkus.log.handler.file.\"access\".enabled", "true");
         props.put("quarkus.log.handler.file.\"access\".path", ACCESS_LOG.toString());
         props.put("quarkus.log.handler.file.\"access\".format", "%s%n");

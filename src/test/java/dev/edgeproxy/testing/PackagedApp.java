@@ -96,6 +96,17 @@ public final class PackagedApp implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Sends SIGTERM and waits for the process to end and its output to be read to the end: unlike
+     * {@link Process#destroy()}, which closes the pipe at once, this keeps what the process writes while stopping.
+     *
+     * @return the exit code, {@code null} if the process is still running after {@code timeout}
+     */
+    public Integer terminate(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy();
+        return awaitExit(timeout);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
