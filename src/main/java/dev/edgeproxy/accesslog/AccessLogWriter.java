@@ -1,5 +1,6 @@
 package dev.edgeproxy.accesslog;
 
+import dev.edgeproxy.logging.LogThrottle;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -22,9 +23,9 @@ import java.util.function.Function;
  * a pipe). A line longer than that is written alone.
  *
  * <p>The queue holds at most {@value #CAPACITY} entries; when the output does not keep up (a blocked pipe), the
- * entries beyond are dropped, counted ({@link #dropped()}) and reported as one warning per interval, so a slow
+ * entries beyond are dropped, counted ({@link #dropped()}) and reported in a warning every 10 s at most, so a slow
  * log reader never slows or stops the proxy. The thread starts with the first entry and is drained when the
- * process stops.
+ * process stops; a request that ends after that has its line written at once.
  */
 final class AccessLogWriter {
 
@@ -32,6 +33,7 @@ final class AccessLogWriter {
     static final int CAPACITY = 16_384;
     static final int MAX_WRITE = 4_096;
     static final Duration INTERVAL = Duration.ofMillis(50);
+    static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
 
     /** One ended request and the wall-clock time it ended, in milliseconds since the epoch. */
     record Pending(long endedAtMillis, AccessLogEntry entry) {
@@ -45,9 +47,10 @@ final class AccessLogWriter {
     private final Duration interval;
     private final byte[] buffer = new byte[MAX_WRITE];
     private final Object lifecycle = new Object();
+    private final LogThrottle warnings = new LogThrottle(WARN_INTERVAL);
     private long droppedReported;
     private volatile Thread thread;
-    private boolean closed;
+    private volatile boolean closed;
 
     AccessLogWriter(OutputStream out, Function<Pending, String> render, Duration interval) {
         this.out = out;
@@ -66,6 +69,9 @@ final class AccessLogWriter {
             return false;
         }
         queue.offer(new Pending(endedAtMillis, entry));
+        if (closed) {
+            writeQueued();   // a request that ends while the process stops: the writer thread is gone
+        }
         return true;
     }
 
@@ -88,21 +94,16 @@ final class AccessLogWriter {
     }
 
     private void run() {
-        while (!isClosed()) {
+        while (!closed) {
             LockSupport.parkNanos(interval.toNanos());
             writeQueued();
-        }
-    }
-
-    private boolean isClosed() {
-        synchronized (lifecycle) {
-            return closed;
         }
     }
 
     /** Writes what is queued and flushes; on the writer thread, or once more by {@link #close()}. */
     synchronized void writeQueued() {
         int used = 0;
+        Exception failed = null;
         try {
             Pending next;
             while ((next = queue.poll()) != null) {
@@ -124,13 +125,19 @@ final class AccessLogWriter {
             }
             out.flush();
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("access log: lines could not be written: %s", e.toString());
+            failed = e;
         }
         long lost = dropped.get();
-        if (lost > droppedReported) {
-            LOG.warnf("access log: %d lines dropped since the last report: the output does not keep up",
-                    lost - droppedReported);
-            droppedReported = lost;
+        // at most one report per WARN_INTERVAL: an output that stays broken must not flood the other log
+        if ((failed != null || lost > droppedReported) && warnings.acquire() >= 0) {
+            if (failed != null) {
+                LOG.warnf("access log: lines could not be written: %s", failed.toString());
+            }
+            if (lost > droppedReported) {
+                LOG.warnf("access log: %d lines dropped since the last report: the output does not keep up",
+                        lost - droppedReported);
+                droppedReported = lost;
+            }
         }
     }
 

@@ -137,6 +137,43 @@ class AccessLogWriterTest {
     }
 
     @Test
+    void aLineOfARequestThatEndsAfterTheDrainIsWrittenAtOnce() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AccessLogWriter writer = new AccessLogWriter(out, p -> p.entry().path(), Duration.ofHours(1));
+        writer.offer(0, entry("/before-stop"));
+        writer.close();
+        writer.offer(0, entry("/while-stopping"));
+        assertEquals("/before-stop\n/while-stopping\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anOutputThatFailsLosesItsLinesButNeverThrowsIntoTheProxy() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        AccessLogWriter writer = new AccessLogWriter(broken, p -> p.entry().path(), Duration.ofHours(1));
+        try {
+            assertTrue(writer.offer(0, entry("/lost")));
+            writer.writeQueued();
+            writer.writeQueued();
+            for (int i = 0; i < AccessLogWriter.CAPACITY; i++) {
+                assertTrue(writer.offer(0, entry("/" + i)), "the failed lines left the queue");
+            }
+            assertEquals(0, writer.dropped());
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Test
     void theWriterThreadWritesByItself() throws InterruptedException {
         Writes out = new Writes();
         AccessLogWriter writer = new AccessLogWriter(out, p -> p.entry().path(), Duration.ofMillis(5));
