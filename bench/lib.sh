@@ -106,6 +106,15 @@ wait_port() {
     return 1
 }
 
+# await_first_200 pid url token: polls url with the bearer token every 2 ms until it answers 2xx; fails (returns 1)
+# as soon as process pid has exited. native/measure.sh and bench/warmup.sh time a start with it.
+await_first_200() {
+    until curl -fs -o /dev/null -H "Authorization: Bearer $3" "$2"; do
+        kill -0 "$1" 2>/dev/null || return 1
+        sleep 0.002
+    done
+}
+
 # mint_tokens java outdir count issuer audience [kid-suffix]: RSA-2048 and EC P-256 keys, a JWKS of both, and
 # tokens (bench/TokenGen.java, compiled with the tests' minter, src/test/java/dev/edgeproxy/testing/JwsMinter.java);
 # then per algorithm the first token alone (*.same.tokens) and that token with

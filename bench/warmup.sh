@@ -63,10 +63,7 @@ start() {
     taskset -c "$SERVER_CPU" "$@" >"$WORK/$name.log" 2>&1 &
     EDGE_PID=$!
     PIDS+=("$EDGE_PID")
-    until curl -fs -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$P_EDGE/"; do
-        kill -0 "$EDGE_PID" 2>/dev/null || { tail -20 "$WORK/$name.log" >&2; die "$name exited"; }
-        sleep 0.002
-    done
+    await_first_200 "$EDGE_PID" "http://127.0.0.1:$P_EDGE/" "$token" || { tail -20 "$WORK/$name.log" >&2; die "$name exited"; }
     t1=$(date +%s%N)
     FIRST_MS=$(((t1 - t0) / 1000000))
 }

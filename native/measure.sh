@@ -10,7 +10,7 @@
 #   BUILDS=native RUNS=3 native/measure.sh                    # only some builds, fewer runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# render_template (bench/templates/measure-gateway.yaml.tmpl) and median (bench/stats.awk)
+# render_template (bench/templates/measure-gateway.yaml.tmpl), median (bench/stats.awk) and await_first_200
 . bench/lib.sh
 RUNS=${RUNS:-5}
 PORT=${PORT:-18080}
@@ -36,10 +36,7 @@ measure() { # name, command...
     t0=$(date +%s%N)
     "$@" > "$work/$name.log" 2>&1 &
     pid=$!
-    until curl -fs -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/"; do
-      kill -0 "$pid" 2>/dev/null || { cat "$work/$name.log"; exit 1; }
-      sleep 0.002
-    done
+    await_first_200 "$pid" "http://127.0.0.1:$PORT/" "$token" || { cat "$work/$name.log"; exit 1; }
     t1=$(date +%s%N)
     starts+=($(( (t1 - t0) / 1000000 )))
     urls=()

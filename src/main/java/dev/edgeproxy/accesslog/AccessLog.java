@@ -1,14 +1,13 @@
 package dev.edgeproxy.accesslog;
 
 import dev.edgeproxy.config.InvalidConfigException;
-import io.vertx.core.json.JsonObject;
 import org.jboss.logging.Logger;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,11 +22,7 @@ import java.util.Locale;
  *     ({@code quarkus.log.category."edgeproxy.access".handlers}), with that handler's prefix.
  * </ul>
  *
- * <p>Plain lines are {@code key=value} pairs (logfmt), a value in double quotes when it holds a space,
- * quote, {@code =} or control character:
- * <pre>route=strict method=GET path=/strict/x status=200 duration_ms=3.412 upstream_ms=2.107 jwt.sub=alice client=10.0.0.7</pre>
- * JSON lines are one object with the same keys; an absent value is {@code -} in plain and {@code null}
- * in JSON.
+ * <p>What a line says, in either format, is {@link AccessLine}'s.
  */
 public final class AccessLog {
 
@@ -68,26 +63,26 @@ public final class AccessLog {
 
     static AccessLog create(boolean enabled, String format, String output, OutputStream stdout) {
         List<String> problems = new ArrayList<>();
-        Format f = switch (format.strip().toLowerCase(Locale.ROOT)) {
-            case "plain" -> Format.PLAIN;
-            case "json" -> Format.JSON;
-            default -> {
-                problems.add("gateway.accessLog.format: unknown format '" + format + "' (expected plain or json)");
-                yield null;
-            }
-        };
-        Output o = switch (output.strip().toLowerCase(Locale.ROOT)) {
-            case "stdout" -> Output.STDOUT;
-            case "logger" -> Output.LOGGER;
-            default -> {
-                problems.add("gateway.accessLog.output: unknown output '" + output + "' (expected stdout or logger)");
-                yield null;
-            }
-        };
+        Format f = choice(Format.class, "format", format, problems);
+        Output o = choice(Output.class, "output", output, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccessLog(enabled, f, o, stdout);
+    }
+
+    /** The constant of {@code type} that {@code value} names (any case), or {@code null} with a problem noted. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String field, String value, List<String> problems) {
+        String wanted = value.strip().toUpperCase(Locale.ROOT);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(wanted)) {
+                return constant;
+            }
+        }
+        problems.add("gateway.accessLog." + field + ": unknown " + field + " '" + value + "' (expected "
+                + String.join(" or ", Arrays.stream(type.getEnumConstants())
+                        .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()) + ")");
+        return null;
     }
 
     public Format format() {
@@ -132,117 +127,6 @@ public final class AccessLog {
     /** The line for {@code entry}, starting with the time it ended unless that is {@link #NO_TIME}. */
     String line(AccessLogEntry entry, long endedAtMillis) {
         String time = endedAtMillis == NO_TIME ? null : LogTime.format(endedAtMillis);
-        return format == Format.JSON ? json(entry, time) : plain(entry, time);
-    }
-
-    static String plain(AccessLogEntry e, String time) {
-        StringBuilder line = new StringBuilder(190);
-        if (time != null) {
-            field(line, "time", time);
-        }
-        field(line, "route", e.route());
-        field(line, "method", e.method());
-        field(line, "path", e.path());
-        field(line, "status", Integer.toString(e.status()));
-        line.append(" duration_ms=");
-        appendMillis(line, e.durationNanos());
-        line.append(" upstream_ms=");
-        if (e.forwarded()) {
-            appendMillis(line, e.originNanos());
-        } else {
-            line.append('-');
-        }
-        field(line, "jwt.sub", e.subject());
-        field(line, "client", e.client());
-        return line.toString();
-    }
-
-    static String json(AccessLogEntry e, String time) {
-        JsonObject line = new JsonObject();
-        if (time != null) {
-            line.put("time", time);
-        }
-        return line
-                .put("route", e.route())
-                .put("method", e.method())
-                .put("path", e.path())
-                .put("status", e.status())
-                .put("duration_ms", millis(e.durationNanos()))
-                .put("upstream_ms", e.forwarded() ? millis(e.originNanos()) : null)
-                .put("jwt.sub", e.subject())
-                .put("client", e.client())
-                .encode();
-    }
-
-    /** Milliseconds with three decimals, as {@link #millis} writes them, without making a number object. */
-    static void appendMillis(StringBuilder line, long nanos) {
-        long micros = Math.round(nanos / 1_000.0);
-        if (micros < 0) {
-            line.append('-');
-            micros = -micros;
-        }
-        long fraction = micros % 1_000;
-        line.append(micros / 1_000).append('.');
-        if (fraction < 100) {
-            line.append('0');
-        }
-        if (fraction < 10) {
-            line.append('0');
-        }
-        line.append(fraction);
-    }
-
-    /** Milliseconds with three decimals, never in exponent notation. */
-    static BigDecimal millis(long nanos) {
-        return BigDecimal.valueOf(Math.round(nanos / 1_000.0), 3);
-    }
-
-    private static void field(StringBuilder line, String key, String value) {
-        if (!line.isEmpty()) {
-            line.append(' ');
-        }
-        line.append(key).append('=');
-        if (value == null) {
-            line.append('-');
-        } else if (needsQuotes(value)) {
-            quote(line, value);
-        } else {
-            line.append(value);
-        }
-    }
-
-    private static boolean needsQuotes(String value) {
-        if (value.isEmpty() || value.equals("-")) {
-            return true;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void quote(StringBuilder line, String value) {
-        line.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> line.append("\\\"");
-                case '\\' -> line.append("\\\\");
-                case '\n' -> line.append("\\n");
-                case '\r' -> line.append("\\r");
-                case '\t' -> line.append("\\t");
-                default -> {
-                    if (c < ' ' || c == 0x7f) {
-                        line.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        line.append(c);
-                    }
-                }
-            }
-        }
-        line.append('"');
+        return format == Format.JSON ? AccessLine.json(entry, time) : AccessLine.plain(entry, time);
     }
 }

@@ -63,8 +63,8 @@ class AccessLogTest {
         for (long nanos : new long[] {0, 1, 499, 500, 999_499, 999_500, 1_000_000, 3_412_000, 2_107_499, 12_345_678_901L,
                 3_600_000_000_000L, Long.MAX_VALUE / 2}) {
             StringBuilder plain = new StringBuilder();
-            AccessLog.appendMillis(plain, nanos);
-            assertEquals(AccessLog.millis(nanos).toPlainString(), plain.toString(), () -> nanos + " ns");
+            AccessLine.appendMillis(plain, nanos);
+            assertEquals(AccessLine.millis(nanos).toPlainString(), plain.toString(), () -> nanos + " ns");
         }
     }
 

@@ -35,7 +35,11 @@ class FileWatcherTest {
     }
 
     private FileWatcher watch(Path... files) {
-        FileWatcher watcher = new FileWatcher(List.of(files), changes::incrementAndGet, POLL, QUIET);
+        return watch(changes::incrementAndGet, files);
+    }
+
+    private FileWatcher watch(Runnable onChange, Path... files) {
+        FileWatcher watcher = new FileWatcher(List.of(files), onChange, POLL, QUIET);
         watchers.add(watcher);
         return watcher;
     }
@@ -144,11 +148,10 @@ class FileWatcherTest {
     @Test
     void aCallbackThatFailsLeavesTheWatcherRunning() throws Exception {
         Path routes = Files.writeString(dir.resolve("gateway.yaml"), "routes: 1\n");
-        FileWatcher watcher = new FileWatcher(List.of(routes), () -> {
+        watch(() -> {
             changes.incrementAndGet();
             throw new IllegalStateException("compile failed");
-        }, POLL, QUIET);
-        watchers.add(watcher);
+        }, routes);
         Files.writeString(routes, "routes: 2\n");
         awaitChanges(1);
         Files.writeString(routes, "routes: 3\n");
