@@ -63,24 +63,24 @@ public final class AccessLog {
 
     static AccessLog create(boolean enabled, String format, String output, OutputStream stdout) {
         List<String> problems = new ArrayList<>();
-        Format f = choice(Format.class, "format", format, problems);
-        Output o = choice(Output.class, "output", output, problems);
+        Format f = choice(Format.values(), "format", format, problems);
+        Output o = choice(Output.values(), "output", output, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new AccessLog(enabled, f, o, stdout);
     }
 
-    /** The constant of {@code type} that {@code value} names (any case), or {@code null} with a problem noted. */
-    private static <E extends Enum<E>> E choice(Class<E> type, String field, String value, List<String> problems) {
+    /** The one of {@code constants} that {@code value} names (any case), or {@code null} with a problem noted. */
+    private static <E extends Enum<E>> E choice(E[] constants, String field, String value, List<String> problems) {
         String wanted = value.strip().toUpperCase(Locale.ROOT);
-        for (E constant : type.getEnumConstants()) {
+        for (E constant : constants) {
             if (constant.name().equals(wanted)) {
                 return constant;
             }
         }
         problems.add("gateway.accessLog." + field + ": unknown " + field + " '" + value + "' (expected "
-                + String.join(" or ", Arrays.stream(type.getEnumConstants())
+                + String.join(" or ", Arrays.stream(constants)
                         .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()) + ")");
         return null;
     }
