@@ -6,6 +6,8 @@
 #   jvm25      the jar on JAVA25 (default: the Temurin 25 JDK of this machine)
 #   jvm25-aot  the jar on JAVA25 with an AOT cache (JEP 483/515) made first by a training run of TRAIN
 #              seconds under the same load (-XX:AOTCacheOutput), then used (-XX:AOTCache)
+#   jvm25-aotjar  the same with Quarkus' aot-jar packaging (target/aot, built here when missing), whose
+#              classes are on the application class path, so the cache can hold them and their profiles
 #   native     target/*-runner
 # Route: strict JWT (RS256, the demo keys) and one CEL rule, access log off; the upstream is nginx.
 #
@@ -27,7 +29,7 @@ CLIENT_CPU=${CLIENT_CPU:-1}
 JAVA=${JAVA:-java}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xmx96m -Xmn48m"}
-BUILDS=${BUILDS:-"jvm jvm25 jvm25-aot native"}
+BUILDS=${BUILDS:-"jvm jvm25 jvm25-aot jvm25-aotjar native"}
 P_UP=18100 P_EDGE=18101
 
 install_missing wrk=wrk nginx=nginx-light curl=curl
@@ -35,6 +37,7 @@ check_cpus "$SERVER_CPU" "$CLIENT_CPU"
 check_ports_free $P_UP $P_EDGE
 ensure_jar "$ROOT"
 JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+AOT_JAR=$ROOT/target/aot/quarkus-run.jar
 NATIVE=$(ls "$ROOT"/target/*-runner 2>/dev/null | head -1 || true)
 
 OUT=$HERE/results/warmup-$(date +%Y%m%d-%H%M%S)
@@ -96,19 +99,29 @@ read -r -a opts <<<"$JAVA_OPTS"
 for b in $BUILDS; do
     case $b in
         jvm) run jvm "$JAVA" "${opts[@]}" "${EDGE_PROPS[@]}" -jar "$JAR" ;;
-        jvm25 | jvm25-aot)
+        jvm25 | jvm25-aot | jvm25-aotjar)
             [[ -x $JAVA25 ]] || { log "no JDK 25 at $JAVA25: $b skipped"; continue; }
             if [[ $b == jvm25 ]]; then
                 run jvm25 "$JAVA25" "${opts[@]}" "${EDGE_PROPS[@]}" -jar "$JAR"
-            else
-                log "jvm25-aot: training run, $TRAIN s under load, writing $WORK/edge.aot"
-                start train "$JAVA25" "${opts[@]}" -XX:AOTCacheOutput="$WORK/edge.aot" "${EDGE_PROPS[@]}" -jar "$JAR"
-                load "$TRAIN" >/dev/null
-                stop
-                [[ -f $WORK/edge.aot ]] || { tail -20 "$WORK/train.log" >&2; die "the training run wrote no AOT cache"; }
-                log "jvm25-aot: cache of $(du -m "$WORK/edge.aot" | cut -f1) MB"
-                run jvm25-aot "$JAVA25" "${opts[@]}" -XX:AOTCache="$WORK/edge.aot" "${EDGE_PROPS[@]}" -jar "$JAR"
+                continue
             fi
+            jar=$JAR
+            if [[ $b == jvm25-aotjar ]]; then
+                if [[ ! -f $AOT_JAR || $JAR -nt $AOT_JAR ]]; then
+                    log "$b: packaging the aot-jar into target/aot"
+                    (cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+                        -Dquarkus.package.output-directory=aot) >"$WORK/aot-package.log" 2>&1 \
+                        || { tail -20 "$WORK/aot-package.log" >&2; die "the aot-jar build failed"; }
+                fi
+                jar=$AOT_JAR
+            fi
+            log "$b: training run, $TRAIN s under load, writing $WORK/$b.aot"
+            start "train-$b" "$JAVA25" "${opts[@]}" -XX:AOTCacheOutput="$WORK/$b.aot" "${EDGE_PROPS[@]}" -jar "$jar"
+            load "$TRAIN" >/dev/null
+            stop
+            [[ -f $WORK/$b.aot ]] || { tail -20 "$WORK/train-$b.log" >&2; die "the training run wrote no AOT cache"; }
+            log "$b: cache of $(du -m "$WORK/$b.aot" | cut -f1) MB"
+            run "$b" "$JAVA25" "${opts[@]}" -XX:AOTCache="$WORK/$b.aot" "${EDGE_PROPS[@]}" -jar "$jar"
             ;;
         native)
             [[ -n $NATIVE ]] || { log "no native binary (target/*-runner): native skipped"; continue; }
