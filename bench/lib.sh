@@ -65,11 +65,14 @@ check_cpus() {
     [[ $1 != "$2" ]] || die "SERVER_CPU and CLIENT_CPU must differ"
 }
 
-# ensure_jar root: the packaged JVM application, built when missing
+# ensure_jar root [directory maven-option...]: the packaged JVM application in target/quarkus-app (or in
+# target/<directory>, packaged with those options), built when missing
 ensure_jar() {
-    if [[ ! -f $1/target/quarkus-app/quarkus-run.jar ]]; then
-        log "building the edge-proxy jar"
-        (cd "$1" && ./mvnw -q -B package -DskipTests)
+    local root=$1 dir=${2:-quarkus-app}
+    shift $(($# > 1 ? 2 : 1))
+    if [[ ! -f $root/target/$dir/quarkus-run.jar ]]; then
+        log "building the edge-proxy jar into target/$dir"
+        (cd "$root" && ./mvnw -q -B package -DskipTests "$@")
     fi
 }
 

@@ -107,12 +107,9 @@ for b in $BUILDS; do
             fi
             jar=$JAR
             if [[ $b == jvm25-aotjar ]]; then
-                if [[ ! -f $AOT_JAR || $JAR -nt $AOT_JAR ]]; then
-                    log "$b: packaging the aot-jar into target/aot"
-                    (cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
-                        -Dquarkus.package.output-directory=aot) >"$WORK/aot-package.log" 2>&1 \
-                        || { tail -20 "$WORK/aot-package.log" >&2; die "the aot-jar build failed"; }
-                fi
+                # an aot-jar older than the jar is packaged again
+                [[ $JAR -nt $AOT_JAR ]] && rm -f "$AOT_JAR"
+                ensure_jar "$ROOT" aot -Dquarkus.package.jar.type=aot-jar -Dquarkus.package.output-directory=aot
                 jar=$AOT_JAR
             fi
             log "$b: training run, $TRAIN s under load, writing $WORK/$b.aot"

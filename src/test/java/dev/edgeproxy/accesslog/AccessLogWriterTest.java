@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -150,13 +151,13 @@ class AccessLogWriterTest {
     void anOutputThatFailsLosesItsLinesButNeverThrowsIntoTheProxy() {
         OutputStream broken = new OutputStream() {
             @Override
-            public void write(int b) throws java.io.IOException {
-                throw new java.io.IOException("Broken pipe");
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws java.io.IOException {
-                throw new java.io.IOException("Broken pipe");
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("Broken pipe");
             }
         };
         AccessLogWriter writer = new AccessLogWriter(broken, p -> p.entry().path(), Duration.ofHours(1));
