@@ -29,6 +29,9 @@ CLIENT_CPU=${CLIENT_CPU:-1}       # the load generator is pinned here
 JAVA=${JAVA:-java}
 EDGE_JAVA_OPTS=${EDGE_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx96m -Xmn48m"}
 EDGE_NATIVE=${EDGE_NATIVE:-}      # path of a native binary: soak it instead of the jar
+# more -D options of edge-proxy for either build, e.g. the Netty data path:
+# EDGE_EXTRA_OPTS="-Dgateway.listener.dataPath=netty -Dquarkus.http.host-enabled=false"
+EDGE_EXTRA_OPTS=${EDGE_EXTRA_OPTS:-}
 
 ISSUER=soak.edge-proxy.dev
 AUDIENCE=edge-proxy-soak
@@ -101,7 +104,9 @@ PIDS+=($!)
 EDGE_OPTS=(-Dquarkus.config.locations="$CONF/routes.yaml" -Dquarkus.log.level=WARN
     '-Dquarkus.log.category."dev.edgeproxy.reload".level=INFO'
     -Dquarkus.http.port=$P_EDGE -Dquarkus.management.port=$P_EDGE_MGMT)
-log "starting $LABEL :$P_EDGE"
+read -r -a extra_opts <<<"$EDGE_EXTRA_OPTS"
+EDGE_OPTS+=("${extra_opts[@]}")
+log "starting $LABEL :$P_EDGE${EDGE_EXTRA_OPTS:+ ($EDGE_EXTRA_OPTS)}"
 if [[ -n $EDGE_NATIVE ]]; then
     taskset -c "$SERVER_CPU" "$EDGE_NATIVE" "${EDGE_OPTS[@]}" >"$WORK/edge.log" 2>&1 &
 else

@@ -113,7 +113,8 @@ class ArchitectureTest {
                     "io.vertx.core.impl.VertxInternal", "io.vertx.core.net.impl.ServerID",
                     "io.vertx.core.net.impl.TCPServerBase"),
             "dev.edgeproxy.config.ListenerCertificates", Set.of("io.vertx.core.net.impl.KeyStoreHelper"),
-            "dev.edgeproxy.server.EpollTransport", Set.of("io.vertx.core.impl.transports.EpollTransport"));
+            "dev.edgeproxy.server.EpollTransport", Set.of("io.vertx.core.impl.transports.EpollTransport"),
+            "dev.edgeproxy.datapath.NettyProxyServer", Set.of("io.vertx.core.http.impl.headers.HeadersMultiMap"));
 
     /** The allow-list shrinks with the uses: an entry no longer used is removed (with its guard test). */
     @Test

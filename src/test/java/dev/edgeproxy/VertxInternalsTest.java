@@ -70,6 +70,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       public {@code PemTrustOptions#loadKeyStore(Vertx)} needs one).</li>
  *   <li>{@code io.vertx.core.impl.transports.EpollTransport}: {@code dev.edgeproxy.server.EpollTransport} extends it
  *       to offer epoll as a {@code Transport} service to the native image.</li>
+ *   <li>{@code io.vertx.core.http.impl.headers.HeadersMultiMap#httpHeaders()}: the Netty data path
+ *       ({@code dev.edgeproxy.datapath.NettyProxyServer}) decodes header fields into it, as Vert.x's own server does,
+ *       because it is both Netty's {@code HttpHeaders} and Vert.x's {@code MultiMap}.</li>
  * </ul>
  * Each test names the Vert.x class and member it checks, first by signature (reflection), then by behaviour on a
  * real Vert.x instance.
@@ -89,6 +92,7 @@ class VertxInternalsTest {
     private static final String HTTP_SERVER_IMPL = "io.vertx.core.http.impl.HttpServerImpl";
     private static final String KEY_STORE_HELPER = "io.vertx.core.net.impl.KeyStoreHelper";
     private static final String EPOLL_TRANSPORT = "io.vertx.core.impl.transports.EpollTransport";
+    private static final String HEADERS_MULTI_MAP = "io.vertx.core.http.impl.headers.HeadersMultiMap";
 
     private static Vertx vertx;
 
@@ -353,6 +357,21 @@ class VertxInternalsTest {
         } catch (NoSuchMethodException e) {
             throw new AssertionError("Vert.x no longer has " + type + "#" + name + List.of(parameters), e);
         }
+    }
+
+    @Test
+    void headersMultiMapIsBothNettyHeadersAndAVertxMultiMap() {
+        Method httpHeaders = method(HEADERS_MULTI_MAP, "httpHeaders");
+        assertTrue(Modifier.isStatic(httpHeaders.getModifiers()), HEADERS_MULTI_MAP + "#httpHeaders() is no longer static");
+        assertTrue(io.netty.handler.codec.http.HttpHeaders.class.isAssignableFrom(type(HEADERS_MULTI_MAP))
+                && io.vertx.core.MultiMap.class.isAssignableFrom(type(HEADERS_MULTI_MAP)),
+                HEADERS_MULTI_MAP + " is no longer both io.netty...HttpHeaders and io.vertx.core.MultiMap");
+
+        // Behaviour: what Netty's codec writes in through HttpHeaders, the gateway reads through MultiMap.
+        var headers = io.vertx.core.http.impl.headers.HeadersMultiMap.httpHeaders();
+        ((io.netty.handler.codec.http.HttpHeaders) headers).add("Cookie", "a=1").add("cookie", "b=2");
+        assertEquals(List.of("a=1", "b=2"), ((io.vertx.core.MultiMap) headers).getAll("COOKIE"),
+                HEADERS_MULTI_MAP + " no longer keeps repeated fields, case-insensitively, in order");
     }
 
     private static Field field(String type, String name) {

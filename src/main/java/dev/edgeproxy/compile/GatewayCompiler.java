@@ -60,8 +60,9 @@ public final class GatewayCompiler {
             problems.add(e.getMessage());
         }
         problems.addAll(loaded.listenerCertificates().problems());
+        ListenerSettings listener = null;
         try {
-            ListenerSettings.from(loaded.config().listener(), loaded.listenerCertificates());
+            listener = ListenerSettings.from(loaded.config().listener(), loaded.listenerCertificates());
         } catch (InvalidConfigException e) {
             problems.addAll(e.errors());
         }
@@ -78,6 +79,9 @@ public final class GatewayCompiler {
             limits = ProxyLimits.from(loaded.config().limits());
             OriginClient.Maker maker = problems.isEmpty() ? makers.apply(limits) : OriginClient.Maker.NONE;
             table = RouteCompiler.compile(loaded.config(), cel, fetcher.apply(limits), maker);
+            if (listener != null && listener.dataPath().equals("netty")) {
+                problems.addAll(DataPathScope.unserved(table, loaded.config().listener()));
+            }
         } catch (InvalidConfigException e) {
             // Bad limits are reported once: the route compiler would only repeat them.
             problems.addAll(e.errors());

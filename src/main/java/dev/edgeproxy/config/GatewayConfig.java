@@ -94,6 +94,14 @@ public interface GatewayConfig {
          */
         @WithDefault("auto")
         String tlsEngine();
+
+        /**
+         * What serves the proxy port: {@code vertx} (Quarkus' HTTP server and Vert.x's client) or {@code netty} (the
+         * request path on Netty's own pipeline, {@code dev.edgeproxy.datapath}; needs {@code
+         * quarkus.http.host-enabled=false}). Checked by {@link ListenerSettings}.
+         */
+        @WithDefault("vertx")
+        String dataPath();
     }
 
     /** The built-in demo upstream that the sample configuration forwards to. */

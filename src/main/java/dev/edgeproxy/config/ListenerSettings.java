@@ -10,11 +10,13 @@ import java.util.Locale;
  * @param clientAuth        {@code none}, {@code request} or {@code required}
  * @param certificateReload how often the certificate files are read again; zero: never
  * @param tlsEngine         {@code auto}, {@code jdk} or {@code openssl}: which TLS engine serves the listener
+ * @param dataPath          {@code vertx} or {@code netty}: what serves the proxy port
  */
-public record ListenerSettings(String clientAuth, Duration certificateReload, String tlsEngine) {
+public record ListenerSettings(String clientAuth, Duration certificateReload, String tlsEngine, String dataPath) {
 
     public static final List<String> CLIENT_AUTH = List.of("none", "request", "required");
     public static final List<String> TLS_ENGINES = List.of("auto", "jdk", "openssl");
+    public static final List<String> DATA_PATHS = List.of("vertx", "netty");
 
     /**
      * @param certificates the TLS registry's files, for the trust store that client certificates need
@@ -39,9 +41,13 @@ public record ListenerSettings(String clientAuth, Duration certificateReload, St
         if (!TLS_ENGINES.contains(engine)) {
             problems.at("listener.tlsEngine", "unknown value '" + listener.tlsEngine() + "' (expected auto, jdk or openssl)");
         }
+        String dataPath = listener.dataPath().strip().toLowerCase(Locale.ROOT);
+        if (!DATA_PATHS.contains(dataPath)) {
+            problems.at("listener.dataPath", "unknown value '" + listener.dataPath() + "' (expected vertx or netty)");
+        }
         if (problems.count() > 0) {
             throw new InvalidConfigException(found.all());
         }
-        return new ListenerSettings(clientAuth, reload, engine);
+        return new ListenerSettings(clientAuth, reload, engine, dataPath);
     }
 }

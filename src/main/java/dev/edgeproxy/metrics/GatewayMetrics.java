@@ -141,12 +141,19 @@ public class GatewayMetrics {
      * Serves {@code edgeproxy_upstream_leased}: forwarded requests holding or waiting for a pooled origin connection,
      * zero whenever no request is in flight (a count that stays up is a connection the pool lost).
      */
-    public void originLeased(LongSupplier leased) {
-        Gauge.builder("edgeproxy.upstream.leased", leased, LongSupplier::getAsLong)
-                .description("Forwarded requests holding or waiting for a pooled origin connection")
-                .strongReference(true)
-                .register(registry);
+    public synchronized void originLeased(LongSupplier leased) {
+        // Each data path brings its count; the gauge reads their sum.
+        leasedCounts.add(leased);
+        if (leasedCounts.size() == 1) {
+            Gauge.builder("edgeproxy.upstream.leased", leasedCounts,
+                            counts -> counts.stream().mapToLong(LongSupplier::getAsLong).sum())
+                    .description("Forwarded requests holding or waiting for a pooled origin connection")
+                    .strongReference(true)
+                    .register(registry);
+        }
     }
+
+    private final java.util.List<LongSupplier> leasedCounts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A TLS failure with an origin: every one is counted; the log line that names it is throttled. */
     public void upstreamTlsFailure() {

@@ -13,9 +13,10 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * What one request did, noted as the pipeline goes and reported: to its trace as it happens, and once when its
- * response has ended to the route's meters and as one access log line. Used on the request's event loop only.
+ * response has ended to the route's meters and as one access log line. Used on the request's event loop only,
+ * by either data path (this package's, or {@code dev.edgeproxy.datapath}'s).
  */
-final class RequestRecord {
+public final class RequestRecord {
 
     /** As nginx: the user agent went away before the response began. */
     static final int CLIENT_CLOSED_REQUEST = 499;
@@ -33,7 +34,7 @@ final class RequestRecord {
     private long originNanos = AccessLogEntry.NOT_FORWARDED;
     private boolean reported;
 
-    RequestRecord(String method, String client, GatewayMetrics metrics, AccessLog accessLog, RequestTrace trace) {
+    public RequestRecord(String method, String client, GatewayMetrics metrics, AccessLog accessLog, RequestTrace trace) {
         this.method = method;
         this.client = client;
         this.metrics = metrics;
@@ -45,7 +46,7 @@ final class RequestRecord {
      * What the proxy decided: the canonical request (a request refused at step 1 has none, and is logged without
      * a path), the route, the subject, and the refusals operators watch.
      */
-    void evaluated(Evaluation evaluation) {
+    public void evaluated(Evaluation evaluation) {
         request = evaluation.request();
         if (evaluation.route() != null) {
             routeName = evaluation.route().name();
@@ -72,12 +73,12 @@ final class RequestRecord {
     }
 
     /** The matched route's name, or {@code null} while (or when) none matched. */
-    String routeName() {
+    public String routeName() {
         return routeName;
     }
 
     /** The request goes to {@code backend} with {@code headers}, which carry its trace on. */
-    void forwarding(Backend backend, MultiMap headers) {
+    public void forwarding(Backend backend, MultiMap headers) {
         trace.forwarding(backend, method, headers);
     }
 
@@ -85,14 +86,14 @@ final class RequestRecord {
      * The exchange with the origin is over (complete, failed or timed out) after {@code nanos}; {@code status} is
      * the origin's, 0 when it sent none.
      */
-    void originTook(long nanos, int status) {
+    public void originTook(long nanos, int status) {
         originNanos = nanos;
         meters().origin(nanos);
         trace.originEnded(status);
     }
 
     /** The request ends with {@code failure}: counts the requests refused for their form. */
-    void failed(Throwable failure) {
+    public void failed(Throwable failure) {
         trace.failed(failure instanceof GatewayError ? failure.getClass().getSimpleName() : "internal");
         if (failure instanceof GatewayError g && g.closesConnection()) {
             metrics.refused(failure instanceof GatewayError.PayloadTooLarge ? "request body too large" : g.getMessage());
@@ -106,12 +107,24 @@ final class RequestRecord {
      * @param completed false when the connection closed before the response was complete
      */
     void end(HttpServerResponse response, boolean completed) {
+        end(response.getStatusCode(), response.headWritten(), completed);
+    }
+
+    /**
+     * The response has ended, as {@link #end(HttpServerResponse, boolean)} says, for a data path without Vert.x's
+     * response.
+     *
+     * @param status    the status the response has (or would have had)
+     * @param headSent  whether its head went out
+     * @param completed false when the connection closed before the response was complete
+     */
+    public void end(int status, boolean headSent, boolean completed) {
         if (reported) {
             return;
         }
         reported = true;
         long duration = System.nanoTime() - startedAt;
-        int status = !completed && !response.headWritten() ? CLIENT_CLOSED_REQUEST : response.getStatusCode();
+        status = !completed && !headSent ? CLIENT_CLOSED_REQUEST : status;
         meters().request(status, duration);
         trace.end(status, request == null ? null : request.path());
         if (accessLog.enabled()) {

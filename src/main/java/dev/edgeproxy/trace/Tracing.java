@@ -6,7 +6,9 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import org.eclipse.microprofile.config.Config;
 
@@ -85,21 +87,29 @@ public final class Tracing {
         if (tracer == null) {
             return RequestTrace.OFF;
         }
-        Context parent = propagator.extract(Context.root(), request.headers(), TraceHeaders.GETTER);
-        String method = request.method().name();
+        SocketAddress remote = request.remoteAddress();
+        return start(request.method().name(), request.headers(), request.connection().isSsl(), request.version(),
+                remote == null ? null : remote.hostAddress());
+    }
+
+    /** {@link #start(HttpServerRequest)} for a data path without Vert.x's request; {@code client} may be null. */
+    public RequestTrace start(String method, MultiMap headers, boolean tls, HttpVersion version, String client) {
+        if (tracer == null) {
+            return RequestTrace.OFF;
+        }
+        Context parent = propagator.extract(Context.root(), headers, TraceHeaders.GETTER);
         var builder = tracer.spanBuilder(method)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(TraceAttributes.HTTP_METHOD, method)
-                .setAttribute(TraceAttributes.URL_SCHEME, request.connection().isSsl() ? "https" : "http")
-                .setAttribute(TraceAttributes.PROTOCOL_VERSION, switch (request.version()) {
+                .setAttribute(TraceAttributes.URL_SCHEME, tls ? "https" : "http")
+                .setAttribute(TraceAttributes.PROTOCOL_VERSION, switch (version) {
                     case HTTP_1_0 -> "1.0";
                     case HTTP_1_1 -> "1.1";
                     case HTTP_2 -> "2";
                 });
-        SocketAddress remote = request.remoteAddress();
-        if (remote != null && remote.hostAddress() != null) {
-            builder.setAttribute(TraceAttributes.CLIENT_ADDRESS, remote.hostAddress());
+        if (client != null) {
+            builder.setAttribute(TraceAttributes.CLIENT_ADDRESS, client);
         }
         Span span = builder.startSpan();
         return new LiveTrace(tracer, propagator, parent.with(span), span);

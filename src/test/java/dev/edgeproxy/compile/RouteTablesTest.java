@@ -76,6 +76,40 @@ class RouteTablesTest {
     }
 
     @Test
+    void theNettyDataPathRefusesWhatItDoesNotServeYetAtStartupAndOnReload() throws Exception {
+        String unserved = """
+                gateway:
+                  routes:
+                    - name: chat
+                      websocket: true
+                      backends: [{host: "127.0.0.1:8081"}]
+                    - name: grpc
+                      backends: [{host: "127.0.0.1:8082", protocol: http2}]
+                """;
+        Path file = Files.writeString(tmp.resolve("gateway.yaml"), unserved);
+        Map<String, String> netty = Map.of("quarkus.config.locations", file.toString(), "gateway.listener.dataPath", "netty",
+                "gateway.listener.h2c", "true");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> over(file, netty).current());
+        assertEquals(List.of(
+                "gateway: listener.h2c: HTTP/2 is not served by gateway.listener.dataPath netty yet (use vertx)",
+                "route 'chat': websocket: a WebSocket tunnel is not served by gateway.listener.dataPath netty yet (use vertx)",
+                "route 'grpc': backends[0]: an origin with tls or protocol http2 is not served by gateway.listener.dataPath "
+                        + "netty yet (use vertx)"), e.errors());
+        // The same routes on the Vert.x data path start.
+        tables = over(file, Map.of("quarkus.config.locations", file.toString()));
+        assertEquals(List.of("chat", "grpc"), names(tables.current()));
+        tables.close();
+
+        Files.writeString(file, route("plain"));
+        tables = over(file, Map.of("quarkus.config.locations", file.toString(), "gateway.listener.dataPath", "netty"));
+        assertEquals(List.of("plain"), names(tables.current()));
+        Files.writeString(file, unserved);
+        InvalidConfigException reload = assertThrows(InvalidConfigException.class, tables::reload);
+        assertTrue(reload.getMessage().contains("route 'chat': websocket"), reload::getMessage);
+        assertEquals(List.of("plain"), names(tables.current()), "the refused reload leaves the table in force");
+    }
+
+    @Test
     void everySettingStartupChecksIsReportedTogether() throws Exception {
         Path file = Files.writeString(tmp.resolve("gateway.yaml"), route("nowhere").replace("127.0.0.1:8081", "just-a-host"));
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> over(file, Map.of(

@@ -31,7 +31,7 @@ class ListenerSettingsTest {
 
     @Test
     void defaultsAreNoClientCertificatesAReadEveryMinuteAndTheBestEngine() {
-        assertEquals(new ListenerSettings("none", Duration.ofMinutes(1), "auto"), settings(Map.of()));
+        assertEquals(new ListenerSettings("none", Duration.ofMinutes(1), "auto", "vertx"), settings(Map.of()));
     }
 
     @Test
@@ -53,9 +53,11 @@ class ListenerSettingsTest {
     void badValuesAreRefusedNamingTheField() {
         assertEquals(List.of("gateway: listener.clientAuth: unknown value 'sometimes' (expected none, request or required)",
                 "gateway: listener.certificateReload: 'soon' is not a duration (examples: 15s, 500ms, 2m)",
-                "gateway: listener.tlsEngine: unknown value 'fast' (expected auto, jdk or openssl)"),
+                "gateway: listener.tlsEngine: unknown value 'fast' (expected auto, jdk or openssl)",
+                "gateway: listener.dataPath: unknown value 'io_uring' (expected vertx or netty)"),
                 refusal(Map.of("gateway.listener.clientAuth", "sometimes", "gateway.listener.certificateReload", "soon",
-                        "gateway.listener.tlsEngine", "fast")));
+                        "gateway.listener.tlsEngine", "fast", "gateway.listener.dataPath", "io_uring")));
+        assertEquals("netty", settings(Map.of("gateway.listener.dataPath", "Netty")).dataPath());
         assertEquals("jdk", settings(Map.of("gateway.listener.tlsEngine", " JDK")).tlsEngine());
         assertEquals(Duration.ZERO, settings(Map.of("gateway.listener.certificateReload", "0s")).certificateReload());
     }

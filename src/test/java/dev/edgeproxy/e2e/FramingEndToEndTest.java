@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -149,6 +150,7 @@ class FramingEndToEndTest {
     }
 
     @Test
+    @Tag("http2")
     void http2BodiesArriveWholeWithAndWithoutContentLength() throws Exception {
         byte[] small = "twenty-seven bytes of body".concat("!").getBytes(StandardCharsets.UTF_8);
         byte[] large = EchoUpstream.content(TWENTY_MB);
@@ -173,6 +175,7 @@ class FramingEndToEndTest {
     }
 
     @Test
+    @Tag("http2")
     void bodiesPastTheRouteLimitAre413WhateverTheirFraming() throws Exception {
         int before = gateway.upstream().requests();
         byte[] body = EchoUpstream.content(2 * 1024 * 1024);

@@ -17,6 +17,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,7 +119,9 @@ class TlsListenerIT {
         httpPort = PackagedApp.freePort();
         httpsPort = PackagedApp.freePort();
         managementPort = PackagedApp.freePort();
-        app = PackagedApp.start(List.of(
+        List<String> dataPath = GatewayTestResource.NETTY_DATA_PATH
+                ? List.of("gateway.listener.dataPath=netty", "quarkus.http.host-enabled=false") : List.of();
+        app = PackagedApp.start(java.util.stream.Stream.concat(dataPath.stream(), Stream.of(
                 "quarkus.config.locations=" + config,
                 "quarkus.http.port=" + httpPort,
                 "quarkus.http.ssl-port=" + httpsPort,
@@ -129,7 +133,7 @@ class TlsListenerIT {
                 "quarkus.tls.key-store.sni=true",
                 "quarkus.tls.trust-store.pem.certs=" + ca,
                 "gateway.listener.clientAuth=request",
-                "gateway.listener.certificateReload=1s"));
+                "gateway.listener.certificateReload=1s")).toList());
         assertTrue(app.awaitOutput("Listening on", WAIT), () -> "did not start:\n" + app.output());
         vertx = Vertx.vertx();
     }
@@ -207,9 +211,12 @@ class TlsListenerIT {
                 ? "HTTPS listener: TLS by the JDK (netty-tcnative is not available)"
                 : "HTTPS listener: TLS by OpenSSL (BoringSSL";
         assertTrue(app.output().contains(expected), () -> "expected '" + expected + "' in:\n" + app.output());
+        String dataPath = ":" + httpsPort + " (https) served by the Netty data path";
+        assertEquals(GatewayTestResource.NETTY_DATA_PATH, app.output().contains(dataPath), app::output);
     }
 
     @Test
+    @Tag("http2")
     void http2AndHttp11ThroughAlpnWithForwardedProtoHttps() throws Exception {
         HttpClient h2 = client(HttpVersion.HTTP_2, null);
         Answer viaH2 = get(h2, "a.example", "/open/x");
@@ -226,6 +233,7 @@ class TlsListenerIT {
 
     /** The HTTP/2 seam over TLS (ALPN h2), with raw frames: Http2AttackEndToEndTest's rows that depend on TLS. */
     @Test
+    @Tag("http2")
     void http2OverTlsRefusesInvalidFieldsAndKeepsTheListenersScheme() {
         try (RawH2 h2 = RawH2.connectTls(httpsPort, "a.example", Map.of())) {
             assertEquals(100L, h2.serverSettings().get(H2Wire.SETTINGS_MAX_CONCURRENT_STREAMS));

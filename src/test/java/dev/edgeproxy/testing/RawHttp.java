@@ -26,8 +26,10 @@ public final class RawHttp {
      * What came back on the connection.
      *
      * @param complete false when the connection ended (or stalled) before the body its framing announced
+     * @param trailers  the trailer fields of a chunked body, names in lower case
      */
-    public record Response(int status, Map<String, String> headers, byte[] body, boolean complete) {
+    public record Response(int status, Map<String, String> headers, byte[] body, boolean complete,
+                           Map<String, String> trailers) {
 
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
@@ -57,32 +59,50 @@ public final class RawHttp {
 
     /** Reads one response; a connection closed before its head ends is an {@code IOException}. */
     public static Response read(InputStream in) throws IOException {
+        return read(in, "GET");
+    }
+
+    /**
+     * Reads one response to a request with {@code method}: a response to {@code HEAD}, a 1xx, 204 or 304 has no body
+     * whatever its headers say (RFC 9112 §6.3), so the next response on the connection can be read after it.
+     */
+    public static Response read(InputStream in, String method) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
         }
         int status = Integer.parseInt(statusLine.split(" ")[1]);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
-            int colon = line.indexOf(':');
-            headers.merge(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
-                    (a, b) -> a + "," + b);
-        }
+        Map<String, String> headers = fields(in);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Map<String, String> trailers = new LinkedHashMap<>();
         boolean complete;
-        if (headers.containsKey("content-length")) {
+        if ("HEAD".equals(method) || status < 200 || status == 204 || status == 304) {
+            complete = true;
+        } else if (headers.containsKey("content-length")) {
             long length = Long.parseLong(headers.get("content-length"));
             complete = copy(in, body, length) == length;
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            complete = chunks(in, body);
+            complete = chunks(in, body, trailers);
         } else {
             copy(in, body, Long.MAX_VALUE);
             complete = true;
         }
-        return new Response(status, headers, body.toByteArray(), complete);
+        return new Response(status, headers, body.toByteArray(), complete, trailers);
     }
 
-    private static boolean chunks(InputStream in, ByteArrayOutputStream body) throws IOException {
+    /** Header (or trailer) lines up to the empty one; repeated names joined with commas. */
+    private static Map<String, String> fields(InputStream in) throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
+            int colon = line.indexOf(':');
+            fields.merge(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
+                    (a, b) -> a + "," + b);
+        }
+        return fields;
+    }
+
+    private static boolean chunks(InputStream in, ByteArrayOutputStream body, Map<String, String> trailers)
+            throws IOException {
         while (true) {
             String size = line(in);
             if (size == null) {
@@ -91,7 +111,8 @@ public final class RawHttp {
             int semicolon = size.indexOf(';');
             long n = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
             if (n == 0) {
-                return line(in) != null;
+                trailers.putAll(fields(in));
+                return true;
             }
             if (copy(in, body, n) != n || line(in) == null) {
                 return false;

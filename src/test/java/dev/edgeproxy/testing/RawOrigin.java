@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /hang}: no answer; the connection stays open until the peer closes it;</li>
  *   <li>{@code /101}: {@code 101 Switching Protocols} with {@code Upgrade: foo}, then the socket stays open and
  *       every byte that follows is kept ({@link #upgradedBytes()});</li>
- *   <li>{@code /reset}: the connection is reset at once (RST, no answer).</li>
+ *   <li>{@code /reset}: the connection is reset at once (RST, no answer);</li>
+ *   <li>a suffix given to {@link #script}: the bytes given there, after which the connection is closed if asked.</li>
  * </ul>
  */
 public final class RawOrigin implements AutoCloseable {
@@ -98,6 +100,18 @@ public final class RawOrigin implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final ByteArrayOutputStream upgraded = new ByteArrayOutputStream();
     private volatile boolean closing;
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+
+    private record Script(byte[] answer, boolean close) {
+    }
+
+    /**
+     * Requests whose path ends with {@code suffix} get {@code answer} exactly (ISO-8859-1), whatever it says; the
+     * connection is then closed when {@code close}, else read on for the next request.
+     */
+    public void script(String suffix, String answer, boolean close) {
+        scripts.put(suffix, new Script(answer.getBytes(StandardCharsets.ISO_8859_1), close));
+    }
 
     /** Listens on 127.0.0.1 on a free port. */
     public RawOrigin() {
@@ -226,6 +240,16 @@ public final class RawOrigin implements AutoCloseable {
                 if (path.endsWith("/hang")) {
                     drain(in, null);
                     return;
+                }
+                Script script = scripts.entrySet().stream().filter(e -> path.endsWith(e.getKey()))
+                        .map(Map.Entry::getValue).findFirst().orElse(null);
+                if (script != null) {
+                    out.write(script.answer());
+                    out.flush();
+                    if (script.close()) {
+                        return;
+                    }
+                    continue;
                 }
                 if (path.endsWith("/101")) {
                     out.write(SWITCHING);
