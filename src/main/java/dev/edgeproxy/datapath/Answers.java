@@ -61,10 +61,7 @@ final class Answers {
     static void refusal(Exchange exchange, Throwable failure) {
         if (!(failure instanceof GatewayError error)) {
             LOG.errorf(failure, "unexpected failure on route %s", exchange.record.routeName());
-            FullHttpResponse response = response(exchange, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
-            exchange.status = 500;
-            exchange.headSent = true;
-            exchange.done(exchange.ctx.writeAndFlush(response));
+            send(exchange, response(exchange, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"), false);
             return;
         }
         write(exchange, error);
@@ -73,7 +70,12 @@ final class Answers {
     private static void write(Exchange exchange, GatewayError error) {
         FullHttpResponse response = response(exchange, HttpResponseStatus.valueOf(error.status()), error.body());
         error.headers((name, value) -> response.headers().add(name, value));
-        if (error.closesConnection()) {
+        send(exchange, response, error.closesConnection());
+    }
+
+    /** Writes {@code response}, saying whether the connection stays ({@code Connection}), and ends the exchange. */
+    private static void send(Exchange exchange, FullHttpResponse response, boolean closes) {
+        if (closes) {
             exchange.keepAlive = false;
         }
         if (!exchange.keepAlive) {
@@ -81,7 +83,7 @@ final class Answers {
         } else if (exchange.request.protocolVersion().minorVersion() == 0) {
             response.headers().set("connection", "keep-alive");
         }
-        exchange.status = error.status();
+        exchange.status = response.status().code();
         exchange.headSent = true;
         exchange.done(exchange.ctx.writeAndFlush(response));
     }

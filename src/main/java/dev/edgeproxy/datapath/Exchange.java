@@ -111,6 +111,10 @@ final class Exchange implements OriginPool.Lease {
         try {
             Evaluator.evaluate(connection.path().routes().get(), arrival, Evaluator.Purpose.FORWARD, ctx.executor())
                     .whenComplete((evaluation, failure) -> {
+                        if (over) {
+                            // The user agent left while the evaluation waited (a JWKS fetch): nothing to do.
+                            return;
+                        }
                         try {
                             if (failure != null) {
                                 refuse(failure instanceof CompletionException c ? c.getCause() : failure);
@@ -118,11 +122,11 @@ final class Exchange implements OriginPool.Lease {
                                 act(evaluation);
                             }
                         } catch (RuntimeException e) {
-                            refuse(e);
+                            failWith(e);
                         }
                     });
         } catch (RuntimeException e) {
-            refuse(e);
+            failWith(e);
         }
     }
 
@@ -165,7 +169,8 @@ final class Exchange implements OriginPool.Lease {
             return;
         }
         boolean hasBody = declared > 0 || declared < 0 && request.headers().contains("transfer-encoding");
-        if (hasBody && request.headers().containsValue("expect", "100-continue", true)) {
+        if (hasBody && request.protocolVersion().minorVersion() == 1
+                && request.headers().containsValue("expect", "100-continue", true)) {
             // We answer the user agent's expectation ourselves; the origin gets a plain request.
             headers.remove("expect");
             Answers.writeContinue(this);
@@ -201,7 +206,8 @@ final class Exchange implements OriginPool.Lease {
     public void acquired(OriginChannel channel) {
         waiter = null;
         if (over) {
-            // Answered meanwhile (a timeout while waiting): the fresh connection goes back unused.
+            // Answered meanwhile (a timeout while waiting, the user agent gone): the connection goes back unused.
+            releaseLease();
             connection.path().origins().release(channel, true);
             return;
         }
@@ -235,6 +241,19 @@ final class Exchange implements OriginPool.Lease {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestEnded = true;
+        }
+        if (content.decoderResult().isFailure()) {
+            // Broken framing (a bad chunk size, trailers over the limit): the origin must not take what came so far
+            // for the whole body, and nothing after it on this connection can be framed.
+            ReferenceCountUtil.release(content);
+            requestEnded = true;
+            keepAlive = false;
+            if (!over) {
+                failWith(new GatewayError.BadRequest("request body broken off"));
+            } else if (written != null) {
+                connection.exchangeDone(this, written, false);
+            }
+            return;
         }
         if (discarding || over) {
             ReferenceCountUtil.release(content);
@@ -280,11 +299,16 @@ final class Exchange implements OriginPool.Lease {
 
     /** The exchange fails: 502/503/504/413 while the answer has not begun, a cut connection after. */
     void fail(GatewayError error) {
+        failWith(error);
+    }
+
+    /** {@link #fail} for any failure: one that is not a {@link GatewayError} is answered 500 (and logged). */
+    private void failWith(Throwable failure) {
         if (over) {
             return;
         }
         originOver(0);
-        refuse(error);
+        refuse(failure);
     }
 
     /** The exchange with the origin is over; reports how long it took (once). */
@@ -318,6 +342,9 @@ final class Exchange implements OriginPool.Lease {
     }
 
     private void refuse(Throwable failure) {
+        if (written != null) {
+            return;
+        }
         over = true;
         cancelDeadline();
         for (HttpContent part; (part = pending.poll()) != null; ) {

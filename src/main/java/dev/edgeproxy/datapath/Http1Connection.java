@@ -34,6 +34,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     /** Everything that arrives is dropped: the connection closes once the user agent stops sending, or at the linger's end. */
     private boolean lingering;
     private ScheduledFuture<?> lingerTimer;
+    private ChannelFuture lingerWritten;
     /** Since when a request head is awaited ({@link System#nanoTime()}); 0 while a request is under way. */
     private long headSince;
     private ScheduledFuture<?> headTimer;
@@ -109,7 +110,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
             if (last) {
-                ctx.close();
+                // The user agent has sent all: close once the answer is out (closing earlier would cut it).
+                lingerWritten.addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.read();
             }
@@ -187,9 +189,15 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         lingering = true;
-        lingerTimer = ctx.executor().schedule(() -> {
-            ctx.close();
-        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        lingerWritten = written;
+        // The linger counts from when the answer is out, not from when it was handed to the channel.
+        written.addListener(f -> {
+            if (ctx.channel().isActive()) {
+                lingerTimer = ctx.executor().schedule(() -> {
+                    ctx.close();
+                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        });
         ctx.read();
     }
 

@@ -18,8 +18,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closes it.
  *
  * <p>A waiting request is served by the first connection given back on its own event loop, or, when one is given
- * back on another loop, by a new connection in the place of that one (closed for it).
+ * back (or lies idle) on another loop, by a new connection in the place of that one (closed for it). A place is
+ * offered to the oldest waiting request first; one that has given up (its exchange timed out, its user agent left)
+ * leaves the queue and passes the place on.
  */
 final class OriginPool {
 
@@ -51,7 +54,8 @@ final class OriginPool {
         final EventLoop loop;
         final Backend backend;
         final Lease lease;
-        private boolean cancelled;
+        /** Served or cancelled; read from other loops (which skip such waiters), written on {@link #loop} only. */
+        private volatile boolean done;
         private final Budget budget;
 
         Waiter(EventLoop loop, Backend backend, Lease lease, Budget budget) {
@@ -61,11 +65,20 @@ final class OriginPool {
             this.budget = budget;
         }
 
-        /** On the waiter's event loop. */
+        /** On the waiter's loop: whether it still waited (it no longer does). */
+        boolean take() {
+            if (done) {
+                return false;
+            }
+            done = true;
+            budget.waiting.decrementAndGet();
+            return true;
+        }
+
+        /** On the waiter's loop: its exchange ended first; it leaves the queue. */
         void cancel() {
-            if (!cancelled) {
-                cancelled = true;
-                budget.waiting.decrementAndGet();
+            if (take()) {
+                budget.waiters.remove(this);
             }
         }
     }
@@ -74,7 +87,9 @@ final class OriginPool {
     static final class Budget {
         final AtomicInteger open = new AtomicInteger();
         final AtomicInteger waiting = new AtomicInteger();
-        final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedDeque<Waiter> waiters = new ConcurrentLinkedDeque<>();
+        /** The loops that may hold idle connections to this origin. */
+        final Set<EventLoop> idleLoops = ConcurrentHashMap.newKeySet();
     }
 
     private final ProxyLimits limits;
@@ -100,14 +115,11 @@ final class OriginPool {
      *         the connection is made)
      */
     Waiter acquire(EventLoop loop, Backend backend, Lease lease) {
-        ArrayDeque<OriginChannel> free = idle.get().get(backend);
-        while (free != null && !free.isEmpty()) {
-            OriginChannel origin = free.pollLast();
-            if (origin.channel().isActive()) {
-                origin.leased();
-                lease.acquired(origin);
-                return null;
-            }
+        OriginChannel free = idleOn(backend);
+        if (free != null) {
+            free.leased();
+            lease.acquired(free);
+            return null;
         }
         Budget budget = budgets.computeIfAbsent(backend, k -> new Budget());
         if (budget.open.incrementAndGet() <= limits.upstreamMaxConnections()) {
@@ -121,8 +133,51 @@ final class OriginPool {
             return null;
         }
         Waiter waiter = new Waiter(loop, backend, lease, budget);
-        budget.waiters.add(waiter);
+        budget.waiters.addLast(waiter);
+        waiting(budget, backend, loop);
         return waiter;
+    }
+
+    /** An idle, open connection to {@code backend} on the calling loop (the most recently used), or null. */
+    private OriginChannel idleOn(Backend backend) {
+        ArrayDeque<OriginChannel> free = idle.get().get(backend);
+        while (free != null && !free.isEmpty()) {
+            OriginChannel origin = free.pollLast();
+            if (origin.channel().isActive()) {
+                return origin;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A request now waits: a place that came free meanwhile goes to the queue, and an idle connection on another
+     * loop is closed so that its place serves the queue (idle connections count against the cap).
+     */
+    private void waiting(Budget budget, Backend backend, EventLoop here) {
+        if (budget.open.get() < limits.upstreamMaxConnections()) {
+            offerPlace(budget);
+        }
+        for (EventLoop other : budget.idleLoops) {
+            if (other != here) {
+                other.execute(() -> closeOneIdle(budget, backend, other));
+                return;
+            }
+        }
+    }
+
+    /** On {@code loop}: closes its oldest idle connection to {@code backend} while requests wait; else asks another loop. */
+    private void closeOneIdle(Budget budget, Backend backend, EventLoop loop) {
+        if (budget.waiting.get() <= 0) {
+            return;
+        }
+        ArrayDeque<OriginChannel> free = idle.get().get(backend);
+        if (free == null || free.isEmpty()) {
+            budget.idleLoops.remove(loop);
+            waiting(budget, backend, loop);
+            return;
+        }
+        free.pollFirst().channel().close();
     }
 
     private void connect(EventLoop loop, Backend backend, Budget budget, Lease lease) {
@@ -163,9 +218,14 @@ final class OriginPool {
         });
     }
 
-    /** A connection closed: the oldest waiting request, on whichever loop, may connect in its place. */
+    /** A connection closed: its place goes to the oldest waiting request, on whichever loop. */
     private void slotFreed(Budget budget) {
         budget.open.decrementAndGet();
+        offerPlace(budget);
+    }
+
+    /** A place under the cap is free: the oldest waiting request is asked, on its own loop, to take it. */
+    private void offerPlace(Budget budget) {
         Waiter waiter = nextWaiter(budget);
         if (waiter != null) {
             waiter.loop.execute(() -> retry(waiter, budget));
@@ -174,33 +234,39 @@ final class OriginPool {
 
     /** On the waiter's loop, after a place came free: an idle connection, a new one, or back into the queue. */
     private void retry(Waiter waiter, Budget budget) {
-        if (waiter.cancelled) {
+        if (waiter.done) {
+            // Gone meanwhile: the place goes to the next one.
+            offerPlace(budget);
             return;
         }
-        ArrayDeque<OriginChannel> free = idle.get().get(waiter.backend);
-        while (free != null && !free.isEmpty()) {
-            OriginChannel origin = free.pollLast();
-            if (origin.channel().isActive()) {
-                waiter.cancel();
-                origin.leased();
-                waiter.lease.acquired(origin);
-                return;
-            }
+        OriginChannel free = idleOn(waiter.backend);
+        if (free != null && waiter.take()) {
+            free.leased();
+            waiter.lease.acquired(free);
+            // The place that came free was not used: the next one may have it.
+            offerPlace(budget);
+            return;
         }
         if (budget.open.incrementAndGet() <= limits.upstreamMaxConnections()) {
-            waiter.cancel();
-            connect(waiter.loop, waiter.backend, budget, waiter.lease);
+            if (waiter.take()) {
+                connect(waiter.loop, waiter.backend, budget, waiter.lease);
+            } else {
+                budget.open.decrementAndGet();
+            }
             return;
         }
-        // Another request took the place first: this one waits on, now at the back.
+        // Another request took the place first: this one waits on, first in line.
         budget.open.decrementAndGet();
-        budget.waiters.add(waiter);
+        budget.waiters.addFirst(waiter);
+        if (budget.open.get() < limits.upstreamMaxConnections()) {
+            offerPlace(budget);
+        }
     }
 
     private static Waiter nextWaiter(Budget budget) {
         Waiter waiter;
-        while ((waiter = budget.waiters.poll()) != null) {
-            if (!waiter.cancelled) {
+        while ((waiter = budget.waiters.pollFirst()) != null) {
+            if (!waiter.done) {
                 return waiter;
             }
         }
@@ -208,28 +274,40 @@ final class OriginPool {
     }
 
     /**
-     * The exchange on {@code origin} ended; on its event loop. A connection whose exchange ended cleanly (response
-     * whole, request whole, keep-alive on both sides) serves a waiting request of this loop, or goes idle; when the
-     * waiting request is another loop's it is closed so that one can connect. Any other is closed.
+     * The exchange on {@code origin} ended; called on its event loop. Done as a task of the loop, after the origin's
+     * read has been handled whole: bytes the origin sent beyond its answer then find the connection unclaimed and
+     * close it, rather than reach the next request as its answer. A connection whose exchange ended cleanly
+     * (response whole, request whole, keep-alive on both sides) serves a waiting request of this loop, or goes idle;
+     * when the waiting request is another loop's it is closed so that one can connect in its place. Any other is
+     * closed.
      */
     void release(OriginChannel origin, boolean reusable) {
+        origin.detach();
         Channel ch = origin.channel();
-        if (!reusable || !ch.isActive()) {
+        if (!reusable) {
+            ch.close();
+            return;
+        }
+        ch.eventLoop().execute(() -> park(origin));
+    }
+
+    private void park(OriginChannel origin) {
+        Channel ch = origin.channel();
+        if (!ch.isActive()) {
             ch.close();
             return;
         }
         Budget budget = budgets.get(origin.key());
         Waiter waiter = budget == null ? null : nextWaiter(budget);
         if (waiter != null) {
-            if (waiter.loop == ch.eventLoop()) {
-                waiter.cancel();
+            if (waiter.loop == ch.eventLoop() && waiter.take()) {
                 origin.leased();
                 waiter.lease.acquired(origin);
-            } else {
-                // Put back so the loop that waits connects in this connection's place (slotFreed).
-                budget.waiters.add(waiter);
-                ch.close();
+                return;
             }
+            // Another loop's request: it connects in this connection's place (slotFreed).
+            budget.waiters.addFirst(waiter);
+            ch.close();
             return;
         }
         origin.idle(System.nanoTime());
@@ -239,6 +317,9 @@ final class OriginPool {
             return deque;
         });
         free.addLast(origin);
+        if (budget != null) {
+            budget.idleLoops.add(ch.eventLoop());
+        }
     }
 
     /** An idle connection that its origin closed leaves the pool at once. */

@@ -125,8 +125,9 @@ public final class NettyListenerTls {
     }
 
     /**
-     * The context for an SNI name: its own certificate when one is configured for it, else the default. Only the
-     * configured names are kept (a client's made-up names must not grow the map).
+     * The context for an SNI name: its own certificate when one covers it, else the default. At most {@link
+     * RotatingKeyCertOptions#MAX_NAMES} names' contexts are kept: a client's made-up names are not kept at all, and
+     * beyond the bound (the endless names under a wildcard certificate) a context is made for the handshake.
      */
     private SslContext contextFor(String serverName) {
         if (serverName == null) {
@@ -143,6 +144,9 @@ public final class NettyListenerTls {
         }
         try {
             SslContext made = factories.create(keys, name);
+            if (named.size() >= RotatingKeyCertOptions.MAX_NAMES) {
+                return made;
+            }
             SslContext raced = named.putIfAbsent(name, made);
             return raced == null ? made : raced;
         } catch (Exception e) {

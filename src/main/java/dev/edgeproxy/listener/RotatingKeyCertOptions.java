@@ -31,22 +31,39 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 final class RotatingKeyCertOptions implements KeyCertOptions {
 
+    /** How many SNI names' key managers one generation keeps. */
+    static final int MAX_NAMES = 256;
+
     /** One generation of key material: the default key manager and, under SNI, one per server name. */
     private record Material(long generation, X509ExtendedKeyManager defaults, Function<String, KeyManagerFactory> byName,
             Map<String, Optional<X509ExtendedKeyManager>> named) {
 
+        /**
+         * The key manager for an SNI name. Only names a certificate covers are kept, and at most {@link #MAX_NAMES} of
+         * them: a client's made-up names, or the endless names under a wildcard certificate, must not grow the map.
+         */
         X509ExtendedKeyManager forName(String serverName) {
             if (serverName == null || byName == null) {
                 return defaults;
             }
-            return named.computeIfAbsent(serverName, n -> {
-                try {
-                    KeyManagerFactory f = byName.apply(n);
-                    return f == null ? Optional.empty() : Optional.ofNullable(x509(f));
-                } catch (RuntimeException e) {
-                    return Optional.empty();
-                }
-            }).orElse(defaults);
+            Optional<X509ExtendedKeyManager> known = named.get(serverName);
+            if (known != null) {
+                return known.orElse(defaults);
+            }
+            X509ExtendedKeyManager found;
+            try {
+                KeyManagerFactory f = byName.apply(serverName);
+                found = f == null ? null : x509(f);
+            } catch (RuntimeException e) {
+                found = null;
+            }
+            if (found == null) {
+                return defaults;
+            }
+            if (named.size() < MAX_NAMES) {
+                named.put(serverName, Optional.of(found));
+            }
+            return found;
         }
     }
 
