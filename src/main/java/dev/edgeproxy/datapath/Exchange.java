@@ -25,7 +25,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.MultiMap;
 import org.jboss.logging.Logger;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,7 @@ final class Exchange implements OriginPool.Lease {
         this.ctx = connection.context();
         this.request = request;
         DataPath path = connection.path();
-        String client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String client = connection.clientAddress();
         this.record = new RequestRecord(request.method().name(), client, path.metrics(), path.accessLog(),
                 path.tracing().start(request.method().name(), headers(request), connection.tls(), version(), client));
     }
@@ -103,10 +102,9 @@ final class Exchange implements OriginPool.Lease {
             Answers.malformed(this, request.decoderResult().cause());
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         boolean tls = connection.tls();
         Arrival arrival = new Arrival(request.method().name(), version(), request.uri(), headers(request),
-                null, null, tls, remote.getAddress().getHostAddress(), remote.getPort(),
+                null, null, tls, connection.clientAddress(), connection.clientPort(),
                 tls ? this::clientCertificate : Map::of);
         try {
             Evaluator.evaluate(connection.path().routes().get(), arrival, Evaluator.Purpose.FORWARD, ctx.executor())
@@ -323,9 +321,7 @@ final class Exchange implements OriginPool.Lease {
             waiter.cancel();
             waiter = null;
         }
-        for (HttpContent part; (part = pending.poll()) != null; ) {
-            ReferenceCountUtil.release(part);
-        }
+        Http1Connection.releaseAll(pending);
         if (origin != null) {
             record.originTook(System.nanoTime() - origin.startedAt, originStatus);
             if (originStatus == 0) {
@@ -347,9 +343,7 @@ final class Exchange implements OriginPool.Lease {
         }
         over = true;
         cancelDeadline();
-        for (HttpContent part; (part = pending.poll()) != null; ) {
-            ReferenceCountUtil.release(part);
-        }
+        Http1Connection.releaseAll(pending);
         record.failed(failure);
         if (headSent) {
             // The origin's answer is under way: the user agent learns of the failure only by the connection's end.
@@ -385,10 +379,8 @@ final class Exchange implements OriginPool.Lease {
 
     /** The user agent's connection closed first. */
     void clientGone() {
-        boolean wasOver = over;
         originOver(0);
-        if (!wasOver || written == null) {
-            record.end(status, headSent, written != null);
-        }
+        // Reported once: an exchange that ended whole was reported as it ended.
+        record.end(status, headSent, written != null);
     }
 }

@@ -10,7 +10,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +40,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     /** Since when a request head is awaited ({@link System#nanoTime()}); 0 while a request is under way. */
     private long headSince;
     private ScheduledFuture<?> headTimer;
+    /** Whether {@link #channelActive} counted this connection in {@link DataPath#connections}. */
     private boolean counted;
+    /** The user agent's address and port, read once per connection. */
+    private String clientAddress = "";
+    private int clientPort;
 
     /** @param tls whether the connection is TLS (the scheme every step sees) */
     Http1Connection(DataPath path, boolean tls) {
@@ -63,15 +69,33 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         return path;
     }
 
+    String clientAddress() {
+        return clientAddress;
+    }
+
+    int clientPort() {
+        return clientPort;
+    }
+
+    /** Releases what {@code parts} still holds (decoded messages, body parts), emptying it. */
+    static void releaseAll(Queue<?> parts) {
+        for (Object part; (part = parts.poll()) != null; ) {
+            ReferenceCountUtil.release(part);
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        counted = true;
         if (path.connections().incrementAndGet() > path.maxConnections()) {
             // Over the cap: closed as soon as accepted, without an answer.
-            counted = true;
             ctx.close();
             return;
         }
-        counted = true;
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            clientAddress = remote.getAddress().getHostAddress();
+            clientPort = remote.getPort();
+        }
         awaitHead();
         ctx.read();
         ctx.fireChannelActive();
@@ -181,9 +205,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
      * connection, and the answer could be lost before the user agent reads it.
      */
     private void closeAfter(ChannelFuture written, boolean requestEnded) {
-        for (Object msg; (msg = queued.poll()) != null; ) {
-            ReferenceCountUtil.release(msg);
-        }
+        releaseAll(queued);
         if (requestEnded) {
             written.addListener(ChannelFutureListener.CLOSE);
             return;
@@ -241,9 +263,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.clientGone();
         }
-        for (Object msg; (msg = queued.poll()) != null; ) {
-            ReferenceCountUtil.release(msg);
-        }
+        releaseAll(queued);
         ctx.fireChannelInactive();
     }
 }

@@ -1,7 +1,14 @@
 package dev.edgeproxy.datapath;
 
+import dev.edgeproxy.compile.GatewayCompiler;
 import dev.edgeproxy.compile.RouteTables;
 import dev.edgeproxy.config.GatewayConfig;
+import dev.edgeproxy.config.ListenerCertificates;
+import dev.edgeproxy.config.ListenerSettings;
+import dev.edgeproxy.listener.NettyListenerTls;
+import dev.edgeproxy.logging.LogThrottle;
+import dev.edgeproxy.metrics.GatewayMetrics;
+import dev.edgeproxy.trace.Tracing;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,40 +19,36 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.opentelemetry.api.OpenTelemetry;
-import dev.edgeproxy.compile.GatewayCompiler;
-import dev.edgeproxy.logging.LogThrottle;
-import dev.edgeproxy.metrics.GatewayMetrics;
-import dev.edgeproxy.trace.Tracing;
-import io.netty.handler.timeout.IdleStateHandler;
-import dev.edgeproxy.config.ListenerCertificates;
-import dev.edgeproxy.config.ListenerSettings;
-import dev.edgeproxy.listener.NettyListenerTls;
 import io.quarkus.tls.TlsConfigurationRegistry;
-import jakarta.enterprise.inject.Instance;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxy port served by the request path on Netty's own pipeline, when {@code gateway.listener.dataPath} is
@@ -97,9 +100,7 @@ public class NettyProxyServer {
         // What this path does not serve yet refused startup already (dev.edgeproxy.compile.DataPathScope).
         GatewayCompiler.Compiled startup = routes.compiled();
         String host = quarkus.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
-        int port = LaunchMode.current() == LaunchMode.TEST
-                ? quarkus.getOptionalValue("quarkus.http.test-port", Integer.class).orElse(8081)
-                : quarkus.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        int port = port(quarkus, "quarkus.http.port", 8080, "quarkus.http.test-port", 8081);
         int maxHeaders = (int) quarkus.getValue("quarkus.http.limits.max-header-size", MemorySize.class).asLongValue();
         int maxLine = quarkus.getValue("quarkus.http.limits.max-initial-line-length", Integer.class);
         int maxConnections = quarkus.getOptionalValue("quarkus.http.limits.max-connections", Integer.class)
@@ -125,7 +126,7 @@ public class NettyProxyServer {
             throw new IllegalStateException("cannot serve the HTTPS listener: " + e.getMessage(), e);
         }
         String insecure = quarkus.getOptionalValue("quarkus.http.insecure-requests", String.class).orElse("enabled")
-                .strip().toLowerCase(java.util.Locale.ROOT);
+                .strip().toLowerCase(Locale.ROOT);
         if (tls.isPresent() && insecure.equals("redirect")) {
             throw new IllegalStateException("quarkus.http.insecure-requests: redirect is not served by "
                     + "gateway.listener.dataPath netty yet (use enabled, disabled, or dataPath vertx)");
@@ -135,18 +136,17 @@ public class NettyProxyServer {
             servers.add(bind(group, epoll, host, port, listener, null));
         }
         if (tls.isPresent()) {
-            int sslPort = LaunchMode.current() == LaunchMode.TEST
-                    ? quarkus.getOptionalValue("quarkus.http.test-ssl-port", Integer.class).orElse(8444)
-                    : quarkus.getOptionalValue("quarkus.http.ssl-port", Integer.class).orElse(8443);
+            int sslPort = port(quarkus, "quarkus.http.ssl-port", 8443, "quarkus.http.test-ssl-port", 8444);
             servers.add(bind(group, epoll, host, sslPort, listener, tls.get()));
             LOG.infof("HTTPS listener: TLS by %s", tls.get().description());
         }
-        for (Channel server : servers) {
-            var address = (java.net.InetSocketAddress) server.localAddress();
-            LOG.infof("proxy port %s:%d (%s) served by the Netty data path (%s)", address.getHostString(),
-                    address.getPort(), server == servers.get(servers.size() - 1) && tls.isPresent() ? "https" : "http",
-                    epoll ? "epoll" : "nio");
-        }
+    }
+
+    /** A port as Quarkus reads it: the test one under {@code @QuarkusTest}, else the configured one. */
+    private static int port(Config quarkus, String name, int fallback, String testName, int testFallback) {
+        return LaunchMode.current() == LaunchMode.TEST
+                ? quarkus.getOptionalValue(testName, Integer.class).orElse(testFallback)
+                : quarkus.getOptionalValue(name, Integer.class).orElse(fallback);
     }
 
     /** How every accepted connection's pipeline is made: the same on both listeners, TLS first on the HTTPS one. */
@@ -171,7 +171,7 @@ public class NettyProxyServer {
 
     private static Channel bind(EventLoopGroup group, boolean epoll, String host, int port, Listener listener,
             NettyListenerTls tls) throws InterruptedException {
-        return new ServerBootstrap()
+        Channel server = new ServerBootstrap()
                 .group(group, group)
                 .channelFactory(epoll ? EpollServerSocketChannel::new : NioServerSocketChannel::new)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -183,6 +183,10 @@ public class NettyProxyServer {
                     }
                 })
                 .bind(host, port).sync().channel();
+        InetSocketAddress address = (InetSocketAddress) server.localAddress();
+        LOG.infof("proxy port %s:%d (%s) served by the Netty data path (%s)", address.getHostString(), address.getPort(),
+                tls == null ? "http" : "https", epoll ? "epoll" : "nio");
+        return server;
     }
 
     void stop(@Observes ShutdownEvent stop) {

@@ -53,11 +53,6 @@ final class OriginChannel extends ChannelInboundHandlerAdapter {
         return idleSince;
     }
 
-    /** Leaves the pool for an exchange: reads follow the exchange, which attaches itself next. */
-    void leased() {
-        listener = null;
-    }
-
     void attach(Listener exchange) {
         this.listener = exchange;
     }

@@ -117,7 +117,6 @@ final class OriginPool {
     Waiter acquire(EventLoop loop, Backend backend, Lease lease) {
         OriginChannel free = idleOn(backend);
         if (free != null) {
-            free.leased();
             lease.acquired(free);
             return null;
         }
@@ -210,7 +209,6 @@ final class OriginPool {
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 OriginChannel origin = connect.channel().pipeline().get(OriginChannel.class);
-                origin.leased();
                 lease.acquired(origin);
             } else {
                 lease.refused(new GatewayError.BadGateway(f.cause()));
@@ -241,7 +239,6 @@ final class OriginPool {
         }
         OriginChannel free = idleOn(waiter.backend);
         if (free != null && waiter.take()) {
-            free.leased();
             waiter.lease.acquired(free);
             // The place that came free was not used: the next one may have it.
             offerPlace(budget);
@@ -301,7 +298,6 @@ final class OriginPool {
         Waiter waiter = budget == null ? null : nextWaiter(budget);
         if (waiter != null) {
             if (waiter.loop == ch.eventLoop() && waiter.take()) {
-                origin.leased();
                 waiter.lease.acquired(origin);
                 return;
             }

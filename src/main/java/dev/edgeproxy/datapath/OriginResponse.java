@@ -191,7 +191,6 @@ final class OriginResponse implements OriginChannel.Listener {
         }
         OriginChannel done = channel;
         channel = null;
-        done.detach();
         exchange.originOver(status);
         // Reusable only when both messages were whole and the origin keeps the connection open.
         exchange.connection.path().origins().release(done, originKeepAlive && requestSent);

@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -153,7 +155,7 @@ public class GatewayMetrics {
         }
     }
 
-    private final java.util.List<LongSupplier> leasedCounts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<LongSupplier> leasedCounts = new CopyOnWriteArrayList<>();
 
     /** A TLS failure with an origin: every one is counted; the log line that names it is throttled. */
     public void upstreamTlsFailure() {
