@@ -285,6 +285,43 @@ class Http1SeamEndToEndTest {
                         "the origin got the part that came as a whole body"));
     }
 
+    // --- every ending gives the origin connection back (checked after each test: edgeproxy_upstream_leased is 0) ---
+
+    @Test
+    void anOriginThatNeverAnswersIs504() {
+        // The route "slow" times out after 500 ms; its origin holds the request for ever.
+        RawHttp.Response r = RawHttp.exchange(RestAssured.port, get("GET", "/slow/seam/hang"));
+        assertEquals(504, r.status());
+    }
+
+    @Test
+    void aUserAgentThatLeavesMidAnswerLeavesNoConnectionHeld() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, get("GET", "/open/seam/download?bytes=20000000"));
+            InputStream in = socket.getInputStream();
+            byte[] some = new byte[65536];
+            assertTrue(in.read(some) > 0, "the answer began");
+        }
+    }
+
+    @Test
+    void aBodyPastTheRouteLimitMidStreamIs413() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, "POST /limited/seam HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
+            OutputStream out = socket.getOutputStream();
+            byte[] chunk = ("10000\r\n" + "x".repeat(65536) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            try {
+                for (int i = 0; i < 32; i++) {
+                    out.write(chunk);
+                }
+                out.flush();
+            } catch (IOException closedWhileSending) {
+                // the proxy may close once it has answered
+            }
+            assertEquals(413, RawHttp.read(socket.getInputStream(), "POST").status());
+        }
+    }
+
     @Test
     void anOriginAnswerWithAnInvalidFieldIs502() {
         RawHttp.Response r = RawHttp.exchange(RestAssured.port, get("GET", base() + "/seam-badfield"));
